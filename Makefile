@@ -1,0 +1,64 @@
+# LTC CRM. `make run` and `make test` do all the set-up on a fresh clone.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PYTHON ?= python3
+STAMP  := $(VENV)/.installed
+ASSETS := static/vendor/.built
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run test install assets messages migrate seed worker beat serve bench lint format check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Front-end assets come from the npm registry and are served by the app (whitenoise).
+$(ASSETS): package.json package-lock.json scripts/vendor-assets.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	sh scripts/vendor-assets.sh
+	touch $(ASSETS)
+
+assets: $(ASSETS)
+
+messages: install
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: install assets messages seed
+	sh scripts/serve.sh $(HOST)
+
+serve: install assets
+	sh scripts/serve.sh $(HOST)
+
+worker: install
+	$(VENV)/bin/celery -A ltc worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A ltc beat --loglevel=info
+
+test: install assets messages
+	$(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles .celery-queue db.sqlite3

@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Product
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["code", "name", "description", "unit", "price", "currency", "tax_rate", "active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProductFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    active = forms.NullBooleanField(label=_("Active"), required=False)

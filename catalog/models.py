@@ -1,0 +1,39 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ltc.money import CurrencyField, MoneyField
+
+
+class Product(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(_("unit"), max_length=20, default="pcs")
+    price = MoneyField(_("unit price"))
+    currency = CurrencyField()
+    tax_rate = models.DecimalField(
+        _("tax rate %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("13.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [models.Index(fields=["active", "code"], name="product_active_idx")]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("catalog:product-detail", args=[self.pk])

@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .forms import ProductFilterForm, ProductForm
+
+
+@login_required
+def product_list(request):
+    form = ProductFilterForm(request.GET or None)
+    qs = selectors.product_list(user=request.user)
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        if q:
+            qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+        if form.cleaned_data["active"] is not None:
+            qs = qs.filter(active=form.cleaned_data["active"])
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/product_list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "can_create": selectors.product_can_edit(user=request.user),
+        },
+    )
+
+
+@login_required
+def product_detail(request, pk):
+    product = get_object_or_404(selectors.product_list(user=request.user), pk=pk)
+    return render(
+        request,
+        "catalog/product_detail.html",
+        {
+            "product": product,
+            "can_edit": selectors.product_can_edit(user=request.user),
+        },
+    )
+
+
+@login_required
+def product_edit(request, pk=None):
+    if not selectors.product_can_edit(user=request.user):
+        raise PermissionDenied
+    product = get_object_or_404(selectors.product_list(user=request.user), pk=pk) if pk else None
+    form = ProductForm(request.POST or None, instance=product)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.product_save(user=request.user, product=product, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Product saved."))
+            return redirect(product)
+    return render(
+        request,
+        "catalog/product_form.html",
+        {"form": form, "product": product},
+        status=400 if form.errors else 200,
+    )

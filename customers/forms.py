@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Account, Contact, Industry
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "industry",
+            "website",
+            "phone",
+            "email",
+            "address",
+            "tax_id",
+            "credit_limit",
+            "currency",
+            "notes",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "account",
+            "name",
+            "title",
+            "email",
+            "phone",
+            "is_primary",
+            "is_billing",
+            "language",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, accounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if accounts is not None:
+            self.fields["account"].queryset = accounts
+
+
+class AccountFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    industry = forms.ChoiceField(
+        label=_("Industry"), required=False, choices=[("", _("Any industry")), *Industry.choices]
+    )
+
+
+class ContactFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)

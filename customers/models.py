@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ltc.money import CurrencyField, MoneyField
+
+
+class Industry(models.TextChoices):
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    RETAIL = "retail", _("Retail and e-commerce")
+    SOFTWARE = "software", _("Software and internet")
+    FINANCE = "finance", _("Financial services")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    EDUCATION = "education", _("Education")
+    LOGISTICS = "logistics", _("Logistics")
+    OTHER = "other", _("Other")
+
+
+class Account(models.Model):
+    """A customer company; shared by every stage."""
+
+    name = models.CharField(_("name"), max_length=200)
+    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    tax_id = models.CharField(_("tax ID"), max_length=40, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+    )
+    credit_limit = MoneyField(_("credit limit"), null=True, blank=True)
+    currency = CurrencyField()
+    notes = models.TextField(_("notes"), blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        indexes = [
+            models.Index(Lower("name"), name="account_name_lower_idx"),
+            models.Index(fields=["owner", "name"], name="account_owner_idx"),
+            models.Index(fields=["industry"], name="account_industry_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("customers:account-detail", args=[self.pk])
+
+    def record_activity(self, activity):
+        Account.objects.filter(pk=self.pk).update(last_activity_at=activity.created_at)
+
+
+class Contact(models.Model):
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    is_billing = models.BooleanField(_("billing contact"), default=False)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(Lower("email"), name="contact_email_lower_idx"),
+            models.Index(fields=["account", "name"], name="contact_account_idx"),
+            models.Index(fields=["phone"], name="contact_phone_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("customers:contact-detail", args=[self.pk])

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LeadsConfig(AppConfig):
+    name = "leads"
+    verbose_name = _("Leads")
+
+    def ready(self):
+        from ltc import records, workqueue
+        from ltc.services import FOLLOW_UP_SOURCES
+
+        from .models import Lead
+        from .selectors import lead_list
+        from .services import notify_due_lead_follow_ups
+        from .workqueue import lead_sections
+
+        records.register(Lead, lead_list)
+        workqueue.register(lead_sections)
+        if notify_due_lead_follow_ups not in FOLLOW_UP_SOURCES:
+            FOLLOW_UP_SOURCES.append(notify_due_lead_follow_ups)

@@ -1,0 +1,110 @@
+"""Demo leads in every state, moved there through the real services so each has history."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from ltc.transitions import run
+
+from . import services
+from .models import Lead, LeadSource
+
+LEADS = [
+    # name, company, email, phone, source, owner, path of transitions (as user)
+    ("刘洋", "苏州恒达电子", "liu.yang@hengda.example.cn", "13600000011", LeadSource.WEB, None, []),
+    (
+        "Zhou Min",
+        "Ningbo Seaport Trading",
+        "zhou.min@seaport.example.com",
+        "13600000012",
+        LeadSource.EVENT,
+        None,
+        [],
+    ),
+    (
+        "孙丽",
+        "北京智联科技",
+        "sun.li@zhilian.example.cn",
+        "13600000013",
+        LeadSource.REFERRAL,
+        "sales",
+        [],
+    ),
+    (
+        "Ma Tao",
+        "Wuxi Precision Parts",
+        "ma.tao@wuxi-pp.example.com",
+        "13600000014",
+        LeadSource.CAMPAIGN,
+        "sales",
+        [("start_work", "sales")],
+    ),
+    (
+        "何静",
+        "广州美嘉零售",
+        "he.jing@meijia.example.cn",
+        "13600000015",
+        LeadSource.PARTNER,
+        "sales",
+        [("start_work", "sales"), ("qualify", "sales")],
+    ),
+    (
+        "Guo Feng",
+        "Chengdu Greenfield Foods",
+        "guo.feng@greenfield.example.com",
+        "13600000016",
+        LeadSource.WEB,
+        "sales2",
+        [("nurture", "marketing")],
+    ),
+    (
+        "吴强",
+        "天津港联",
+        "wu.qiang@ganglian.example.cn",
+        "13600000017",
+        LeadSource.COLD_CALL,
+        "sales2",
+        [("disqualify", "sales2")],
+    ),
+    (
+        "Xu Ning",
+        "上海明辉制造有限公司",
+        "xu.ning@minghui.example.cn",
+        "13600000018",
+        LeadSource.REFERRAL,
+        "sales",
+        [("start_work", "sales"), ("qualify", "sales"), ("convert", "sales")],
+    ),
+]
+
+
+def seed(out):
+    User = get_user_model()
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["marketing", "sales", "sales2", "manager"])
+    }
+    for name, company, email, phone, source, owner, path in LEADS:
+        if Lead.objects.filter(email=email).exists():
+            continue
+        lead = services.lead_create(
+            user=users["marketing"],
+            name=name,
+            company=company,
+            email=email,
+            phone=phone,
+            source=source,
+            need="数字化升级 / digital upgrade of order handling",
+            budget=Decimal("180000.00"),
+            expected_close_date=timezone.localdate() + datetime.timedelta(days=45),
+            decision_maker="总经理 (General manager)",
+            next_follow_up_at=timezone.now() + datetime.timedelta(days=2),
+        )
+        if owner:
+            services.lead_assign(lead=lead, owner=users[owner], user=users["marketing"])
+        for name_, actor in path:
+            data = {"reason": "预算冻结 / budget frozen"} if name_ == "disqualify" else {}
+            lead = run(obj=Lead.objects.get(pk=lead.pk), name=name_, user=users[actor], data=data)
+    out.write(f"Leads: {Lead.objects.count()}\n")

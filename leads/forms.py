@@ -1,0 +1,107 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Account
+from roles.permissions import users_with_role
+
+from .models import Lead
+
+
+class LeadForm(forms.ModelForm):
+    class Meta:
+        model = Lead
+        fields = [
+            "name",
+            "company",
+            "title",
+            "email",
+            "phone",
+            "source",
+            "campaign",
+            "need",
+            "budget",
+            "currency",
+            "expected_close_date",
+            "decision_maker",
+            "next_follow_up_at",
+            "notes",
+        ]
+        widgets = {
+            "expected_close_date": forms.DateInput(attrs={"type": "date"}),
+            "next_follow_up_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "need": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("email") or data.get("phone")):
+            raise forms.ValidationError(_("Give an email or a phone number to reach the lead."))
+        return data
+
+
+class QualifyForm(forms.Form):
+    """BANT: the four facts a lead needs to qualify; blank ones fall back to the lead's."""
+
+    need = forms.CharField(
+        label=_("Need"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    budget = forms.DecimalField(
+        label=_("Budget"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    expected_close_date = forms.DateField(
+        label=_("Timeline (expected close)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    decision_maker = forms.CharField(label=_("Decision maker"), required=False, max_length=120)
+    comment = forms.CharField(label=_("Comment"), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ConvertForm(forms.Form):
+    account = forms.ModelChoiceField(
+        label=_("Link to existing account"),
+        queryset=Account.objects.all(),
+        required=False,
+        help_text=_("Leave empty to find the account by company name or create it."),
+    )
+    comment = forms.CharField(label=_("Comment"), required=False)
+
+
+class AssignForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users_with_role("sales")
+
+
+class LeadFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), required=False, queryset=get_user_model().objects.none()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import LeadSource, LeadStatus
+
+        self.fields["status"].choices = [("", _("Any status")), *LeadStatus.choices]
+        self.fields["source"].choices = [("", _("Any source")), *LeadSource.choices]
+        self.fields["owner"].queryset = users_with_role("sales")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+    only_good_rows = forms.BooleanField(
+        label=_("Import only the good rows and skip the bad ones"), required=False
+    )

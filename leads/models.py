@@ -1,0 +1,241 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from ltc.money import CurrencyField, MoneyField
+from ltc.transitions import StateMachineModel
+from roles.permissions import RolePermission
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    WORKING = "working", _("Working")
+    NURTURING = "nurturing", _("Nurturing")
+    QUALIFIED = "qualified", _("Qualified")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+    CONVERTED = "converted", _("Converted")
+
+
+class LeadSource(models.TextChoices):
+    WEB = "web", _("Web form")
+    REFERRAL = "referral", _("Referral")
+    EVENT = "event", _("Event")
+    CAMPAIGN = "campaign", _("Campaign")
+    COLD_CALL = "cold_call", _("Cold call")
+    PARTNER = "partner", _("Partner")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+    OTHER = "other", _("Other")
+
+
+S = LeadStatus
+FORMS = "leads.forms"
+
+
+class Lead(StateMachineModel):
+    name = models.CharField(_("contact name"), max_length=120)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER
+    )
+    campaign = models.CharField(_("campaign"), max_length=120, blank=True)
+    status = FSMField(_("status"), default=S.NEW, choices=S.choices, protected=True, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
+    # Qualification (BANT): all four are needed to qualify.
+    need = models.TextField(_("need"), blank=True)
+    budget = MoneyField(_("budget"), null=True, blank=True)
+    currency = CurrencyField()
+    expected_close_date = models.DateField(_("timeline (expected close)"), null=True, blank=True)
+    decision_maker = models.CharField(_("decision maker"), max_length=120, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), default=0, db_index=True)
+    disqualify_reason = models.TextField(_("disqualification reason"), blank=True)
+    account = models.ForeignKey(
+        "customers.Account",
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
+    converted_at = models.DateTimeField(_("converted"), null=True, blank=True)
+    next_follow_up_at = models.DateTimeField(_("next follow-up"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        indexes = [
+            models.Index(fields=["owner", "status", "created_at"], name="lead_owner_status_idx"),
+            models.Index(fields=["status", "created_at"], name="lead_status_created_idx"),
+            models.Index(fields=["source", "created_at"], name="lead_source_idx"),
+            models.Index(Lower("email"), name="lead_email_lower_idx"),
+            models.Index(fields=["phone"], name="lead_phone_idx"),
+            models.Index(Lower("company"), name="lead_company_lower_idx"),
+            models.Index(fields=["owner", "next_follow_up_at"], name="lead_followup_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.company})" if self.company else self.name
+
+    def get_absolute_url(self):
+        return reverse("leads:detail", args=[self.pk])
+
+    def record_activity(self, activity):
+        from .scoring import lead_score
+
+        self.last_activity_at = activity.created_at
+        self.score = lead_score(self)
+        Lead.objects.filter(pk=self.pk).update(
+            last_activity_at=self.last_activity_at, score=self.score
+        )
+
+    def missing_qualification(self) -> dict[str, str]:
+        missing = {}
+        if not self.need.strip():
+            missing["need"] = _("Describe the customer's need before qualifying.")
+        if self.budget is None:
+            missing["budget"] = _("Record the budget before qualifying.")
+        if self.expected_close_date is None:
+            missing["expected_close_date"] = _("Record the timeline before qualifying.")
+        if not self.decision_maker.strip():
+            missing["decision_maker"] = _("Name the decision maker before qualifying.")
+        return missing
+
+    # --- transitions (DESIGN.md, Lead) ---------------------------------------------------
+    @transition(
+        field=status,
+        source=S.NEW,
+        target=S.WORKING,
+        permission=RolePermission("sales", owner_field="owner"),
+        custom={"label": _("Start work")},
+    )
+    def start_work(self, *, by=None):
+        pass
+
+    @transition(
+        field=status,
+        source=[S.NEW, S.WORKING],
+        target=S.NURTURING,
+        permission=RolePermission("marketing", "sales"),
+        custom={"label": _("Nurture")},
+    )
+    def nurture(self, *, by=None):
+        pass
+
+    @transition(
+        field=status,
+        source=S.NURTURING,
+        target=S.NEW,
+        permission=RolePermission("marketing"),
+        custom={"label": _("Recycle")},
+    )
+    def recycle(self, *, by=None):
+        pass
+
+    @transition(
+        field=status,
+        source=S.WORKING,
+        target=S.QUALIFIED,
+        permission=RolePermission("sales"),
+        custom={"label": _("Qualify"), "form": f"{FORMS}.QualifyForm"},
+    )
+    def qualify(
+        self, *, by=None, need="", budget=None, expected_close_date=None, decision_maker=""
+    ):
+        self.need = need or self.need
+        self.budget = budget if budget is not None else self.budget
+        self.expected_close_date = expected_close_date or self.expected_close_date
+        self.decision_maker = decision_maker or self.decision_maker
+        missing = self.missing_qualification()
+        if missing:
+            raise ValidationError(missing)
+
+    @transition(
+        field=status,
+        source=[S.NEW, S.WORKING, S.NURTURING, S.QUALIFIED],
+        target=S.DISQUALIFIED,
+        permission=RolePermission("marketing", "sales"),
+        custom={"label": _("Disqualify"), "form": f"{FORMS}.ReasonForm"},
+    )
+    def disqualify(self, *, by=None, reason=""):
+        if not reason.strip():
+            raise ValidationError({"reason": _("A reason is required.")})
+        self.disqualify_reason = reason
+
+    @transition(
+        field=status,
+        source=S.QUALIFIED,
+        target=S.CONVERTED,
+        permission=RolePermission("sales"),
+        custom={"label": _("Convert"), "form": f"{FORMS}.ConvertForm"},
+    )
+    def convert(self, *, by=None, account=None):
+        # The account, contact (and, with the opportunities stage, the opportunity) are
+        # created or linked by leads.services.lead_convert in the same transaction.
+        if self.converted_at is not None:
+            raise ValidationError(_("This lead was already converted."))
+        self.converted_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=S.DISQUALIFIED,
+        target=S.NEW,
+        permission=RolePermission("manager"),
+        custom={"label": _("Reopen")},
+    )
+    def reopen(self, *, by=None):
+        self.disqualify_reason = ""
+
+
+class LeadUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Lead, on_delete=models.CASCADE)
+
+
+class LeadGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Lead, on_delete=models.CASCADE)
+
+
+class RoundRobinCursor(models.Model):
+    """Who got the last lead from the round-robin rule; one row per rule name."""
+
+    rule = models.CharField(max_length=50, unique=True)
+    last_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )

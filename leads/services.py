@@ -1,0 +1,217 @@
+"""Writes on leads: one function per business operation, each one transaction."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from customers.models import Account, Contact
+from ltc.handoffs import lead_converted
+from ltc.services import notify
+from ltc.transitions import perform_transition, transition_service
+from roles.permissions import has_role, users_with_role
+
+from .models import Lead, LeadStatus, RoundRobinCursor
+from .scoring import lead_score
+
+OWNER_PERMS = ("leads.view_lead", "leads.change_lead")
+EDITABLE = (
+    "name",
+    "company",
+    "title",
+    "email",
+    "phone",
+    "source",
+    "campaign",
+    "need",
+    "budget",
+    "currency",
+    "expected_close_date",
+    "decision_maker",
+    "next_follow_up_at",
+    "notes",
+)
+
+
+def _check_can_capture(user):
+    if not has_role(user, "marketing", "sales"):
+        raise PermissionDenied(_("Only marketing and sales capture leads."))
+
+
+@transaction.atomic
+def lead_create(*, user, owner=None, **fields) -> Lead:
+    _check_can_capture(user)
+    lead = Lead(created_by=user, **{k: v for k, v in fields.items() if k in EDITABLE})
+    if owner is None and has_role(user, "sales") and not has_role(user, "marketing"):
+        owner = user  # a salesperson's own lead is theirs
+    lead.full_clean(exclude=["owner"])
+    lead.score = lead_score(lead, activity_count=0)
+    lead.save()
+    if owner is not None:
+        _set_owner(lead, owner, by=user)
+    return lead
+
+
+@transaction.atomic
+def lead_update(*, lead: Lead, user, **fields) -> Lead:
+    from .selectors import lead_can_edit
+
+    if not lead_can_edit(user=user, lead=lead):
+        raise PermissionDenied(_("You may not edit this lead."))
+    for key, value in fields.items():
+        if key in EDITABLE:
+            setattr(lead, key, value)
+    lead.full_clean()
+    lead.score = lead_score(lead)
+    lead.save()
+    return lead
+
+
+def _set_owner(lead: Lead, owner, *, by):
+    previous = lead.owner
+    if previous is not None and previous != owner:
+        for perm in OWNER_PERMS:
+            remove_perm(perm, previous, lead)
+    Lead.objects.filter(pk=lead.pk).update(owner=owner, assigned_at=timezone.now())
+    lead.owner = owner
+    for perm in OWNER_PERMS:
+        assign_perm(perm, owner, lead)
+    if owner != by:
+        transaction.on_commit(
+            lambda: notify(
+                recipient=owner,
+                key=f"lead-assigned:{lead.pk}:{owner.pk}:{timezone.now().timestamp()}",
+                title=_("New lead assigned: %(lead)s") % {"lead": lead},
+                url=lead.get_absolute_url(),
+            )
+        )
+
+
+@transaction.atomic
+def lead_assign(*, lead: Lead, owner, user) -> Lead:
+    """Assignment is an action, not a state: by marketing or a manager."""
+    if not has_role(user, "marketing", "manager"):
+        raise PermissionDenied(_("Only marketing or a manager assigns leads."))
+    if not has_role(owner, "sales"):
+        raise ValidationError({"owner": _("Leads are assigned to salespeople.")})
+    if lead.status in (LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED):
+        raise ValidationError({"owner": _("A closed lead cannot be reassigned.")})
+    _set_owner(lead, owner, by=user)
+    return lead
+
+
+@transaction.atomic
+def lead_assign_round_robin(*, leads, user) -> dict[int, int]:
+    """Give each lead to the next salesperson in turn, continuing where the rule stopped."""
+    if not has_role(user, "marketing", "manager"):
+        raise PermissionDenied(_("Only marketing or a manager assigns leads."))
+    sales = list(users_with_role("sales"))
+    if not sales:
+        raise ValidationError(_("There is no active salesperson to assign to."))
+    cursor, _created = RoundRobinCursor.objects.select_for_update().get_or_create(rule="leads")
+    ids = [u.pk for u in sales]
+    index = ids.index(cursor.last_user_id) + 1 if cursor.last_user_id in ids else 0
+    assigned = {}
+    for lead in leads:
+        owner = sales[index % len(sales)]
+        _set_owner(lead, owner, by=user)
+        assigned[lead.pk] = owner.pk
+        index += 1
+        cursor.last_user = owner
+    cursor.save()
+    return assigned
+
+
+def _account_for(lead: Lead, user) -> Account:
+    name = (lead.company or lead.name).strip()
+    existing = (
+        Account.objects.annotate(lname=Lower("name")).filter(lname=name.lower()).order_by("pk")
+    ).first()
+    if existing is not None:
+        return existing
+    return Account.objects.create(
+        name=name,
+        phone=lead.phone,
+        email=lead.email,
+        owner=lead.owner or user,
+        currency=lead.currency,
+    )
+
+
+def _contact_for(lead: Lead, account: Account) -> Contact:
+    contacts = account.contacts.all()
+    match = None
+    if lead.email:
+        match = contacts.annotate(lemail=Lower("email")).filter(lemail=lead.email.lower()).first()
+    if match is None and lead.phone:
+        match = contacts.filter(phone=lead.phone).first()
+    if match is not None:
+        return match
+    return Contact.objects.create(
+        account=account,
+        name=lead.name,
+        title=lead.title,
+        email=lead.email,
+        phone=lead.phone,
+        is_primary=not contacts.exists(),
+    )
+
+
+@transition_service(Lead, "convert")
+def lead_convert(*, obj: Lead, user, data=None) -> Lead:
+    """qualified → converted: create or link the Account and Contact, then hand off to the
+    next stage, in one transaction. The state machine and the row lock refuse a second run."""
+
+    def link(lead: Lead, fields):
+        account = fields.get("account") or _account_for(lead, user)
+        contact = _contact_for(lead, account)
+        lead.account, lead.contact = account, contact
+        lead.save(update_fields=["account", "contact", "updated_at"])
+        lead_converted.send(sender=Lead, instance=lead, account=account, contact=contact, user=user)
+
+    return perform_transition(obj=obj, name="convert", user=user, data=data, effect=link)
+
+
+def notify_due_lead_follow_ups(now) -> int:
+    sent = 0
+    due = Lead.objects.filter(
+        next_follow_up_at__lte=now,
+        owner__isnull=False,
+        status__in=[LeadStatus.NEW, LeadStatus.WORKING, LeadStatus.NURTURING, LeadStatus.QUALIFIED],
+    ).select_related("owner")
+    for lead in due.iterator(chunk_size=500):
+        if notify(
+            recipient=lead.owner,
+            key=f"follow-up:lead:{lead.pk}:{lead.next_follow_up_at.isoformat()}",
+            title=_("Follow up lead: %(lead)s") % {"lead": lead},
+            body=_("The follow-up you planned is due."),
+            url=lead.get_absolute_url(),
+        ):
+            sent += 1
+    return sent
+
+
+def remind_untouched_leads(*, now=None) -> int:
+    """Hand-off timer marketing → sales: an assigned lead still `new` after the target
+    reminds its owner once."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    limit = now - timezone.timedelta(hours=settings.LTC["LEAD_FIRST_TOUCH_HOURS"])
+    sent = 0
+    late = Lead.objects.filter(
+        status=LeadStatus.NEW, owner__isnull=False, assigned_at__lte=limit
+    ).select_related("owner")
+    for lead in late.iterator(chunk_size=500):
+        if notify(
+            recipient=lead.owner,
+            key=f"first-touch:lead:{lead.pk}:{lead.assigned_at.isoformat()}",
+            title=_("Lead waiting for first contact: %(lead)s") % {"lead": lead},
+            url=lead.get_absolute_url(),
+        ):
+            sent += 1
+    return sent

@@ -1,0 +1,176 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ltc.forms import ActivityForm
+from ltc.selectors import record_activities, record_history
+from ltc.transitions import transitions_for
+from roles.permissions import has_role
+
+from . import services
+from .forms import AssignForm, ImportForm, LeadFilterForm, LeadForm
+from .importer import import_leads
+from .selectors import lead_can_edit
+from .selectors import lead_list as visible_leads
+
+PAGE_SIZE = 25
+
+
+def _get_lead(request, pk):
+    try:
+        return visible_leads(user=request.user).get(pk=pk)
+    except Exception as exc:
+        raise Http404 from exc
+
+
+def _filtered(request):
+    form = LeadFilterForm(request.GET or None)
+    qs = visible_leads(user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            qs = qs.filter(
+                Q(name__icontains=q)
+                | Q(company__icontains=q)
+                | Q(email__icontains=q)
+                | Q(phone__icontains=q)
+            )
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["source"]:
+            qs = qs.filter(source=data["source"])
+        if data["owner"]:
+            qs = qs.filter(owner=data["owner"])
+    return form, qs
+
+
+@login_required
+def lead_list(request):
+    if not has_role(request.user, "marketing", "sales", "manager"):
+        raise PermissionDenied
+    form, qs = _filtered(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "leads/list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "can_create": has_role(request.user, "marketing", "sales"),
+            "can_assign": has_role(request.user, "marketing", "manager"),
+            "assign_form": AssignForm(),
+        },
+    )
+
+
+@login_required
+def lead_detail(request, pk):
+    lead = _get_lead(request, pk)
+    return render(
+        request,
+        "leads/detail.html",
+        {
+            "lead": lead,
+            "transitions": [t for t in transitions_for(lead, request.user) if t["allowed"]],
+            "history": record_history(lead),
+            "activities": record_activities(lead),
+            "activity_form": ActivityForm(),
+            "can_edit": lead_can_edit(user=request.user, lead=lead),
+            "can_assign": has_role(request.user, "marketing", "manager"),
+            "assign_form": AssignForm(initial={"owner": lead.owner_id}),
+        },
+    )
+
+
+@login_required
+def lead_create(request):
+    if not has_role(request.user, "marketing", "sales"):
+        raise PermissionDenied
+    form = LeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead = services.lead_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Lead created."))
+            return redirect(lead)
+    return render(request, "leads/form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def lead_edit(request, pk):
+    lead = _get_lead(request, pk)
+    if not lead_can_edit(user=request.user, lead=lead):
+        raise PermissionDenied
+    form = LeadForm(request.POST or None, instance=lead)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lead_update(lead=lead, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Lead saved."))
+            return redirect(lead)
+    return render(
+        request, "leads/form.html", {"form": form, "lead": lead}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def lead_assign(request, pk):
+    lead = _get_lead(request, pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.lead_assign(lead=lead, owner=form.cleaned_data["owner"], user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Lead assigned."))
+    else:
+        messages.error(request, _("Choose a salesperson."))
+    return redirect(lead)
+
+
+@login_required
+@require_POST
+def lead_round_robin(request):
+    ids = request.POST.getlist("lead")
+    leads = list(visible_leads(user=request.user).filter(pk__in=ids, owner__isnull=True))
+    if not leads:
+        messages.error(request, _("Select unassigned leads to distribute."))
+    else:
+        try:
+            services.lead_assign_round_robin(leads=leads, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(count)d leads distributed.") % {"count": len(leads)})
+    return redirect("leads:list")
+
+
+@login_required
+def lead_import(request):
+    if not has_role(request.user, "marketing", "sales"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = import_leads(
+            file=form.cleaned_data["file"],
+            user=request.user,
+            only_good_rows=form.cleaned_data["only_good_rows"],
+        )
+        if report.created:
+            messages.success(request, _("%(count)d leads imported.") % {"count": report.created})
+    status = 400 if (form.errors or (report and report.errors and not report.created)) else 200
+    return render(request, "leads/import.html", {"form": form, "report": report}, status=status)

@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionLog(models.Model):
+    """One row per transition that ran: who, when, from, to, which, and why.
+
+    KPIs read dwell times from here: the time a record entered a state is the `at` of the
+    row whose `target` is that state.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("transition"), max_length=50)
+    source = models.CharField(_("from"), max_length=50)
+    target = models.CharField(_("to"), max_length=50)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("transition log entry")
+        verbose_name_plural = _("transition log")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="translog_record_idx"),
+            models.Index(fields=["content_type", "target", "at"], name="translog_target_idx"),
+            models.Index(fields=["by", "at"], name="translog_by_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.transition}: {self.source} → {self.target}"
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", _("Email")
+    TASK = "task", _("Task")
+    NOTE = "note", _("Note")
+
+
+class Activity(models.Model):
+    """A call, meeting, email or task attached to any record, with a due time and a next
+    follow-up. The follow-up task notifies the owner once per follow-up time."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    next_follow_up_at = models.DateTimeField(_("next follow-up"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "created_at"], name="activity_record_idx"
+            ),
+            models.Index(fields=["owner", "next_follow_up_at"], name="activity_followup_idx"),
+            models.Index(fields=["owner", "due_at"], name="activity_due_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class Notification(models.Model):
+    """An in-app notification; `key` makes each notice unique per recipient, so a task that
+    runs twice cannot notify twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    key = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at", "created_at"], name="notification_inbox_idx"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST carrying an Idempotency-Key; a retry gets it back.
+
+    The unique constraint makes concurrent retries wait for the first one and then read its
+    answer, so twenty identical requests create one record.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    path = models.CharField(max_length=300)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "path", "key"], name="idempotency_once")
+        ]

@@ -1,0 +1,31 @@
+"""Which records a user may see, per model: each stage registers its selector in
+AppConfig.ready, so the shared pages (transitions, activities, history) stay role-aware
+without the base importing the stages."""
+
+from django.apps import apps
+from django.http import Http404
+
+_SELECTORS: dict[type, object] = {}
+
+
+def register(model, selector):
+    """selector(*, user) -> QuerySet of the records of `model` that user may see."""
+    _SELECTORS[model] = selector
+
+
+def visible(model, user):
+    selector = _SELECTORS.get(model)
+    if selector is None:
+        raise Http404
+    return selector(user=user)
+
+
+def get_visible_or_404(app_label: str, model_name: str, pk: int, user):
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as exc:
+        raise Http404 from exc
+    try:
+        return visible(model, user).get(pk=pk)
+    except model.DoesNotExist as exc:
+        raise Http404 from exc

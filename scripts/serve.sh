@@ -1,0 +1,17 @@
+#!/bin/sh
+# Serve the CRM. Without REDIS_URL a Celery worker with embedded beat runs beside the web
+# server on the file-system transport (no broker to install), so scheduled reminders fire.
+set -e
+HOST=${1:-127.0.0.1:8000}
+PY=.venv/bin/python
+if [ -z "$REDIS_URL" ]; then
+  mkdir -p .celery-queue/processed
+  .venv/bin/celery -A ltc worker --beat --pool=solo --loglevel=warning \
+    --schedule=.celery-queue/beat-schedule &
+  WORKER=$!
+  trap 'kill $WORKER 2>/dev/null' EXIT INT TERM
+  echo "Celery worker + beat running (pid $WORKER) on the embedded file-system transport."
+else
+  echo "REDIS_URL is set: start 'make worker' and 'make beat' in other terminals."
+fi
+$PY manage.py runserver "$HOST"
