@@ -5,6 +5,8 @@ from .models import Account, Contact, Industry
 
 
 class AccountForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Account
         fields = [

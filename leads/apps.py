@@ -7,7 +7,7 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self):
-        from ltc import records, workqueue
+        from ltc import events, records, workqueue
         from ltc.services import FOLLOW_UP_SOURCES
 
         from .models import Lead
@@ -15,6 +15,8 @@ class LeadsConfig(AppConfig):
         from .services import notify_due_lead_follow_ups
         from .workqueue import lead_sections
 
+        events.register("lead-assigned", _("A lead is assigned to me"))
+        events.register("first-touch", _("An assigned lead still waits for first contact"))
         records.register(Lead, lead_list)
         workqueue.register(lead_sections)
         if notify_due_lead_follow_ups not in FOLLOW_UP_SOURCES:

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class LtcConfig(AppConfig):
     name = "ltc"
     verbose_name = _("Lead to cash")
+
+    def ready(self):
+        from .services import webhooks_for_transition
+        from .transitions import transitioned
+
+        transitioned.connect(webhooks_for_transition, dispatch_uid="ltc-webhooks")

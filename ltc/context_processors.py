@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from roles.permissions import has_role
 
+from .selectors import inbox
+
 # (label, url name, roles that see it; empty = everyone signed in)
 NAVIGATION = [
     (_("Work queue"), "home", ()),
@@ -31,5 +33,5 @@ def navigation(request):
                 "active": request.path.startswith(url) and (url != "/" or request.path == "/"),
             }
         )
-    unread = user.notifications.filter(read_at__isnull=True).count()
+    unread = inbox(user=user).filter(read_at__isnull=True).count()
     return {"nav_items": items, "unread_notifications": unread}

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity
+from .models import Activity, BotWebhook
 
 
 class ActivityForm(forms.ModelForm):
@@ -15,3 +15,27 @@ class ActivityForm(forms.ModelForm):
             "next_follow_up_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class BotWebhookForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked means every event."),
+    )
+
+    class Meta:
+        model = BotWebhook
+        fields = ["team", "provider", "name", "url", "secret", "events", "active"]
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .events import EVENTS
+
+        self.fields["events"].choices = [(k, v) for k, v in EVENTS.items()]
+        self.fields["url"] = forms.URLField(
+            label=_("Webhook URL"), max_length=500, assume_scheme="https"
+        )
+        if teams is not None:
+            self.fields["team"].queryset = teams

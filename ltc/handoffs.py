@@ -2,14 +2,33 @@
 
 An earlier stage's transition service sends the signal inside its transaction; the later
 stage connects a receiver (in its AppConfig.ready) that calls its own service, so the new
-record commits or rolls back with the transition.
+record commits or rolls back with the transition. A stage never imports a later one.
 
-| signal                | sent by                  | received by (when that stage exists)   |
-|-----------------------|--------------------------|----------------------------------------|
-| lead_converted        | leads.services.convert   | opportunities: create the opportunity  |
+| signal              | sent by (service, inside its transaction)  | received by                          |
+|---------------------|--------------------------------------------|--------------------------------------|
+| lead_converted      | leads: lead_convert                        | opportunities: create the opportunity|
+|                     |                                            | (opportunity_create_from_lead, one   |
+|                     |                                            | per lead)                            |
+| opportunity_won     | opportunities: opportunity_win             | contracts: draft contract from quote |
+| contract_signed     | contracts: sign                            | orders: create order; billing: draft |
+|                     |                                            | invoices for on-signing milestones   |
+| order_delivered     | orders: deliver                            | billing: draft on-delivery invoices; |
+|                     |                                            | feedback: send the NPS survey        |
+| invoice_paid        | billing: payment applied, balance zero     | contracts: complete when all is done |
+| ticket_resolved     | feedback: resolve                          | feedback: send the CSAT survey       |
 """
 
 from django.dispatch import Signal
 
 # instance=Lead, account=Account, contact=Contact, user=User
 lead_converted = Signal()
+# instance=Opportunity, quote=Quote (the accepted one), user=User
+opportunity_won = Signal()
+# instance=Contract, user=User
+contract_signed = Signal()
+# instance=Order, user=User
+order_delivered = Signal()
+# instance=Invoice, user=User or None (system)
+invoice_paid = Signal()
+# instance=Ticket, user=User
+ticket_resolved = Signal()

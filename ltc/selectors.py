@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from .models import Activity, Notification, TransitionLog
+from .models import Activity, Notification, NotificationPreference, TransitionLog
 
 
 def record_history(record):
@@ -36,4 +36,6 @@ def open_activities(*, user):
 
 
 def inbox(*, user):
-    return Notification.objects.filter(recipient=user)
+    """The user's notifications, less the events they muted in the app."""
+    muted = NotificationPreference.objects.filter(user=user, in_app=False).values("event")
+    return Notification.objects.filter(recipient=user).exclude(event__in=muted)

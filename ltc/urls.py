@@ -15,6 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("notifications/settings/", views.notification_settings, name="notification-settings"),
+    path("bots/", views.bots, name="bots"),
+    path("bots/<int:pk>/", views.bots, name="bot-edit"),
     path("activities/", views.activities, name="activities"),
     path(
         "records/<str:app_label>/<str:model>/<int:pk>/activities/",
@@ -31,6 +34,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("catalog/", include("catalog.urls")),
     path("leads/", include("leads.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("api/v1/", include("ltc.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -12,6 +12,7 @@ class LeadFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Lead
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Lead Person {n}")
     company = factory.Sequence(lambda n: f"Lead Co {n}")

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "customers",
     "catalog",
     "leads",
+    "opportunities",
+    "contracts",
+    "orders",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +103,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Development and tests serve straight from the app's static folders; production collects
+# them into STATIC_ROOT (see production.py).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -161,6 +168,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "follow-ups-due": {"task": "ltc.tasks.notify_due_follow_ups", "schedule": 60.0},
     "lead-assignment-sla": {"task": "leads.tasks.remind_untouched_leads", "schedule": 300.0},
+    "quotes-expire": {"task": "opportunities.tasks.expire_quotes", "schedule": 3600.0},
+    "contracts-renewal-reminders": {"task": "contracts.tasks.remind_renewals", "schedule": 3600.0},
+    "orders-fulfilment-start-late": {
+        "task": "orders.tasks.escalate_unstarted_orders",
+        "schedule": 900.0,
+    },
 }
 
 # Business rules a company tunes.
@@ -169,6 +182,20 @@ LTC = {
     "CURRENCIES": ["CNY", "USD", "EUR", "HKD", "JPY", "GBP"],
     # Hours a new lead may wait for its first touch before the owner is reminded.
     "LEAD_FIRST_TOUCH_HOURS": env.int("LEAD_FIRST_TOUCH_HOURS", default=24),
+    # Absolute links in emails and bot messages.
+    "SITE_URL": env("SITE_URL", default="http://127.0.0.1:8000"),
+    # Let bot/webhook URLs point at private or loopback addresses (on-premise chat servers).
+    "WEBHOOK_ALLOW_PRIVATE": env.bool("WEBHOOK_ALLOW_PRIVATE", default=False),
+    # Quote discount policy (%): above the first a manager signs off, above the second
+    # finance too; at or below the first, submit approves the quote at once.
+    "QUOTE_DISCOUNT_MANAGER_PCT": env.int("QUOTE_DISCOUNT_MANAGER_PCT", default=10),
+    "QUOTE_DISCOUNT_FINANCE_PCT": env.int("QUOTE_DISCOUNT_FINANCE_PCT", default=20),
+    # Contracts above this total (in the default currency) need finance and manager sign-off.
+    "CONTRACT_VALUE_THRESHOLD": env.int("CONTRACT_VALUE_THRESHOLD", default=1000000),
+    # Days before a contract's end date at which the owner is reminded to renew (once each).
+    "RENEWAL_REMINDER_DAYS": env.list("RENEWAL_REMINDER_DAYS", cast=int, default=[60, 30]),
+    # Hours a confirmed order may wait for fulfilment before the operations manager is told.
+    "ORDER_FULFILMENT_START_HOURS": env.int("ORDER_FULFILMENT_START_HOURS", default=24),
 }
 
 LOGGING = {

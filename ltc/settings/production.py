@@ -2,6 +2,8 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
