@@ -76,8 +76,9 @@ def _set_owner(lead: Lead, owner, *, by):
     if previous is not None and previous != owner:
         for perm in OWNER_PERMS:
             remove_perm(perm, previous, lead)
-    Lead.objects.filter(pk=lead.pk).update(owner=owner, assigned_at=timezone.now())
-    lead.owner = owner
+    assigned_at = timezone.now()
+    Lead.objects.filter(pk=lead.pk).update(owner=owner, assigned_at=assigned_at)
+    lead.owner, lead.assigned_at = owner, assigned_at
     for perm in OWNER_PERMS:
         assign_perm(perm, owner, lead)
     if owner != by:
@@ -113,8 +114,10 @@ def lead_assign_round_robin(*, leads, user) -> dict[int, int]:
     if not sales:
         raise ValidationError(_("There is no active salesperson to assign to."))
     cursor, _created = RoundRobinCursor.objects.select_for_update().get_or_create(rule="leads")
-    ids = [u.pk for u in sales]
-    index = ids.index(cursor.last_user_id) + 1 if cursor.last_user_id in ids else 0
+    # The next salesperson after the one who got the last lead, even if that one has since
+    # left sales: the turn goes on in the same (pk) order instead of restarting.
+    last = cursor.last_user_id
+    index = next((i for i, u in enumerate(sales) if last is not None and u.pk > last), 0)
     assigned = {}
     for lead in leads:
         owner = sales[index % len(sales)]
@@ -161,13 +164,22 @@ def _contact_for(lead: Lead, account: Account) -> Contact:
     )
 
 
+def _may_link(user, account: Account) -> bool:
+    from customers.selectors import account_list
+
+    return account_list(user=user).filter(pk=account.pk).exists()
+
+
 @transition_service(Lead, "convert")
 def lead_convert(*, obj: Lead, user, data=None) -> Lead:
     """qualified → converted: create or link the Account and Contact, then hand off to the
     next stage, in one transaction. The state machine and the row lock refuse a second run."""
 
     def link(lead: Lead, fields):
-        account = fields.get("account") or _account_for(lead, user)
+        account = fields.get("account")
+        if account is not None and not _may_link(user, account):
+            raise ValidationError({"account": _("You may not link a lead to this account.")})
+        account = account or _account_for(lead, user)
         contact = _contact_for(lead, account)
         lead.account, lead.contact = account, contact
         lead.save(update_fields=["account", "contact", "updated_at"])
@@ -196,22 +208,10 @@ def notify_due_lead_follow_ups(now) -> int:
 
 
 def remind_untouched_leads(*, now=None) -> int:
-    """Hand-off timer marketing → sales: an assigned lead still `new` after the target
-    reminds its owner once."""
-    from django.conf import settings
+    """Hand-off timer marketing → sales: an assigned lead still `new` past its target
+    reminds its owner once (and escalates later); see leads/timers.py."""
+    from ltc.timers import check
 
-    now = now or timezone.now()
-    limit = now - timezone.timedelta(hours=settings.LTC["LEAD_FIRST_TOUCH_HOURS"])
-    sent = 0
-    late = Lead.objects.filter(
-        status=LeadStatus.NEW, owner__isnull=False, assigned_at__lte=limit
-    ).select_related("owner")
-    for lead in late.iterator(chunk_size=500):
-        if notify(
-            recipient=lead.owner,
-            key=f"first-touch:lead:{lead.pk}:{lead.assigned_at.isoformat()}",
-            title=_("Lead waiting for first contact: %(lead)s") % {"lead": lead},
-            url=lead.get_absolute_url(),
-        ):
-            sent += 1
-    return sent
+    from .timers import LEAD_FIRST_TOUCH
+
+    return check(LEAD_FIRST_TOUCH, now=now)["reminded"]

@@ -13,6 +13,7 @@ NAVIGATION = [
     (_("Contacts"), "customers:contact-list", ()),
     (_("Products"), "catalog:product-list", ()),
     (_("Activities"), "activities", ()),
+    (_("Where work waits"), "handoffs", ("manager",)),
     (_("Role matrix"), "roles:matrix", ()),
 ]
 

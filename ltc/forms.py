@@ -24,6 +24,7 @@ class BotWebhookForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked means every event."),
     )
+    url = forms.URLField(label=_("Webhook URL"), max_length=500, assume_scheme="https")
 
     class Meta:
         model = BotWebhook
@@ -34,8 +35,5 @@ class BotWebhookForm(forms.ModelForm):
         from .events import EVENTS
 
         self.fields["events"].choices = [(k, v) for k, v in EVENTS.items()]
-        self.fields["url"] = forms.URLField(
-            label=_("Webhook URL"), max_length=500, assume_scheme="https"
-        )
         if teams is not None:
             self.fields["team"].queryset = teams

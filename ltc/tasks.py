@@ -9,6 +9,13 @@ def notify_due_follow_ups():
     return services.notify_due_follow_ups()
 
 
+@shared_task
+def check_handoff_timers():
+    from .timers import check_all
+
+    return check_all()
+
+
 @shared_task(
     bind=True,
     autoretry_for=(DeliveryError,),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("notifications/settings/", views.notification_settings, name="notification-settings"),
     path("bots/", views.bots, name="bots"),
+    path("handoffs/", views.handoffs, name="handoffs"),
     path("bots/<int:pk>/", views.bots, name="bot-edit"),
     path("activities/", views.activities, name="activities"),
     path(

@@ -195,3 +195,13 @@ def bots(request, pk=None):
     return render(
         request, "ltc/bots.html", {"bots": visible, "form": form, "bot": bot}, status=status
     )
+
+
+@login_required
+def handoffs(request):
+    """Where work waits: each hand-off's queue, how much of it is late, the oldest wait."""
+    if not (request.user.is_superuser or has_role(request.user, "manager")):
+        raise PermissionDenied
+    from .timers import where_work_waits
+
+    return render(request, "ltc/handoffs.html", {"rows": where_work_waits()})

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "opportunities",
     "contracts",
     "orders",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -167,21 +168,27 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "follow-ups-due": {"task": "ltc.tasks.notify_due_follow_ups", "schedule": 60.0},
-    "lead-assignment-sla": {"task": "leads.tasks.remind_untouched_leads", "schedule": 300.0},
+    "handoff-timers": {"task": "ltc.tasks.check_handoff_timers", "schedule": 300.0},
     "quotes-expire": {"task": "opportunities.tasks.expire_quotes", "schedule": 3600.0},
     "contracts-renewal-reminders": {"task": "contracts.tasks.remind_renewals", "schedule": 3600.0},
     "orders-fulfilment-start-late": {
         "task": "orders.tasks.escalate_unstarted_orders",
         "schedule": 900.0,
     },
+    "billing-daily": {"task": "billing.tasks.billing_daily", "schedule": 3600.0},
 }
 
 # Business rules a company tunes.
 LTC = {
     "DEFAULT_CURRENCY": env("DEFAULT_CURRENCY", default="CNY"),
     "CURRENCIES": ["CNY", "USD", "EUR", "HKD", "JPY", "GBP"],
-    # Hours a new lead may wait for its first touch before the owner is reminded.
-    "LEAD_FIRST_TOUCH_HOURS": env.int("LEAD_FIRST_TOUCH_HOURS", default=24),
+    # Hand-off timers (ltc/timers.py): target hours per hand-off; past the target the owner
+    # is reminded, past target × factor the team lead (or the managers) are notified.
+    "HANDOFF_TARGET_HOURS": {
+        "lead_assignment": env.float("HANDOFF_LEAD_ASSIGNMENT_HOURS", default=4),
+        "lead_first_touch": env.float("LEAD_FIRST_TOUCH_HOURS", default=24),
+    },
+    "HANDOFF_ESCALATE_FACTOR": env.float("HANDOFF_ESCALATE_FACTOR", default=2),
     # Absolute links in emails and bot messages.
     "SITE_URL": env("SITE_URL", default="http://127.0.0.1:8000"),
     # Let bot/webhook URLs point at private or loopback addresses (on-premise chat servers).
@@ -196,6 +203,9 @@ LTC = {
     "RENEWAL_REMINDER_DAYS": env.list("RENEWAL_REMINDER_DAYS", cast=int, default=[60, 30]),
     # Hours a confirmed order may wait for fulfilment before the operations manager is told.
     "ORDER_FULFILMENT_START_HOURS": env.int("ORDER_FULFILMENT_START_HOURS", default=24),
+    # Days past due at which the customer is reminded of an invoice (once each).
+    "DUNNING_DAYS": env.list("DUNNING_DAYS", cast=int, default=[3, 10, 30]),
+    "INVOICE_NUMBER_PREFIX": "INV",
 }
 
 LOGGING = {

@@ -1,0 +1,132 @@
+"""Hand-off timers: one mechanism for every hand-off between roles.
+
+Each stage registers a `HandoffTimer` in its AppConfig.ready: which records wait on the
+hand-off (a queryset annotated with `waiting_since`), who owns the next step, and the target
+in hours (LTC["HANDOFF_TARGET_HOURS"][name]). Past the target the owners are reminded once;
+past target × LTC["HANDOFF_ESCALATE_FACTOR"] the owners' team leads (or, without a team,
+the managers) are notified once. "Once" holds per record and per waiting period: the key of
+each notice carries the time the wait began, so a record that waits again is timed again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from roles.models import Team
+from roles.permissions import users_with_role
+
+from .services import notify
+
+
+@dataclass
+class HandoffTimer:
+    name: str
+    label: object
+    # () -> queryset of the records waiting now, annotated with `waiting_since`
+    waiting: Callable[[], QuerySet]
+    # record -> users who own the next step
+    owners: Callable[[object], list]
+    # the role that acts next (for "where work waits")
+    role: str
+    default_hours: float = 24
+    escalate_role: str = "manager"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def target(self) -> datetime.timedelta:
+        hours = settings.LTC.get("HANDOFF_TARGET_HOURS", {}).get(self.name, self.default_hours)
+        return datetime.timedelta(hours=float(hours))
+
+    @property
+    def escalate_after(self) -> datetime.timedelta:
+        return self.target * float(settings.LTC.get("HANDOFF_ESCALATE_FACTOR", 2))
+
+
+TIMERS: dict[str, HandoffTimer] = {}
+
+
+def register(timer: HandoffTimer) -> HandoffTimer:
+    TIMERS[timer.name] = timer
+    return timer
+
+
+def escalation_recipients(owners, role: str) -> list:
+    leads = list(
+        {
+            t.lead
+            for t in Team.objects.filter(members__in=owners, lead__isnull=False).select_related(
+                "lead"
+            )
+        }
+    )
+    return leads or list(users_with_role(role))
+
+
+def check(timer: HandoffTimer, *, now=None) -> dict[str, int]:
+    """Remind and escalate for one timer; returns how many notices went out."""
+    now = now or timezone.now()
+    sent = {"reminded": 0, "escalated": 0}
+    late = timer.waiting().filter(waiting_since__lte=now - timer.target)
+    for record in late.iterator(chunk_size=500):
+        since = record.waiting_since.isoformat()
+        owners = [u for u in timer.owners(record) if u is not None]
+        url = record.get_absolute_url()
+        for user in owners:
+            if notify(
+                recipient=user,
+                key=f"handoff-remind:{timer.name}:{record.pk}:{since}",
+                title=_("Waiting on you: %(what)s — %(record)s")
+                % {"what": timer.label, "record": record},
+                body=_("This hand-off is past its target time."),
+                url=url,
+            ):
+                sent["reminded"] += 1
+        if record.waiting_since <= now - timer.escalate_after:
+            for user in escalation_recipients(owners, timer.escalate_role):
+                if notify(
+                    recipient=user,
+                    key=f"handoff-escalate:{timer.name}:{record.pk}:{since}",
+                    title=_("Escalated: %(what)s — %(record)s")
+                    % {"what": timer.label, "record": record},
+                    body=_("Still waiting well past its target time."),
+                    url=url,
+                ):
+                    sent["escalated"] += 1
+    return sent
+
+
+def check_all(*, now=None) -> dict[str, dict[str, int]]:
+    return {name: check(timer, now=now) for name, timer in TIMERS.items()}
+
+
+def where_work_waits(*, now=None) -> list[dict]:
+    """Per hand-off: how many records wait, how many are late, and the oldest wait."""
+    from django.db.models import Count, Min, Q
+
+    now = now or timezone.now()
+    rows = []
+    for timer in TIMERS.values():
+        stats = timer.waiting().aggregate(
+            waiting=Count("pk"),
+            late=Count("pk", filter=Q(waiting_since__lte=now - timer.target)),
+            oldest=Min("waiting_since"),
+        )
+        rows.append(
+            {
+                "name": timer.name,
+                "label": timer.label,
+                "role": timer.role,
+                "target_hours": timer.target.total_seconds() / 3600,
+                "waiting": stats["waiting"],
+                "late": stats["late"],
+                "oldest": stats["oldest"],
+            }
+        )
+    return rows
