@@ -5,25 +5,34 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django import forms
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
 from ltc.models import IdempotencyKey
-from ltc.transitions import run, transitions_for
+from ltc.transitions import run, transition_specs, transitions_for
 
-TransitionSerializer = inline_serializer(
-    name="Transition",
-    fields={
-        "name": serializers.CharField(),
-        "label": serializers.CharField(),
-        "target": serializers.CharField(),
-        "allowed": serializers.BooleanField(),
-    },
-)
+
+class TransitionSerializer(serializers.Serializer):
+    """One transition of a record as the caller sees it (for the schema)."""
+
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.CharField()
+    allowed = serializers.BooleanField(help_text="The caller may run it now (role and state)")
 
 
 class TransitionsMixin:
@@ -34,8 +43,16 @@ class TransitionsMixin:
     """
 
     @extend_schema(responses={200: TransitionSerializer(many=True)})
-    @action(detail=True, methods=["get"], url_path="transitions")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="transitions",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def transitions(self, request, pk=None):
+        """Every transition of the record: its target from the current state and whether the
+        caller may run it now."""
         obj = self.get_object()
         rows = [
             {k: row[k] for k in ("name", "label", "target", "allowed")}
@@ -55,8 +72,15 @@ class TransitionsMixin:
             409: OpenApiResponse(description="Not allowed from the current state, or lost a race"),
         },
     )
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"transitions/(?P<name>[a-z_]+)",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def run_transition(self, request, pk=None, name=None):
+        """Run the transition with the fields its rule needs; answers the record."""
         obj = self.get_object()
         obj = run(obj=obj, name=name, user=request.user, data=request.data)
         obj = self.get_queryset().get(pk=obj.pk)
@@ -96,3 +120,116 @@ class IdempotentCreateMixin:
             record.response = json.loads(json.dumps(response.data, default=str))
             record.save(update_fields=["status_code", "response"])
         return response
+
+
+ErrorSerializer = inline_serializer(name="Error", fields={"detail": serializers.CharField()})
+FieldErrors = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description="A rule failed: {field: [messages]} (non_field_errors for the whole record)",
+)
+
+
+def _serializer_field_for(form_field) -> serializers.Field:
+    """The API shape of one field of a transition's rule form (for the schema only)."""
+    kwargs = {"required": False, "help_text": str(form_field.label or "")}
+    if isinstance(form_field, forms.ModelChoiceField):
+        return serializers.IntegerField(**kwargs)
+    if isinstance(form_field, forms.DecimalField):
+        return serializers.DecimalField(
+            max_digits=form_field.max_digits, decimal_places=form_field.decimal_places, **kwargs
+        )
+    if isinstance(form_field, forms.DateTimeField):
+        return serializers.DateTimeField(**kwargs)
+    if isinstance(form_field, forms.DateField):
+        return serializers.DateField(**kwargs)
+    if isinstance(form_field, forms.BooleanField):
+        return serializers.BooleanField(**kwargs)
+    if isinstance(form_field, forms.IntegerField):
+        return serializers.IntegerField(**kwargs)
+    return serializers.CharField(**kwargs)
+
+
+def transitions_schema(model, serializer_class):
+    """OpenAPI for the TransitionsMixin endpoints of one model: the transition names as an
+    enum, the union of the rule fields each transition reads (all optional; the rule says
+    which it needs), the record as the 200 answer and the error answers of DESIGN.md."""
+    specs = transition_specs(model)
+    fields: dict[str, serializers.Field] = {}
+    users: dict[str, list[str]] = {}
+    for spec in specs:
+        for name, form_field in spec.form_class().base_fields.items():
+            users.setdefault(name, []).append(spec.name)
+            fields.setdefault(name, _serializer_field_for(form_field))
+    for name, field in fields.items():
+        field.help_text = f"{field.help_text} (read by: {', '.join(users[name])})".strip()
+    request = inline_serializer(name=f"{model.__name__}Transition", fields=fields)
+    name_param = OpenApiParameter(
+        "name",
+        str,
+        OpenApiParameter.PATH,
+        enum=[spec.name for spec in specs],
+        description="The transition to run",
+    )
+    not_found = OpenApiResponse(ErrorSerializer, description="No such record or transition")
+    return extend_schema_view(
+        transitions=extend_schema(
+            summary=f"Transitions of a {model._meta.verbose_name} for the caller",
+            responses={200: TransitionSerializer(many=True), 404: not_found},
+        ),
+        run_transition=extend_schema(
+            summary=f"Run a transition on a {model._meta.verbose_name}",
+            parameters=[name_param],
+            request=request,
+            responses={
+                200: serializer_class,
+                400: FieldErrors,
+                403: OpenApiResponse(ErrorSerializer, description="Your role may not run it"),
+                404: not_found,
+                409: OpenApiResponse(
+                    ErrorSerializer,
+                    description="Not allowed from the current state, or changed concurrently",
+                ),
+            },
+        ),
+    )
+
+
+class StableOrderingFilter(OrderingFilter):
+    """?ordering= that always ends on the primary key, so rows that tie on the chosen field
+    keep one order and pages never repeat or skip them."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if ordering and not any(f.lstrip("-") in ("pk", "id") for f in ordering):
+            ordering = [*ordering, "-pk" if ordering[-1].startswith("-") else "pk"]
+        return ordering
+
+
+# The filter backends of every list endpoint: django-filter, ?search=, stable ?ordering=.
+API_FILTERS = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A retried POST with the same key and body returns the first answer",
+)
+
+
+def write_schema(serializer_class, who: str, idempotent: bool = True):
+    """OpenAPI for the create/update/retrieve of a resource: the record, its field errors (400),
+    the role refusal (403, `who` may write) and the unknown or hidden record (404)."""
+    forbidden = OpenApiResponse(ErrorSerializer, description=f"Only {who} may do this")
+    not_found = OpenApiResponse(ErrorSerializer, description="No such record, or not yours to see")
+    write = {400: FieldErrors, 403: forbidden}
+    return extend_schema_view(
+        create=extend_schema(
+            parameters=[IDEMPOTENCY_KEY] if idempotent else [],
+            responses={201: serializer_class, **write},
+        ),
+        update=extend_schema(responses={200: serializer_class, **write, 404: not_found}),
+        partial_update=extend_schema(responses={200: serializer_class, **write, 404: not_found}),
+        retrieve=extend_schema(responses={200: serializer_class, 404: not_found}),
+    )

@@ -1,0 +1,134 @@
+"""Accounts and contacts in the REST API.
+
+Reads go through customers.selectors (role-aware), writes through customers.services (which
+check who may edit). Customer records are not deleted through the API: later stages keep
+pointing at them.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+
+from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
+
+from . import services
+from .filters import AccountFilter, ContactFilter
+from .models import Account, Contact
+from .selectors import account_list, contact_list
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    owner_name = serializers.StringRelatedField(source="owner", read_only=True)
+
+    class Meta:
+        model = Account
+        fields = [
+            "id",
+            "name",
+            "industry",
+            "website",
+            "phone",
+            "email",
+            "address",
+            "tax_id",
+            "owner",
+            "owner_name",
+            "credit_limit",
+            "currency",
+            "notes",
+            "last_activity_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["owner", "last_activity_at", "created_at", "updated_at"]
+
+
+class VisibleAccountField(serializers.PrimaryKeyRelatedField):
+    """An account the caller may see; any other id is 'does not exist'."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Account.objects.none()
+        return account_list(user=request.user)
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    account = VisibleAccountField(queryset=Account.objects.all())
+    account_name = serializers.CharField(source="account.name", read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "account",
+            "account_name",
+            "name",
+            "title",
+            "email",
+            "phone",
+            "is_primary",
+            "is_billing",
+            "language",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class _SavingViewSet(
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and edit through one `save` service; no delete."""
+
+    def save(self, instance, data):
+        raise NotImplementedError
+
+    def perform_create(self, serializer):
+        serializer.instance = self.save(None, serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = self.save(serializer.instance, serializer.validated_data)
+
+
+@extend_schema(tags=["accounts"])
+@write_schema(AccountSerializer, "marketing and sales (own accounts)")
+class AccountViewSet(_SavingViewSet):
+    """Customer companies the caller may see; marketing and sales (own accounts) edit."""
+
+    queryset = Account.objects.none()
+    serializer_class = AccountSerializer
+    filter_backends = API_FILTERS
+    filterset_class = AccountFilter
+    search_fields = ["name", "email", "phone"]
+    ordering_fields = ["name", "created_at"]
+
+    def get_queryset(self):
+        return account_list(user=self.request.user)
+
+    def save(self, instance, data):
+        return services.account_save(user=self.request.user, account=instance, **data)
+
+
+@extend_schema(tags=["contacts"])
+@write_schema(ContactSerializer, "marketing and sales (own accounts)")
+class ContactViewSet(_SavingViewSet):
+    """Contacts of the accounts the caller may see."""
+
+    queryset = Contact.objects.none()
+    serializer_class = ContactSerializer
+    filter_backends = API_FILTERS
+    filterset_class = ContactFilter
+    search_fields = ["name", "email", "phone"]
+    ordering_fields = ["name", "created_at"]
+
+    def get_queryset(self):
+        return contact_list(user=self.request.user)
+
+    def save(self, instance, data):
+        return services.contact_save(user=self.request.user, contact=instance, **data)

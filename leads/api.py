@@ -1,0 +1,197 @@
+"""Leads in the REST API: capture, edit, assignment, and the state machine's transitions.
+
+Reads go through leads.selectors.lead_list (role-aware: a lead the caller may not see is 404);
+writes go through leads.services, which hold the role checks. `status` is read-only: it only
+changes through POST {id}/transitions/{name}/. Leads are never deleted through the API:
+a dead lead is disqualified.
+"""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ltc.api.mixins import (
+    API_FILTERS,
+    ErrorSerializer,
+    FieldErrors,
+    IdempotentCreateMixin,
+    TransitionsMixin,
+    transitions_schema,
+    write_schema,
+)
+
+from . import services
+from .filters import LeadFilter
+from .models import Lead, LeadSource
+from .selectors import lead_list
+
+
+class LeadSerializer(serializers.ModelSerializer):
+    owner_name = serializers.StringRelatedField(source="owner", read_only=True)
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            "name",
+            "company",
+            "title",
+            "email",
+            "phone",
+            "source",
+            "campaign",
+            "status",
+            "owner",
+            "owner_name",
+            "need",
+            "budget",
+            "currency",
+            "expected_close_date",
+            "decision_maker",
+            "notes",
+            "score",
+            "disqualify_reason",
+            "account",
+            "contact",
+            "converted_at",
+            "next_follow_up_at",
+            "last_activity_at",
+            "assigned_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        # The state changes only by transitions, the owner only by assignment.
+        read_only_fields = [
+            "status",
+            "owner",
+            "score",
+            "disqualify_reason",
+            "account",
+            "contact",
+            "converted_at",
+            "last_activity_at",
+            "assigned_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate(self, attrs):
+        email = attrs.get("email", getattr(self.instance, "email", ""))
+        phone = attrs.get("phone", getattr(self.instance, "phone", ""))
+        if not (email or phone):
+            raise serializers.ValidationError(
+                {"email": [_("Give an email or a phone number to reach the lead.")]}
+            )
+        return attrs
+
+
+class AssignSerializer(serializers.Serializer):
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True)
+    )
+
+
+class RoundRobinSerializer(serializers.Serializer):
+    leads = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+
+
+RoundRobinResult = inline_serializer(
+    name="RoundRobinResult",
+    fields={
+        "assigned": inline_serializer(
+            name="RoundRobinAssignment",
+            fields={"lead": serializers.IntegerField(), "owner": serializers.IntegerField()},
+            many=True,
+        )
+    },
+)
+
+
+@extend_schema(tags=["leads"])
+@transitions_schema(Lead, LeadSerializer)
+@write_schema(LeadSerializer, "marketing and sales (the owner)")
+class LeadViewSet(
+    TransitionsMixin,
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Leads the caller may see. Create and edit by marketing and sales (the owner);
+    state changes by transitions; assignment by marketing or a manager."""
+
+    queryset = Lead.objects.none()  # for the schema; requests use get_queryset
+    serializer_class = LeadSerializer
+    filter_backends = API_FILTERS
+    filterset_class = LeadFilter
+    search_fields = ["name", "company", "email", "phone"]
+    ordering_fields = ["created_at", "score"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return lead_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        fields = {"source": LeadSource.API, **serializer.validated_data}  # captured by the API
+        serializer.instance = services.lead_create(user=self.request.user, **fields)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.lead_update(
+            lead=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(
+        request=AssignSerializer,
+        responses={
+            200: LeadSerializer,
+            400: FieldErrors,
+            403: OpenApiResponse(ErrorSerializer, description="Only marketing or a manager"),
+            404: OpenApiResponse(ErrorSerializer, description="No such lead"),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def assign(self, request, pk=None):
+        """Give the lead to a salesperson (marketing or a manager)."""
+        lead = self.get_object()
+        body = AssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.lead_assign(lead=lead, owner=body.validated_data["owner"], user=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=lead.pk)).data)
+
+    @extend_schema(
+        request=RoundRobinSerializer,
+        responses={
+            200: RoundRobinResult,
+            400: FieldErrors,
+            403: OpenApiResponse(ErrorSerializer, description="Only marketing or a manager"),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="assign-round-robin",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def assign_round_robin(self, request):
+        """Give each listed lead to the next salesperson in turn."""
+        body = RoundRobinSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(body.validated_data["leads"]))
+        position = {pk: i for i, pk in enumerate(ids)}  # in the order the caller listed them
+        leads = sorted(self.get_queryset().filter(pk__in=ids), key=lambda x: position[x.pk])
+        missing = sorted(set(ids) - {lead.pk for lead in leads})
+        if missing:
+            raise serializers.ValidationError(
+                {"leads": [_("No such lead: %(ids)s") % {"ids": ", ".join(map(str, missing))}]}
+            )
+        assigned = services.lead_assign_round_robin(leads=leads, user=request.user)
+        rows = [{"lead": lead_id, "owner": owner_id} for lead_id, owner_id in assigned.items()]
+        return Response({"assigned": rows}, status=status.HTTP_200_OK)
