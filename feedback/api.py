@@ -1,0 +1,269 @@
+"""The service stage in the REST API: tickets (with transitions), surveys (read), market
+feedback items, and account flags (read + clear)."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from customers.models import Account, Contact
+from ltc.api.mixins import (
+    ErrorSerializer,
+    FieldErrors,
+    IdempotentCreateMixin,
+    TransitionsMixin,
+    transitions_schema,
+)
+
+from . import services
+from .models import AccountFlag, FeedbackItem, FeedbackStatus, Survey, Ticket
+from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
+    contact = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "subject",
+            "description",
+            "category",
+            "priority",
+            "status",
+            "assigned_role",
+            "assignee",
+            "account",
+            "contact",
+            "order",
+            "resolution",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "first_response_breached_at",
+            "resolution_breached_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "assigned_role",
+            "resolution",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "first_response_breached_at",
+            "resolution_breached_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            from customers.selectors import account_list, contact_list
+            from orders.selectors import order_list
+
+            self.fields["account"].queryset = account_list(user=request.user)
+            self.fields["contact"].queryset = contact_list(user=request.user)
+            self.fields["order"].queryset = order_list(user=request.user)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["account"].read_only = True  # a case stays with its customer
+        return fields
+
+
+@extend_schema(tags=["service"])
+@transitions_schema(Ticket, TicketSerializer)
+class TicketViewSet(
+    TransitionsMixin,
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Service cases. service and the manager see all, operations the after-sales ones
+    (product, delivery), sales those of their accounts. Opened by service, operations or
+    sales; state changes only by transitions."""
+
+    queryset = Ticket.objects.none()
+    serializer_class = TicketSerializer
+    filterset_fields = ["status", "category", "priority", "assigned_role", "account"]
+    search_fields = ["subject", "description"]
+    ordering_fields = ["created_at", "priority"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return ticket_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.ticket_create(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.ticket_update(
+            user=self.request.user, ticket=serializer.instance, **serializer.validated_data
+        )
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Survey
+        fields = [
+            "id",
+            "kind",
+            "account",
+            "contact",
+            "ticket",
+            "order",
+            "email",
+            "language",
+            "sent_at",
+            "answered_at",
+            "score",
+            "comment",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema(tags=["service"])
+class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
+    """CSAT and NPS surveys and their answers (read-only: customers answer through the
+    signed link)."""
+
+    queryset = Survey.objects.none()
+    serializer_class = SurveySerializer
+    filterset_fields = ["kind", "account", "ticket", "order"]
+    ordering_fields = ["created_at", "answered_at", "score"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return survey_list(user=self.request.user)
+
+
+class FeedbackItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FeedbackItem
+        fields = [
+            "id",
+            "kind",
+            "category",
+            "title",
+            "description",
+            "account",
+            "routed_to",
+            "status",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["routed_to", "status", "created_by", "created_at", "updated_at"]
+
+
+class FeedbackStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=FeedbackStatus.choices)
+
+
+@extend_schema(tags=["service"])
+class FeedbackItemViewSet(
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Suggestions and complaints captured by sales or service; routed to marketing or (for a
+    product or delivery complaint) operations, which set the status."""
+
+    queryset = FeedbackItem.objects.none()
+    serializer_class = FeedbackItemSerializer
+    filterset_fields = ["kind", "category", "status", "routed_to", "account"]
+    search_fields = ["title", "description"]
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return feedback_item_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.feedback_item_create(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(
+        request=FeedbackStatusSerializer,
+        responses={
+            200: FeedbackItemSerializer,
+            400: FieldErrors,
+            403: OpenApiResponse(ErrorSerializer, description="Not the team it is routed to"),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def status(self, request, pk=None):
+        """Set the status (new, acknowledged, done): the team it is routed to."""
+        item = self.get_object()
+        body = FeedbackStatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.feedback_item_set_status(
+            user=request.user, item=item, status=body.validated_data["status"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
+
+
+class AccountFlagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccountFlag
+        fields = [
+            "id",
+            "account",
+            "reason",
+            "note",
+            "ticket",
+            "survey",
+            "created_at",
+            "cleared_at",
+            "cleared_by",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema(tags=["service"])
+class AccountFlagViewSet(viewsets.ReadOnlyModelViewSet):
+    """Accounts flagged at risk (detractor NPS, missed SLA); service clears them."""
+
+    queryset = AccountFlag.objects.none()
+    serializer_class = AccountFlagSerializer
+    filterset_fields = ["account", "reason"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        qs = flag_list(user=self.request.user)
+        if self.action == "list" and self.request.query_params.get("open") == "1":
+            qs = qs.filter(cleared_at__isnull=True)
+        return qs
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: AccountFlagSerializer,
+            403: OpenApiResponse(ErrorSerializer, description="Only customer service"),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def clear(self, request, pk=None):
+        """Clear the flag (customer service)."""
+        flag = services.account_flag_clear(flag=self.get_object(), user=request.user)
+        return Response(self.get_serializer(flag).data)

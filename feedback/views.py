@@ -1,0 +1,255 @@
+"""Browser pages of the service stage; thin: reads from selectors, writes through services."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from customers.selectors import account_list, contact_list
+from ltc.forms import ActivityForm
+from ltc.selectors import record_activities, record_history
+from ltc.transitions import transitions_for
+from roles.permissions import has_role
+
+from . import clock, services
+from .forms import FeedbackItemForm, TicketForm
+from .models import FeedbackStatus, SurveyKind, TicketStatus
+from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
+from .sla import Calendar
+
+PAGE_SIZE = 25
+
+
+def _get(qs, pk):
+    try:
+        return qs.get(pk=pk)
+    except qs.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _limit_ticket_form(form, user):
+    from orders.selectors import order_list
+
+    form.fields["account"].queryset = account_list(user=user)
+    form.fields["contact"].queryset = contact_list(user=user)
+    form.fields["order"].queryset = order_list(user=user)
+
+
+# --- tickets -------------------------------------------------------------------------------------
+@login_required
+def ticket_index(request):
+    qs = ticket_list(user=request.user)
+    status = request.GET.get("status", "")
+    if status in TicketStatus.values:
+        qs = qs.filter(status=status)
+    role = request.GET.get("assigned_role", "")
+    if role in ("service", "operations"):
+        qs = qs.filter(assigned_role=role)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(subject__icontains=q)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "feedback/ticket_list.html",
+        {
+            "page": page,
+            "statuses": TicketStatus.choices,
+            "status": status,
+            "q": q,
+            "can_create": has_role(request.user, *services.TICKET_CREATORS),
+        },
+    )
+
+
+@login_required
+def ticket_detail(request, pk):
+    ticket = _get(ticket_list(user=request.user), pk)
+    calendar = Calendar.from_settings()
+    changes = clock.changes_by_ticket([ticket.pk]).get(ticket.pk, [])
+    clocks = []
+    for target in clock.TARGETS:
+        state = clock.ticket_clock(ticket, target, changes=changes, calendar=calendar)
+        clocks.append(
+            {
+                "label": services.TARGET_LABELS[target],
+                "state": state,
+                "due_at": state.due_at(calendar),
+                "breached_at": getattr(ticket, f"{target}_breached_at"),
+            }
+        )
+    return render(
+        request,
+        "feedback/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "transitions": [t for t in transitions_for(ticket, request.user) if t["allowed"]],
+            "history": record_history(ticket),
+            "activities": record_activities(ticket),
+            "activity_form": ActivityForm(),
+            "clocks": clocks,
+            "surveys": list(ticket.surveys.all()),
+            "can_reply": has_role(request.user, "service", "operations"),
+        },
+    )
+
+
+@login_required
+def ticket_create(request):
+    if not has_role(request.user, *services.TICKET_CREATORS):
+        raise PermissionDenied
+    form = TicketForm(request.POST or None, initial={"account": request.GET.get("account")})
+    _limit_ticket_form(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Ticket opened."))
+            return redirect(ticket)
+    return render(
+        request, "feedback/ticket_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=gettext_lazy("Reply"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@login_required
+@require_POST
+def ticket_reply(request, pk):
+    ticket = _get(ticket_list(user=request.user), pk)
+    try:
+        services.ticket_reply(user=request.user, ticket=ticket, body=request.POST.get("body", ""))
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Reply recorded."))
+    return redirect(ticket)
+
+
+# --- surveys -------------------------------------------------------------------------------------
+@login_required
+def survey_index(request):
+    qs = survey_list(user=request.user)
+    account = request.GET.get("account", "")
+    if account.isdigit():
+        qs = qs.filter(account_id=int(account))
+    kind = request.GET.get("kind", "")
+    if kind in SurveyKind.values:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "feedback/survey_list.html", {"page": page, "kinds": SurveyKind.choices})
+
+
+@never_cache
+def survey_answer(request, token):
+    """The public page a customer reaches from the emailed link: no login, in the survey's
+    language; a forged link is 400, an expired or used one 410, a bad answer 400."""
+    try:
+        survey = services.survey_from_link(token)
+    except services.SurveyLinkError as exc:
+        return render(
+            request, "feedback/survey_public.html", {"error": exc.message}, status=exc.status
+        )
+    translation.activate(survey.language)
+    request.LANGUAGE_CODE = survey.language
+    context = {"survey": survey, "scores": range(survey.score_range[0], survey.score_range[1] + 1)}
+    if request.method == "POST":
+        try:
+            services.survey_answer(
+                token=token,
+                score=request.POST.get("score"),
+                comment=request.POST.get("comment", ""),
+            )
+        except services.SurveyLinkError as exc:
+            context.update(
+                error=exc.message,
+                chosen=request.POST.get("score"),
+                comment=request.POST.get("comment", ""),
+            )
+            if exc.status == 410:
+                context.pop("survey")
+            return render(request, "feedback/survey_public.html", context, status=exc.status)
+        return render(request, "feedback/survey_public.html", {"thanks": True})
+    return render(request, "feedback/survey_public.html", context)
+
+
+# --- account flags -------------------------------------------------------------------------------
+@login_required
+def flag_index(request):
+    qs = flag_list(user=request.user)
+    if request.GET.get("all") != "1":
+        qs = qs.filter(cleared_at__isnull=True)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "feedback/flag_list.html",
+        {"page": page, "can_clear": has_role(request.user, "service")},
+    )
+
+
+@login_required
+@require_POST
+def flag_clear(request, pk):
+    flag = _get(flag_list(user=request.user), pk)
+    services.account_flag_clear(flag=flag, user=request.user)
+    messages.success(request, _("Flag cleared."))
+    return redirect("feedback:flag-list")
+
+
+# --- feedback items ------------------------------------------------------------------------------
+@login_required
+def item_index(request):
+    qs = feedback_item_list(user=request.user)
+    status = request.GET.get("status", "")
+    if status in FeedbackStatus.values:
+        qs = qs.filter(status=status)
+    can_create = has_role(request.user, "sales", "service")
+    form = FeedbackItemForm(request.POST or None) if can_create else None
+    if form is not None:
+        form.fields["account"].queryset = account_list(user=request.user)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            services.feedback_item_create(user=request.user, **form.cleaned_data)
+            messages.success(request, _("Feedback recorded and routed."))
+            return redirect("feedback:item-list")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "feedback/item_list.html",
+        {
+            "page": page,
+            "form": form,
+            "statuses": FeedbackStatus.choices,
+            "status": status,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def item_status(request, pk):
+    item = _get(feedback_item_list(user=request.user), pk)
+    try:
+        services.feedback_item_set_status(
+            user=request.user, item=item, status=request.POST.get("status", "")
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    return redirect("feedback:item-list")
