@@ -128,6 +128,8 @@ def lead_edit(request, pk):
 @require_POST
 def lead_assign(request, pk):
     lead = _get_lead(request, pk)
+    if not has_role(request.user, "marketing", "manager"):
+        raise PermissionDenied
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
@@ -136,15 +138,21 @@ def lead_assign(request, pk):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Lead assigned."))
+            return redirect(lead)
     else:
         messages.error(request, _("Choose a salesperson."))
-    return redirect(lead)
+    # Bad input: the lead page again, with the reason and an honest status; nothing changed.
+    response = lead_detail(request, pk)
+    response.status_code = 400
+    return response
 
 
 @login_required
 @require_POST
 def lead_round_robin(request):
-    ids = request.POST.getlist("lead")
+    if not has_role(request.user, "marketing", "manager"):
+        raise PermissionDenied
+    ids = [i for i in request.POST.getlist("lead") if i.isdigit()]
     leads = list(visible_leads(user=request.user).filter(pk__in=ids, owner__isnull=True))
     if not leads:
         messages.error(request, _("Select unassigned leads to distribute."))

@@ -103,7 +103,8 @@ def transition_specs(model) -> list[TransitionSpec]:
         specs.append(
             TransitionSpec(
                 name=name,
-                label=str(first.custom.get("label", name.replace("_", " "))),
+                label=first.custom.get("label")
+                or name.replace("_", " "),  # lazy: per request language
                 sources=tuple(t.source for t in ts),
                 targets=tuple(t.target for t in ts),
                 permission=first.permission,
@@ -117,7 +118,11 @@ def transition_specs(model) -> list[TransitionSpec]:
 
 
 def get_spec(model, name: str) -> TransitionSpec:
-    for spec in transition_specs(model):
+    try:
+        specs = transition_specs(model)
+    except TypeError as exc:  # a model without a state machine has no transitions
+        raise UnknownTransition(name) from exc
+    for spec in specs:
         if spec.name == name:
             return spec
     raise UnknownTransition(name)
@@ -125,6 +130,17 @@ def get_spec(model, name: str) -> TransitionSpec:
 
 def role_allows(spec: TransitionSpec, obj, user) -> bool:
     return user is not None and bool(spec.permission(obj, user))
+
+
+def refusal(spec: TransitionSpec, obj, user) -> str:
+    """Why `user` may not run `spec` on `obj`: the role, or (for an owner-only transition)
+    not owning the record."""
+    from roles.permissions import has_role
+
+    if spec.owner_only and has_role(user, *spec.roles):
+        message = _("You may not run “%(name)s”: only the record's owner may.")
+        return message % {"name": spec.label}
+    return _("Your role may not run “%(name)s”.") % {"name": spec.label}
 
 
 def transitions_for(obj, user) -> list[dict]:
@@ -179,6 +195,14 @@ def run(*, obj, name: str, user, data=None):
     return perform_transition(obj=obj, name=name, user=user, data=data)
 
 
+def _check_source(spec: TransitionSpec, obj, state_name: str):
+    if spec.target_from(getattr(obj, state_name)) is None:
+        raise TransitionNotAllowed(
+            _("“%(name)s” is not possible from %(state)s.")
+            % {"name": spec.label, "state": getattr(obj, f"get_{state_name}_display")()}
+        )
+
+
 def perform_transition(*, obj, name: str, user, data=None, system: bool = False, effect=None):
     """Run transition `name` on `obj` as `user` (or as the system, for Celery).
 
@@ -191,21 +215,20 @@ def perform_transition(*, obj, name: str, user, data=None, system: bool = False,
     model = type(obj)
     spec = get_spec(model, name)
     if not system and not role_allows(spec, obj, user):
-        raise PermissionDenied(_("Your role may not run “%(name)s”.") % {"name": spec.label})
-    fields = validate_fields(spec, data)
+        raise PermissionDenied(refusal(spec, obj, user))
     state_name = state_field(model).name
+    # A transition that cannot start from this state is refused as such (409), before any
+    # complaint about its fields (400).
+    _check_source(spec, obj, state_name)
+    fields = validate_fields(spec, data)
     with transaction.atomic():
         locked = model._default_manager.select_for_update().get(pk=obj.pk)
         if getattr(locked, state_name) != getattr(obj, state_name):
             raise ConcurrentTransition(_("The record was changed by someone else; reload it."))
         if not system and not role_allows(spec, locked, user):
-            raise PermissionDenied(_("Your role may not run “%(name)s”.") % {"name": spec.label})
+            raise PermissionDenied(refusal(spec, locked, user))
         source = getattr(locked, state_name)
-        if spec.target_from(source) is None:
-            raise TransitionNotAllowed(
-                _("“%(name)s” is not possible from %(state)s.")
-                % {"name": spec.label, "state": getattr(locked, f"get_{state_name}_display")()}
-            )
+        _check_source(spec, locked, state_name)
         comment = fields.pop("comment", "") or fields.get("reason", "")
         getattr(locked, name)(by=user, **fields)
         locked.save()
