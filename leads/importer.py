@@ -1,5 +1,701 @@
-"""Lead import from CSV/XLSX (being written)."""
+"""Lead import from CSV/XLSX: validate every row, flag duplicates, create in bulk.
+
+`import_leads` reads the whole file, reports every bad row with all its reasons (line numbers
+as the user sees them: the header is line 1) and, by default, creates nothing when any row is
+bad; with `only_good_rows=True` it creates the good rows and skips the bad ones.
+
+Duplicates (email and company name case-insensitively, phone by its digits: leads.phones)
+are looked up set-based against the database, on the indexed Lower(email), Lower(company) and
+phone_key (PostgreSQL: one `= ANY(array)` query each; elsewhere chunks of `IN`), and within
+the file against earlier lines. Good rows are inserted in bulk (PostgreSQL: COPY) with their
+owners' object permissions, in one transaction: ~20,000 rows in a few seconds (bench/run.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ltc.services import notify
+from roles.permissions import has_role, users_with_role
+
+from .models import Lead, LeadSource, LeadUserObjectPermission
+from .phones import phone_key
+from .scoring import lead_score
+from .services import OWNER_PERMS
+
+MAX_ROWS = 100_000
+BATCH_SIZE = 2000  # rows per INSERT
+CHUNK_SIZE = 2000  # keys per duplicate look-up
+LOCK_KEY = 0x1EAD_1A9  # PostgreSQL advisory lock: one import checks duplicates at a time
+
+TEXT_FIELDS = ("name", "company", "title", "email", "phone", "campaign", "decision_maker")
+FIELDS = (
+    "name",
+    "company",
+    "title",
+    "email",
+    "phone",
+    "source",
+    "campaign",
+    "need",
+    "budget",
+    "currency",
+    "expected_close_date",
+    "decision_maker",
+    "notes",
+    "owner",
+)
+ALIASES = {
+    "name": ("contact", "contact name", "full name", "姓名", "联系人", "联系人姓名", "名字"),
+    "company": ("company name", "organization", "organisation", "公司", "公司名称", "单位",
+                "企业", "企业名称", "客户名称"),
+    "title": ("job title", "position", "职位", "职务", "头衔", "岗位"),
+    "email": ("e-mail", "email address", "mail", "邮箱", "电子邮件", "电子邮箱", "邮件",
+              "邮箱地址"),
+    "phone": ("phone number", "mobile", "mobile phone", "telephone", "tel", "电话", "手机",
+              "手机号", "手机号码", "联系电话", "电话号码"),
+    "source": ("lead source", "来源", "线索来源"),
+    "campaign": ("活动", "市场活动", "营销活动"),
+    "need": ("needs", "requirement", "需求", "客户需求"),
+    "budget": ("预算", "预算金额"),
+    "currency": ("币种", "货币"),
+    "expected_close_date": ("close date", "timeline", "预计成交日期", "预计成交时间",
+                            "预计签约日期", "时间线"),
+    "decision_maker": ("决策人", "决策者"),
+    "notes": ("note", "remarks", "comments", "备注", "说明"),
+    "owner": ("owner username", "负责人", "所有人", "归属人", "跟进人"),
+}  # fmt: skip
+SOURCE_ALIASES = {
+    "网站": LeadSource.WEB,
+    "官网": LeadSource.WEB,
+    "转介绍": LeadSource.REFERRAL,
+    "推荐": LeadSource.REFERRAL,
+    "展会": LeadSource.EVENT,
+    "市场活动": LeadSource.CAMPAIGN,
+    "陌拜": LeadSource.COLD_CALL,
+    "电话陌拜": LeadSource.COLD_CALL,
+    "合作伙伴": LeadSource.PARTNER,
+    "导入": LeadSource.IMPORT,
+    "其他": LeadSource.OTHER,
+}
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+MONEY_NOISE = re.compile(r"[,\s¥￥$€£]")
 
 
-def import_leads(*, file, user, only_good_rows=False):
-    raise NotImplementedError
+@dataclass
+class RowError:
+    row: int  # line number as the user sees it; the header is line 1
+    reasons: list[str]
+    duplicate: bool = False
+
+
+@dataclass
+class ImportReport:
+    total: int = 0  # data rows (blank lines not counted)
+    created: int = 0
+    duplicates: int = 0  # rows flagged as duplicates
+    good: int = 0  # rows without any problem
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def bad(self) -> int:
+        return len(self.errors)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; reported as an error on line 1."""
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _read_bytes(file) -> tuple[bytes, str]:
+    if isinstance(file, str | Path):
+        path = Path(file)
+        return path.read_bytes(), path.name
+    if hasattr(file, "seek"):
+        file.seek(0)
+    raw = file.read()
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    return raw, str(getattr(file, "name", "") or "")
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")  # Excel's "Unicode text"
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")  # Chinese Excel exports: GBK/GB18030
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            _("The file is neither UTF-8 nor GBK text; save it as CSV UTF-8.")
+        ) from exc
+
+
+def _csv_records(raw: bytes):
+    text = _decode(raw)
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = 0
+    try:
+        for record in reader:
+            start, previous = previous + 1, reader.line_num
+            yield start, record
+    except csv.Error as exc:
+        raise FileProblem(
+            _("Line %(line)d cannot be read as CSV: %(error)s")
+            % {"line": previous + 1, "error": exc}
+        ) from exc
+
+
+def _xlsx_records(raw: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # corrupt zip, not a workbook, ...
+        raise FileProblem(_("The XLSX file cannot be opened: it may be damaged.")) from exc
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # do not trust the stored dimensions of other writers
+        rows = sheet.iter_rows(min_row=1, values_only=True)
+        number = 0
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # damaged sheet XML
+                raise FileProblem(
+                    _("Row %(row)d of the XLSX file cannot be read: it may be damaged.")
+                    % {"row": number + 1}
+                ) from exc
+            number += 1
+            yield number, list(values)
+    finally:
+        book.close()
+
+
+def _records(file):
+    raw, name = _read_bytes(file)
+    if not raw.strip():
+        raise FileProblem(_("The file is empty."))
+    if raw.startswith(b"PK\x03\x04"):
+        return _xlsx_records(raw)
+    if raw.startswith(b"\xd0\xcf\x11\xe0") or name.lower().endswith(".xls"):
+        raise FileProblem(_("Old .xls workbooks are not supported: save the file as XLSX or CSV."))
+    if name.lower().endswith(".xlsx"):
+        raise FileProblem(_("The XLSX file cannot be opened: it may be damaged."))
+    return _csv_records(raw)
+
+
+# --- cells and headers -----------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if type(value) is str:
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # phone numbers typed into Excel become floats
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _blank(cells) -> bool:
+    return all(_text(c) == "" for c in cells)
+
+
+def _header_key(text: str) -> str:
+    text = text.replace("\ufeff", "").strip().lower()
+    text = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", text)  # "预算(元)", "Budget (CNY)"
+    text = text.rstrip("*＊: ：").replace("_", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _header_map() -> dict[str, str]:
+    mapping = {}
+    for name in FIELDS:
+        mapping[_header_key(name)] = name
+        for alias in ALIASES.get(name, ()):
+            mapping[_header_key(alias)] = name
+    languages = {code for code, _label in settings.LANGUAGES}
+    for code in languages:
+        with translation.override(code):
+            for name in FIELDS:
+                label = str(Lead._meta.get_field(name).verbose_name)
+                mapping.setdefault(_header_key(label), name)
+    return mapping
+
+
+def _source_map() -> dict[str, str]:
+    mapping = {k: str(v) for k, v in SOURCE_ALIASES.items()}
+    for value, label in LeadSource.choices:
+        mapping[value] = value
+        mapping[value.replace("_", " ")] = value
+        mapping[str(label).lower()] = value
+        for code, _label in settings.LANGUAGES:
+            with translation.override(code):
+                mapping[str(label).lower()] = value
+    return mapping
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict
+    reasons: list[str]
+    duplicate: bool = False
+
+
+def _parse_budget(value, reasons):
+    if value is None or _text(value) == "":
+        return None
+    if isinstance(value, bool):
+        reasons.append(_("Budget “%(value)s” is not a number.") % {"value": value})
+        return None
+    try:
+        if isinstance(value, int | float | Decimal):
+            amount = Decimal(str(value))
+        else:
+            amount = Decimal(MONEY_NOISE.sub("", str(value)))
+        if not amount.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        reasons.append(_("Budget “%(value)s” is not a number.") % {"value": _text(value)})
+        return None
+    if amount < 0:
+        reasons.append(_("Budget cannot be negative."))
+        return None
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+        reasons.append(_("Budget may have at most 2 decimal places."))
+        return None
+    amount = amount.quantize(Decimal("0.01"))
+    if amount >= Decimal(10) ** 12:
+        reasons.append(_("Budget is too large."))
+        return None
+    return amount
+
+
+def _parse_date(value, reasons):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    candidate = re.split(r"[ T]", text, maxsplit=1)[0]
+    try:
+        return datetime.date.fromisoformat(candidate.replace("/", "-"))
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:  # 2026/1/5: not zero-padded
+        try:
+            return datetime.datetime.strptime(candidate, fmt).date()
+        except ValueError:
+            continue
+    reasons.append(_("“%(value)s” is not a date: use YYYY-MM-DD or YYYY/MM/DD.") % {"value": text})
+    return None
+
+
+class _Validator:
+    def __init__(self, user):
+        self.user = user
+        self.may_assign = has_role(user, "marketing") or user.is_superuser
+        self.sources = _source_map()
+        self.source_names = ", ".join(LeadSource.values)
+        self.currencies = settings.LTC["CURRENCIES"]
+        self.default_currency = settings.LTC["DEFAULT_CURRENCY"]
+        self.sales = {u.username.lower(): u for u in users_with_role("sales")}
+        self.default_owner = (
+            user if has_role(user, "sales") and not has_role(user, "marketing") else None
+        )
+        self.max_length = {f: Lead._meta.get_field(f).max_length for f in TEXT_FIELDS}
+        self.labels = {f: str(Lead._meta.get_field(f).verbose_name) for f in FIELDS}
+
+    def row(self, line: int, raw: dict) -> _Row:
+        reasons: list[str] = []
+        values = {f: _text(raw.get(f)) for f in TEXT_FIELDS + ("need", "notes")}
+        for name, limit in self.max_length.items():
+            if limit and len(values[name]) > limit:
+                reasons.append(
+                    _("%(field)s is longer than %(max)d characters.")
+                    % {"field": self.labels[name].capitalize(), "max": limit}
+                )
+        if not values["name"]:
+            reasons.append(_("Name is required."))
+        email, phone = values["email"], values["phone"]
+        if not email and not phone:
+            reasons.append(_("Give an email or a phone number."))
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                reasons.append(_("“%(value)s” is not a valid email address.") % {"value": email})
+        if phone and len(phone_key(phone)) < 5:
+            reasons.append(_("“%(value)s” is not a valid phone number.") % {"value": phone})
+
+        source = _text(raw.get("source"))
+        if source:
+            values["source"] = self.sources.get(source.lower().strip())
+            if values["source"] is None:
+                reasons.append(
+                    _("Unknown source “%(value)s”: use one of %(choices)s.")
+                    % {"value": source, "choices": self.source_names}
+                )
+        else:
+            values["source"] = LeadSource.IMPORT
+
+        currency = _text(raw.get("currency")).upper()
+        if currency and currency not in self.currencies:
+            reasons.append(
+                _("Unknown currency “%(value)s”: use one of %(choices)s.")
+                % {"value": currency, "choices": ", ".join(self.currencies)}
+            )
+        values["currency"] = currency or self.default_currency
+        values["budget"] = _parse_budget(raw.get("budget"), reasons)
+        values["expected_close_date"] = _parse_date(raw.get("expected_close_date"), reasons)
+
+        owner_name = _text(raw.get("owner"))
+        owner = self.default_owner
+        if owner_name:
+            owner = self.sales.get(owner_name.lower())
+            if owner is None:
+                reasons.append(
+                    _("Owner “%(value)s” is not an active salesperson.") % {"value": owner_name}
+                )
+            elif owner != self.user and not self.may_assign:
+                reasons.append(_("Only marketing assigns leads to other salespeople."))
+        values["owner"] = owner
+        return _Row(line=line, values=values, reasons=reasons)
+
+
+# --- duplicates ------------------------------------------------------------------------------
+
+
+def _keys(values: dict) -> dict[str, str]:
+    return {
+        "email": values["email"].lower(),
+        "phone": phone_key(values["phone"]),
+        "company": values["company"].strip().lower(),
+    }
+
+
+def _chunks(items: list, size: int = CHUNK_SIZE):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _existing(kind: str, keys: set[str]) -> dict[str, int]:
+    """key → smallest id of an existing lead with that key."""
+    found: dict[str, int] = {}
+    keys.discard("")
+    if not keys:
+        return found
+    if connection.vendor == "postgresql":  # one index-backed `= ANY(array)` per kind
+        quote = connection.ops.quote_name
+        column = quote("phone_key" if kind == "phone" else kind)
+        expr = column if kind == "phone" else f"LOWER({column})"
+        sql = (
+            f"SELECT {expr}, {quote('id')} FROM {quote(Lead._meta.db_table)} "
+            f"WHERE {expr} = ANY(%s) ORDER BY {quote('id')}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [sorted(keys)])
+            for key, pk in cursor.fetchall():
+                found.setdefault(key, pk)
+        return found
+    if kind == "email":
+        qs, column = Lead.objects.annotate(k=Lower("email")), "k"
+    elif kind == "company":
+        qs, column = Lead.objects.annotate(k=Lower("company")), "k"
+    else:
+        qs, column = Lead.objects.all(), "phone_key"
+    for chunk in _chunks(sorted(keys)):
+        rows = qs.filter(**{f"{column}__in": chunk}).values_list(column, "pk").order_by("pk")
+        for key, pk in rows:
+            found.setdefault(key, pk)
+    return found
+
+
+def _flag_duplicates(rows: list[_Row]) -> None:
+    what = {"email": _("email"), "phone": _("phone"), "company": _("company name")}
+    row_keys = [_keys(r.values) for r in rows]
+    in_db = {
+        kind: _existing(kind, {keys[kind] for keys in row_keys if keys[kind]}) for kind in what
+    }
+    first_line: dict[str, dict[str, int]] = {kind: {} for kind in what}
+    for row, keys in zip(rows, row_keys, strict=True):
+        for kind, key in keys.items():
+            if not key:
+                continue
+            if key in in_db[kind]:
+                row.reasons.append(
+                    _("Duplicate of lead #%(id)d (same %(what)s).")
+                    % {"id": in_db[kind][key], "what": what[kind]}
+                )
+                row.duplicate = True
+            earlier = first_line[kind].setdefault(key, row.line)
+            if earlier != row.line:
+                row.reasons.append(
+                    _("Duplicate of line %(line)d (same %(what)s).")
+                    % {"line": earlier, "what": what[kind]}
+                )
+                row.duplicate = True
+
+
+# --- creation --------------------------------------------------------------------------------
+
+
+LEAD_VALUES = (
+    "name",
+    "company",
+    "title",
+    "email",
+    "phone",
+    "source",
+    "campaign",
+    "need",
+    "budget",
+    "currency",
+    "expected_close_date",
+    "decision_maker",
+    "notes",
+)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
+
+
+def _copy_text(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, datetime.date):  # date and aware datetime
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_rows(table: str, columns: list[str], rows) -> None:
+    quote = connection.ops.quote_name
+    buffer = io.StringIO()
+    buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+    buffer.seek(0)
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(sql, buffer)  # psycopg2; same connection and transaction
+
+
+def _next_ids(model, count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def bulk_insert_leads(records: list[dict]) -> list[int]:
+    """Insert leads given as {attname: value} dicts; return their ids in order.
+
+    On PostgreSQL: ids drawn from the sequence in one query, then one COPY, several times
+    faster than model instances through bulk_create. Columns a record does not give get their
+    model default. Elsewhere: bulk_create.
+    """
+    if not records:
+        return []
+    if connection.vendor != "postgresql":
+        leads = [Lead(**record) for record in records]
+        Lead.objects.bulk_create(leads, batch_size=BATCH_SIZE)
+        return [lead.pk for lead in leads]
+    now = timezone.now()
+    fields = [f for f in Lead._meta.concrete_fields if not f.primary_key and not f.generated]
+    defaults = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults[f.attname] = now
+        else:
+            defaults[f.attname] = f.get_default()
+    attnames = [f.attname for f in fields]
+    ids = _next_ids(Lead, len(records))
+    _copy_rows(
+        Lead._meta.db_table,
+        [Lead._meta.pk.column] + [f.column for f in fields],
+        ([pk] + [r.get(a, defaults[a]) for a in attnames] for pk, r in zip(ids, records)),  # noqa: B905
+    )
+    return ids
+
+
+def bulk_grant_owners(pairs: list[tuple[int, int]]) -> None:
+    """Grant each (lead id, owner id) the permissions services._set_owner grants."""
+    perms = list(
+        Permission.objects.filter(
+            content_type=ContentType.objects.get_for_model(Lead),
+            codename__in=[p.split(".", 1)[1] for p in OWNER_PERMS],
+        ).values_list("pk", flat=True)
+    )
+    if connection.vendor == "postgresql":
+        meta = LeadUserObjectPermission._meta
+        columns = [meta.get_field(n).column for n in ("permission", "user", "content_object")]
+        rows = ((perm, owner, lead) for lead, owner in pairs for perm in perms)
+        _copy_rows(meta.db_table, columns, rows)
+        return
+    grants = [
+        LeadUserObjectPermission(permission_id=perm, user_id=owner_id, content_object_id=lead_id)
+        for lead_id, owner_id in pairs
+        for perm in perms
+    ]
+    LeadUserObjectPermission.objects.bulk_create(grants, batch_size=BATCH_SIZE)
+
+
+def _create(rows: list[_Row], user) -> int:
+    now = timezone.now()
+    records = []
+    for row in rows:
+        values = row.values
+        record = {name: values[name] for name in LEAD_VALUES}
+        owner = values["owner"]
+        record["owner_id"] = owner.pk if owner is not None else None
+        record["assigned_at"] = now if owner is not None else None
+        record["created_by_id"] = user.pk
+        record["created_at"] = now
+        record["score"] = lead_score(SimpleNamespace(pk=None, **record), activity_count=0)
+        records.append(record)
+    ids = bulk_insert_leads(records)
+    bulk_grant_owners(
+        [(pk, r["owner_id"]) for pk, r in zip(ids, records, strict=True) if r["owner_id"]]
+    )
+    per_owner = Counter(row.values["owner"] for row in rows if row.values["owner"] is not None)
+    for owner, count in per_owner.items():
+        if owner != user:
+            _notify_owner(owner, count, now)
+    return len(ids)
+
+
+def _notify_owner(owner, count: int, now) -> None:
+    title = _("%(count)d imported leads assigned to you") % {"count": count}
+    url = f"{reverse('leads:list')}?owner={owner.pk}&status=new"
+    key = f"lead-assigned:import:{owner.pk}:{now.timestamp()}"  # the "lead-assigned" event
+    transaction.on_commit(lambda: notify(recipient=owner, key=key, title=title, url=url))
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+
+def _lock_imports() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def import_leads(*, file, user, only_good_rows: bool = False) -> ImportReport:
+    """Validate every row of a CSV/XLSX file and create its leads in one transaction."""
+    if not has_role(user, "marketing", "sales"):
+        raise PermissionDenied(_("Only marketing and sales import leads."))
+    report = ImportReport()
+    try:
+        records = iter(_records(file))
+        header_line, header = next(
+            ((line, cells) for line, cells in records if not _blank(cells)), (1, None)
+        )
+        if header is None:
+            raise FileProblem(_("The file is empty."))
+        columns, problems = _columns(header, report)
+        if problems:
+            report.total = sum(1 for _line, cells in records if not _blank(cells))
+            report.errors.append(RowError(row=header_line, reasons=problems))
+            return report
+        validator = _Validator(user)
+        rows: list[_Row] = []
+        for line, cells in records:
+            if _blank(cells):
+                continue
+            raw = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
+            rows.append(validator.row(line, raw))
+            if len(rows) > MAX_ROWS:
+                raise FileProblem(
+                    _("The file has more than %(max)d rows: split it.") % {"max": MAX_ROWS}
+                )
+    except FileProblem as exc:
+        report.errors = [RowError(row=1, reasons=[str(exc)])]
+        return report
+
+    report.total = len(rows)
+    if not rows:
+        report.errors = [RowError(row=header_line, reasons=[_("The file has no data rows.")])]
+        return report
+    with transaction.atomic():
+        _lock_imports()
+        _flag_duplicates(rows)
+        good = [row for row in rows if not row.reasons]
+        report.good = len(good)
+        report.duplicates = sum(1 for row in rows if row.duplicate)
+        report.errors = [
+            RowError(row=row.line, reasons=row.reasons, duplicate=row.duplicate)
+            for row in rows
+            if row.reasons
+        ]
+        if good and (only_good_rows or not report.errors):
+            report.created = _create(good, user)
+    return report
+
+
+def _columns(header: list, report: ImportReport) -> tuple[dict[str, int], list[str]]:
+    mapping = _header_map()
+    columns: dict[str, int] = {}
+    problems: list[str] = []
+    for index, cell in enumerate(header):
+        title = _text(cell)
+        if not title:
+            continue
+        name = mapping.get(_header_key(title))
+        if name is None:
+            report.ignored_columns.append(title)
+        elif name in columns:
+            problems.append(_("Two columns mean “%(field)s”: keep one.") % {"field": name})
+        else:
+            columns[name] = index
+    if "name" not in columns:
+        problems.append(_("The file has no “name” (姓名) column."))
+    if "email" not in columns and "phone" not in columns:
+        problems.append(_("The file needs an “email” (邮箱) or “phone” (电话) column."))
+    return columns, problems

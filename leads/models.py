@@ -12,6 +12,8 @@ from ltc.money import CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
 from roles.permissions import RolePermission
 
+from .phones import PhoneKey
+
 
 class LeadStatus(models.TextChoices):
     NEW = "new", _("New")
@@ -44,6 +46,13 @@ class Lead(StateMachineModel):
     title = models.CharField(_("job title"), max_length=120, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Digits-only phone (leads.phones) maintained by the database, indexed for duplicate checks.
+    phone_key = models.GeneratedField(
+        expression=PhoneKey("phone"),
+        output_field=models.CharField(max_length=40),
+        db_persist=True,
+        verbose_name=_("phone key"),
+    )
     source = models.CharField(
         _("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER
     )
@@ -107,6 +116,7 @@ class Lead(StateMachineModel):
             models.Index(fields=["source", "created_at"], name="lead_source_idx"),
             models.Index(Lower("email"), name="lead_email_lower_idx"),
             models.Index(fields=["phone"], name="lead_phone_idx"),
+            models.Index(fields=["phone_key"], name="lead_phone_key_idx"),
             models.Index(Lower("company"), name="lead_company_lower_idx"),
             models.Index(fields=["owner", "next_follow_up_at"], name="lead_followup_idx"),
         ]

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "contracts",
     "orders",
     "billing",
+    "feedback",
+    "pool",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer rather than fail at once: runserver and the celery worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: on short web queries (row-level permission checks) compiling costs ~0.5 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -145,6 +150,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field name ("status") collides across components get a stable name.
+    "ENUM_NAME_OVERRIDES": {"FeedbackStatusEnum": "feedback.models.FeedbackStatus"},
 }
 
 # Celery. With REDIS_URL: a Redis broker and separate worker/beat processes. Without it, the
@@ -176,6 +183,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 900.0,
     },
     "billing-daily": {"task": "billing.tasks.billing_daily", "schedule": 3600.0},
+    "tickets-sla-escalate": {"task": "feedback.tasks.escalate_sla_breaches", "schedule": 300.0},
+    "tickets-auto-close": {"task": "feedback.tasks.close_resolved_tickets", "schedule": 3600.0},
+    "pool-return-idle": {"task": "pool.tasks.return_idle_to_pool", "schedule": 86400.0},
 }
 
 # Business rules a company tunes.
@@ -187,6 +197,9 @@ LTC = {
     "HANDOFF_TARGET_HOURS": {
         "lead_assignment": env.float("HANDOFF_LEAD_ASSIGNMENT_HOURS", default=4),
         "lead_first_touch": env.float("LEAD_FIRST_TOUCH_HOURS", default=24),
+        "opportunity_quote": env.float("HANDOFF_OPPORTUNITY_QUOTE_HOURS", default=72),
+        "quote_sign_off": env.float("HANDOFF_QUOTE_SIGN_OFF_HOURS", default=24),
+        "ticket_first_response": env.float("TICKET_FIRST_RESPONSE_HOURS", default=4),
     },
     "HANDOFF_ESCALATE_FACTOR": env.float("HANDOFF_ESCALATE_FACTOR", default=2),
     # Absolute links in emails and bot messages.
@@ -206,6 +219,32 @@ LTC = {
     # Days past due at which the customer is reminded of an invoice (once each).
     "DUNNING_DAYS": env.list("DUNNING_DAYS", cast=int, default=[3, 10, 30]),
     "INVOICE_NUMBER_PREFIX": "INV",
+    # Customer service (feedback/): SLA targets per ticket priority, in business hours.
+    "SLA": {
+        "urgent": {"first_response_hours": 1, "resolution_hours": 8},
+        "high": {"first_response_hours": 2, "resolution_hours": 16},
+        "normal": {"first_response_hours": 4, "resolution_hours": 36},
+        "low": {"first_response_hours": 8, "resolution_hours": 72},
+    },
+    # When the SLA clock runs (TIME_ZONE): hours of the working weekdays (0 = Monday) and
+    # holidays (ISO dates) on which it stops.
+    "BUSINESS_HOURS": {
+        "start": env("BUSINESS_HOURS_START", default="09:00"),
+        "end": env("BUSINESS_HOURS_END", default="18:00"),
+        "weekdays": env.list("BUSINESS_WEEKDAYS", cast=int, default=[0, 1, 2, 3, 4]),
+    },
+    "HOLIDAYS": env.list(
+        "HOLIDAYS",
+        default=["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"],
+    ),
+    # Resolved tickets close by themselves after this many days.
+    "TICKET_AUTO_CLOSE_DAYS": env.int("TICKET_AUTO_CLOSE_DAYS", default=7),
+    # Survey links (signed, single use) stop working after this many days.
+    "SURVEY_LINK_MAX_AGE_DAYS": env.int("SURVEY_LINK_MAX_AGE_DAYS", default=30),
+    # Public pool (pool/): leads and accounts idle this many days lose their owner; each
+    # salesperson claims at most this many a day.
+    "POOL_RETURN_DAYS": env.int("POOL_RETURN_DAYS", default=30),
+    "POOL_DAILY_CLAIM_LIMIT": env.int("POOL_DAILY_CLAIM_LIMIT", default=5),
 }
 
 LOGGING = {
