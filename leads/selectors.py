@@ -1,6 +1,6 @@
 """Role-aware reads of leads, shared by pages and the API."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from roles.permissions import has_role, team_member_ids
 
@@ -14,10 +14,17 @@ def lead_visibility(user) -> Q | None:
     if user.is_superuser or has_role(user, *SEE_ALL):
         return None
     if has_role(user, "sales"):
-        granted = LeadUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename="view_lead"
+        team = team_member_ids(user)
+        # Owners hold guardian grants on their own leads too; only the shares beyond the
+        # team's own leads widen the set. Listing them first keeps the filter index-friendly
+        # (owner index OR primary key) instead of an EXISTS per row.
+        shared = list(
+            LeadUserObjectPermission.objects.filter(user=user, permission__codename="view_lead")
+            .exclude(content_object__owner_id__in=team)
+            .values_list("content_object_id", flat=True)
         )
-        return Q(owner_id__in=team_member_ids(user)) | Q(Exists(granted))
+        rule = Q(owner_id__in=team)
+        return rule | Q(pk__in=shared) if shared else rule
     return Q(pk__in=[])
 
 
