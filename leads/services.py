@@ -19,6 +19,7 @@ from .models import Lead, LeadStatus, RoundRobinCursor
 from .scoring import lead_score
 
 OWNER_PERMS = ("leads.view_lead", "leads.change_lead")
+CLOSED = (LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED)
 EDITABLE = (
     "name",
     "company",
@@ -99,7 +100,7 @@ def lead_assign(*, lead: Lead, owner, user) -> Lead:
         raise PermissionDenied(_("Only marketing or a manager assigns leads."))
     if not has_role(owner, "sales"):
         raise ValidationError({"owner": _("Leads are assigned to salespeople.")})
-    if lead.status in (LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED):
+    if lead.status in CLOSED:
         raise ValidationError({"owner": _("A closed lead cannot be reassigned.")})
     _set_owner(lead, owner, by=user)
     return lead
@@ -110,6 +111,11 @@ def lead_assign_round_robin(*, leads, user) -> dict[int, int]:
     """Give each lead to the next salesperson in turn, continuing where the rule stopped."""
     if not has_role(user, "marketing", "manager"):
         raise PermissionDenied(_("Only marketing or a manager assigns leads."))
+    closed = [lead.pk for lead in leads if lead.status in CLOSED]
+    if closed:
+        raise ValidationError(
+            _("Closed leads cannot be reassigned: %(ids)s") % {"ids": ", ".join(map(str, closed))}
+        )
     sales = list(users_with_role("sales"))
     if not sales:
         raise ValidationError(_("There is no active salesperson to assign to."))

@@ -359,3 +359,12 @@ def test_created_lead_has_a_score(sales):
         user=sales, name="A", email="a@example.com", source=LeadSource.REFERRAL
     )
     assert lead.score == 20 + 10
+
+
+def test_round_robin_refuses_closed_leads_and_assigns_nothing():
+    user_with("sales")
+    open_lead, closed = LeadFactory(), lead_in(LeadStatus.CONVERTED)
+    with pytest.raises(ValidationError):
+        services.lead_assign_round_robin(leads=[open_lead, closed], user=user_with("marketing"))
+    open_lead.refresh_from_db()
+    assert open_lead.owner_id is None
