@@ -1,0 +1,710 @@
+"""Billing in the REST API: invoices (with lines), payments (with allocations), credit notes,
+bank statements and lines (import, review), the AR aging report with DSO.
+
+Reads go through billing.selectors (role-aware: what the caller may not see is 404; sales and
+marketing get invoices without money fields); writes through billing.services (finance).
+`status` changes only through POST {id}/transitions/{name}/. Issued invoices and payments are
+never edited or deleted: PATCH/DELETE of an issued invoice is 400 with the reason.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from customers.models import Account
+from ltc.api.mixins import (
+    FieldErrors,
+    IdempotentCreateMixin,
+    TransitionsMixin,
+    transitions_schema,
+)
+from ltc.money import default_currency
+
+from . import bank, reports, services
+from .models import (
+    BankLineMatch,
+    BankLineStatus,
+    BankStatement,
+    BankStatementLine,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    PaymentStatus,
+)
+from .selectors import (
+    bank_line_list,
+    credit_note_list,
+    invoice_list,
+    payment_list,
+    sees_money,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class ServiceCreateMixin:
+    """create() through the viewset's `_create(request)` (a service), after
+    IdempotentCreateMixin in the MRO so a retried request is answered from the stored key."""
+
+    def create(self, request, *args, **kwargs):
+        return self._create(request)
+
+
+# --- invoices ---------------------------------------------------------------------------------
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InvoiceLine
+        fields = [
+            "id",
+            "position",
+            "description",
+            "quantity",
+            "unit_price",
+            "tax_rate",
+            "net",
+            "tax_amount",
+            "total",
+        ]
+        read_only_fields = ["id", "position", "net", "tax_amount", "total"]
+
+
+class InvoiceLineInput(serializers.Serializer):
+    description = serializers.CharField(max_length=300)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, default="1")
+    unit_price = serializers.DecimalField(**MONEY)
+    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2, default="0")
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    """The full invoice (finance, manager)."""
+
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    contract_number = serializers.CharField(
+        source="contract.number", read_only=True, allow_null=True, default=None
+    )
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+    editable = serializers.BooleanField(source="is_editable", read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "status",
+            "editable",
+            "account",
+            "account_name",
+            "contract",
+            "contract_number",
+            "milestone",
+            "currency",
+            "issue_date",
+            "due_date",
+            "payment_terms_days",
+            "subtotal",
+            "tax",
+            "total",
+            "amount_paid",
+            "amount_credited",
+            "balance",
+            "notes",
+            "lines",
+            "emailed_to",
+            "issued_at",
+            "paid_at",
+            "voided_at",
+            "void_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class InvoiceStatusSerializer(serializers.ModelSerializer):
+    """What sales (their accounts) and marketing see: the status, no money fields."""
+
+    account_name = serializers.CharField(source="account.name", read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "status",
+            "account",
+            "account_name",
+            "contract",
+            "issue_date",
+            "due_date",
+        ]
+        read_only_fields = fields
+
+
+class InvoiceCreateSerializer(serializers.Serializer):
+    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
+    contract = serializers.IntegerField(required=False, allow_null=True)
+    currency = serializers.CharField(required=False, max_length=3)
+    payment_terms_days = serializers.IntegerField(default=30, min_value=0, max_value=365)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    lines = InvoiceLineInput(many=True)
+
+
+class InvoiceUpdateSerializer(serializers.Serializer):
+    payment_terms_days = serializers.IntegerField(required=False, min_value=0, max_value=365)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    lines = InvoiceLineInput(many=True, required=False)
+
+
+class FromMilestoneSerializer(serializers.Serializer):
+    milestone = serializers.IntegerField(help_text="A payment milestone of a signed contract")
+
+
+class InvoiceFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=InvoiceStatus.choices)
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+
+    class Meta:
+        model = Invoice
+        fields = ["status", "account", "contract", "currency", "milestone"]
+
+
+def _finance_only(request):
+    if not sees_money(request.user):
+        raise PermissionDenied("Only finance and the manager see this.")
+
+
+@transitions_schema(Invoice, InvoiceSerializer)
+class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
+    """Invoices with their lines. POST creates a draft (finance); PATCH changes a draft;
+    DELETE removes a draft. An issued invoice is never edited or deleted (400)."""
+
+    filterset_class = InvoiceFilter
+    search_fields = ["number", "account__name", "contract__number"]
+    ordering_fields = ["created_at", "issue_date", "due_date", "total", "balance", "number"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        qs = invoice_list(user=self.request.user)
+        if sees_money(self.request.user):
+            qs = qs.prefetch_related("lines")
+        return qs
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False) or sees_money(self.request.user):
+            return InvoiceSerializer
+        return InvoiceStatusSerializer
+
+    @extend_schema(
+        request=InvoiceCreateSerializer, responses={201: InvoiceSerializer, 400: FieldErrors}
+    )
+    def create(self, request, *args, **kwargs):
+        data = InvoiceCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        contract = None
+        if fields.get("contract"):
+            from contracts.models import Contract
+
+            contract = Contract.objects.filter(pk=fields["contract"]).first()
+            if contract is None:
+                raise serializers.ValidationError({"contract": ["No such contract."]})
+        invoice = services.invoice_create(
+            user=request.user,
+            account=fields["account"],
+            contract=contract,
+            currency=fields.get("currency"),
+            payment_terms_days=fields["payment_terms_days"],
+            notes=fields["notes"],
+            lines=[dict(line) for line in fields["lines"]],
+        )
+        invoice = self.get_queryset().get(pk=invoice.pk)
+        return Response(InvoiceSerializer(invoice).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=InvoiceUpdateSerializer, responses={200: InvoiceSerializer, 400: FieldErrors}
+    )
+    def partial_update(self, request, *args, **kwargs):
+        invoice = self.get_object()
+        data = InvoiceUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        lines = fields.pop("lines", None)
+        invoice = services.invoice_update(
+            invoice=invoice,
+            user=request.user,
+            lines=[dict(line) for line in lines] if lines is not None else None,
+            **fields,
+        )
+        return Response(InvoiceSerializer(self.get_queryset().get(pk=invoice.pk)).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        services.invoice_delete_draft(invoice=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=FromMilestoneSerializer,
+        responses={201: InvoiceSerializer, 400: FieldErrors},
+        summary="Draft the invoice of a payment milestone (e.g. on acceptance)",
+    )
+    @action(detail=False, methods=["post"], url_path="from-milestone")
+    def from_milestone(self, request):
+        from contracts.models import ContractStatus, PaymentMilestone
+
+        services.require_finance(request.user)
+        data = FromMilestoneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        milestone = (
+            PaymentMilestone.objects.select_related("contract")
+            .filter(pk=data.validated_data["milestone"])
+            .first()
+        )
+        if milestone is None:
+            raise serializers.ValidationError({"milestone": ["No such milestone."]})
+        if milestone.contract.status != ContractStatus.SIGNED:
+            raise serializers.ValidationError(
+                {"milestone": ["Only a signed contract's milestones are invoiced."]}
+            )
+        invoice = services.invoice_draft_from_milestone(milestone=milestone, user=request.user)
+        return Response(
+            InvoiceSerializer(self.get_queryset().get(pk=invoice.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def pdf(self, request, pk=None):
+        """The invoice as a PDF (finance, manager)."""
+        _finance_only(request)
+        from .pdf import invoice_pdf
+
+        invoice = self.get_object()
+        response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+        name = invoice.number or f"draft-{invoice.pk}"
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+        return response
+
+
+# --- payments ---------------------------------------------------------------------------------
+class AllocationSerializer(serializers.ModelSerializer):
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True)
+
+    class Meta:
+        model = PaymentAllocation
+        fields = ["id", "invoice", "invoice_number", "amount", "reversed", "created_at"]
+        read_only_fields = fields
+
+
+class AllocationInput(serializers.Serializer):
+    invoice = serializers.IntegerField()
+    amount = serializers.DecimalField(**MONEY)
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    allocations = AllocationSerializer(many=True, read_only=True)
+    unallocated = serializers.DecimalField(read_only=True, **MONEY)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "account",
+            "account_name",
+            "date",
+            "amount",
+            "currency",
+            "method",
+            "reference",
+            "status",
+            "amount_allocated",
+            "unallocated",
+            "allocations",
+            "notes",
+            "reconciled_at",
+            "reversed_at",
+            "reversal_reason",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PaymentCreateSerializer(serializers.Serializer):
+    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
+    amount = serializers.DecimalField(**MONEY)
+    currency = serializers.CharField(required=False, max_length=3)
+    date = serializers.DateField(required=False)
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, default="bank_transfer")
+    reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    allocations = AllocationInput(many=True, required=False, default=list)
+
+
+class AllocateSerializer(serializers.Serializer):
+    allocations = AllocationInput(many=True)
+
+
+class PaymentFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=PaymentStatus.choices)
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Payment
+        fields = ["status", "account", "currency", "method"]
+
+
+def _payments_qs(user):
+    return payment_list(user=user).prefetch_related(
+        Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("invoice"))
+    )
+
+
+@transitions_schema(Payment, PaymentSerializer)
+class PaymentViewSet(
+    IdempotentCreateMixin,
+    ServiceCreateMixin,
+    TransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Payments with their allocations (finance; the manager reads). POST records a payment
+    and allocates it (send an Idempotency-Key: a retried request creates nothing twice);
+    what is not allocated is the account's credit. Never edited or deleted: reverse it."""
+
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilter
+    search_fields = ["reference", "account__name", "notes"]
+    ordering_fields = ["date", "amount", "created_at"]
+
+    def get_queryset(self):
+        return _payments_qs(self.request.user)
+
+    @extend_schema(
+        request=PaymentCreateSerializer,
+        responses={201: PaymentSerializer, 400: FieldErrors},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def _create(self, request):
+        data = PaymentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        payment = services.payment_record(
+            user=request.user,
+            account=fields["account"],
+            amount=fields["amount"],
+            currency=fields.get("currency"),
+            date=fields.get("date"),
+            method=fields["method"],
+            reference=fields["reference"],
+            notes=fields["notes"],
+            allocations=[dict(a) for a in fields["allocations"]],
+        )
+        payment = self.get_queryset().get(pk=payment.pk)
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AllocateSerializer, responses={200: PaymentSerializer, 400: FieldErrors})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def allocate(self, request, pk=None):
+        """Allocate (more of) the payment's unallocated amount to invoices of its account."""
+        payment = self.get_object()
+        data = AllocateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.payment_allocate(
+            payment=payment,
+            user=request.user,
+            allocations=[dict(a) for a in data.validated_data["allocations"]],
+        )
+        return Response(PaymentSerializer(self.get_queryset().get(pk=payment.pk)).data)
+
+
+# --- credit notes -----------------------------------------------------------------------------
+class CreditNoteSerializer(serializers.ModelSerializer):
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True)
+
+    class Meta:
+        model = CreditNote
+        fields = [
+            "id",
+            "number",
+            "invoice",
+            "invoice_number",
+            "amount",
+            "reason",
+            "issue_date",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "number", "issue_date", "created_by", "created_at"]
+
+
+class CreditNoteCreateSerializer(serializers.Serializer):
+    invoice = serializers.IntegerField()
+    amount = serializers.DecimalField(**MONEY)
+    reason = serializers.CharField()
+
+
+class CreditNoteViewSet(
+    IdempotentCreateMixin,
+    ServiceCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Credit notes (finance): reduce an open invoice's balance with a reason, numbered
+    CN-YYYY-NNNNNN without gaps. Never edited or deleted."""
+
+    serializer_class = CreditNoteSerializer
+    filterset_fields = ["invoice", "invoice__account"]
+    search_fields = ["number", "invoice__number", "reason"]
+    ordering_fields = ["created_at", "amount"]
+
+    def get_queryset(self):
+        return credit_note_list(user=self.request.user)
+
+    @extend_schema(
+        request=CreditNoteCreateSerializer,
+        responses={201: CreditNoteSerializer, 400: FieldErrors},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def _create(self, request):
+        data = CreditNoteCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invoice = invoice_list(user=request.user).filter(pk=data.validated_data["invoice"]).first()
+        if invoice is None:
+            raise serializers.ValidationError({"invoice": ["No such invoice."]})
+        note = services.credit_note_issue(
+            invoice=invoice,
+            user=request.user,
+            amount=data.validated_data["amount"],
+            reason=data.validated_data["reason"],
+        )
+        note = self.get_queryset().get(pk=note.pk)
+        return Response(CreditNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+# --- bank statements --------------------------------------------------------------------------
+class BankLineMatchSerializer(serializers.ModelSerializer):
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True, default=None)
+
+    class Meta:
+        model = BankLineMatch
+        fields = ["id", "payment", "invoice", "invoice_number", "amount", "confirmed"]
+        read_only_fields = fields
+
+
+class BankLineSerializer(serializers.ModelSerializer):
+    matches = BankLineMatchSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BankStatementLine
+        fields = [
+            "id",
+            "statement",
+            "row",
+            "date",
+            "amount",
+            "reference",
+            "payer",
+            "status",
+            "matches",
+            "payment",
+            "confirmed_by",
+            "confirmed_at",
+        ]
+        read_only_fields = fields
+
+
+class BankStatementSerializer(serializers.ModelSerializer):
+    lines = BankLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BankStatement
+        fields = ["id", "name", "currency", "uploaded_by", "uploaded_at", "lines"]
+        read_only_fields = fields
+
+
+class StatementImportSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="CSV: date, amount, reference, payer")
+    csv = serializers.CharField(required=False, help_text="The CSV text instead of a file")
+    currency = serializers.CharField(required=False, max_length=3)
+
+    def validate(self, attrs):
+        if not attrs.get("file") and not attrs.get("csv"):
+            raise serializers.ValidationError({"file": ["Upload a CSV file (or send csv text)."]})
+        return attrs
+
+
+class MatchInput(serializers.Serializer):
+    payment = serializers.IntegerField(required=False, allow_null=True)
+    invoice = serializers.IntegerField(required=False, allow_null=True)
+    amount = serializers.DecimalField(required=False, **MONEY)
+
+
+class ConfirmSerializer(serializers.Serializer):
+    matches = MatchInput(
+        many=True,
+        required=False,
+        help_text="Match by hand or split; leave out to confirm the suggested match",
+    )
+
+
+def _bank_lines_qs(user):
+    return bank_line_list(user=user).prefetch_related(
+        Prefetch("matches", queryset=BankLineMatch.objects.select_related("invoice"))
+    )
+
+
+class BankStatementViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Bank statements. POST a CSV (multipart `file`, or JSON `csv`) with the columns date,
+    amount, reference, payer: every row is checked first and one bad row refuses the file
+    (400 listing every bad row); each receipt gets a suggested match to review."""
+
+    serializer_class = BankStatementSerializer
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+
+    def get_queryset(self):
+        qs = BankStatement.objects.prefetch_related(
+            Prefetch("lines", queryset=_bank_lines_qs(self.request.user))
+        )
+        return qs if sees_money(self.request.user) else qs.none()
+
+    @extend_schema(
+        request=StatementImportSerializer,
+        responses={201: BankStatementSerializer, 400: FieldErrors},
+    )
+    def create(self, request, *args, **kwargs):
+        data = StatementImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data.get("file")
+        content = upload.read() if upload else data.validated_data["csv"]
+        statement = bank.statement_import(
+            user=request.user,
+            content=content,
+            currency=data.validated_data.get("currency") or default_currency(),
+            name=getattr(upload, "name", "") or "",
+        )
+        statement = self.get_queryset().get(pk=statement.pk)
+        return Response(BankStatementSerializer(statement).data, status=status.HTTP_201_CREATED)
+
+
+class BankLineFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=BankLineStatus.choices)
+
+    class Meta:
+        model = BankStatementLine
+        fields = ["status", "statement"]
+
+
+class BankLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Bank statement lines to review: confirm the suggested match, match or split by hand,
+    or ignore (not a customer payment)."""
+
+    serializer_class = BankLineSerializer
+    filterset_class = BankLineFilter
+    search_fields = ["reference", "payer"]
+    ordering_fields = ["date", "amount", "row"]
+
+    def get_queryset(self):
+        return _bank_lines_qs(self.request.user)
+
+    @extend_schema(request=ConfirmSerializer, responses={200: BankLineSerializer, 400: FieldErrors})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def confirm(self, request, pk=None):
+        line = self.get_object()
+        data = ConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        matches = data.validated_data.get("matches")
+        bank.line_confirm(
+            line=line,
+            user=request.user,
+            matches=[dict(m) for m in matches] if matches is not None else None,
+        )
+        return Response(BankLineSerializer(self.get_queryset().get(pk=line.pk)).data)
+
+    @extend_schema(request=None, responses={200: BankLineSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def ignore(self, request, pk=None):
+        line = self.get_object()
+        bank.line_ignore(line=line, user=request.user)
+        return Response(BankLineSerializer(self.get_queryset().get(pk=line.pk)).data)
+
+
+# --- reports ----------------------------------------------------------------------------------
+class AgingReportViewSet(viewsets.ViewSet):
+    """AR aging by account and currency (current, 1–30, 31–60, 61–90, 90+ days past due) and
+    DSO per currency over the last `days` days (default 90). Finance and the manager."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="Default today"),
+            OpenApiParameter("days", int, description="DSO period in days (default 90)"),
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT)},
+    )
+    def list(self, request):
+        import datetime
+
+        _finance_only(request)
+        try:
+            today = (
+                datetime.date.fromisoformat(request.query_params["as_of"])
+                if request.query_params.get("as_of")
+                else None
+            )
+            days = int(request.query_params.get("days", 90))
+        except ValueError:
+            raise serializers.ValidationError(
+                {"as_of": ["Use YYYY-MM-DD; days a number."]}
+            ) from None
+        if not 1 <= days <= 3660:
+            raise serializers.ValidationError({"days": ["Between 1 and 3660."]})
+        aging = reports.ar_aging(today=today)
+        return Response({**aging, "dso": reports.dso(today=today, days=days)})
+
+
+class StatementPdfViewSet(viewsets.ViewSet):
+    """GET statements/{account id}/ → the customer statement PDF (finance, manager)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Account id")],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def retrieve(self, request, pk=None):
+        from django.shortcuts import get_object_or_404
+
+        from .pdf import statement_pdf
+
+        _finance_only(request)
+        account = get_object_or_404(Account, pk=pk)
+        response = HttpResponse(statement_pdf(account), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="statement-{account.pk}.pdf"'
+        return response

@@ -1,0 +1,126 @@
+"""Overdue invoices and dunning (DESIGN.md: invoices past due → mark_overdue; reminders at
+configurable days past due; finance and the account owner notified). Idempotent: a
+DunningNotice row per invoice and threshold (unique) and ltc.services.notify keys make a
+second run send nothing."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from ltc.services import notify
+from ltc.transitions import perform_transition
+from roles.permissions import users_with_role
+
+from .models import DunningNotice, Invoice, InvoiceStatus
+
+log = logging.getLogger(__name__)
+S = InvoiceStatus
+
+
+def mark_overdue(*, today=None) -> int:
+    """issued / partially paid, past the due date with a balance → overdue (system)."""
+    today = today or timezone.localdate()
+    count = 0
+    due = Invoice.objects.filter(
+        status__in=[S.ISSUED, S.PARTIALLY_PAID], due_date__lt=today, balance__gt=0
+    ).order_by("due_date", "pk")
+    for invoice in due.iterator(chunk_size=200):
+        try:
+            perform_transition(obj=invoice, name="mark_overdue", user=None, system=True)
+        except (TransitionNotAllowed, ConcurrentTransition, ValidationError):
+            continue  # paid or changed meanwhile
+        count += 1
+    return count
+
+
+def thresholds() -> list[int]:
+    return sorted({int(d) for d in settings.LTC["DUNNING_DAYS"]})
+
+
+def _email(address: str, invoice: Invoice, days: int):
+    try:
+        send_mail(
+            _("Reminder: invoice %(number)s is %(days)s days past due")
+            % {
+                "number": invoice.number,
+                "days": days,
+            },
+            _(
+                "Dear customer,\n\nour invoice %(number)s of %(issued)s over %(total)s "
+                "%(currency)s "
+                "was due on %(due)s. The open balance is %(balance)s %(currency)s. Please pay it "
+                "or tell us if anything is wrong.\n"
+            )
+            % {
+                "number": invoice.number,
+                "issued": invoice.issue_date,
+                "total": invoice.total,
+                "currency": invoice.currency,
+                "due": invoice.due_date,
+                "balance": invoice.balance,
+            },
+            None,
+            [address],
+        )
+    except Exception:  # an unreachable mail server must not undo the notice
+        log.exception("dunning email for invoice %s failed", invoice.pk)
+
+
+def send_dunning(*, today=None) -> int:
+    """For each overdue invoice, the highest threshold it has reached: once per invoice and
+    threshold, a reminder to the billing contact, and a notice to finance and the owner."""
+    from .services import billing_address
+
+    today = today or timezone.localdate()
+    days_list = thresholds()
+    if not days_list:
+        return 0
+    first = today - datetime.timedelta(days=days_list[0])
+    overdue = (
+        Invoice.objects.filter(status=S.OVERDUE, balance__gt=0, due_date__lte=first)
+        .select_related("account", "account__owner")
+        .order_by("due_date", "pk")
+    )
+    finance = list(users_with_role("finance"))
+    sent = 0
+    for invoice in overdue.iterator(chunk_size=200):
+        late = (today - invoice.due_date).days
+        days = max(d for d in days_list if d <= late)
+        address = billing_address(invoice)
+        try:
+            with transaction.atomic():
+                DunningNotice.objects.create(invoice=invoice, days=days, sent_to=address)
+                people = list(finance)
+                if invoice.account.owner and invoice.account.owner not in people:
+                    people.append(invoice.account.owner)
+                for person in people:
+                    notify(
+                        recipient=person,
+                        key=f"dunning:{invoice.pk}:{days}",
+                        title=_("Invoice %(number)s of %(account)s is %(days)s days past due")
+                        % {"number": invoice.number, "account": invoice.account, "days": late},
+                        body=_(
+                            "Open balance %(balance)s %(currency)s; a reminder was sent to %(to)s."
+                        )
+                        % {
+                            "balance": invoice.balance,
+                            "currency": invoice.currency,
+                            "to": address or _("nobody (no billing contact)"),
+                        },
+                        url=invoice.get_absolute_url(),
+                    )
+                if address:
+                    transaction.on_commit(lambda a=address, i=invoice, d=late: _email(a, i, d))
+        except IntegrityError:
+            continue  # already sent for this threshold
+        sent += 1
+    return sent
