@@ -1,0 +1,367 @@
+"""Contracts (with lines, payment plan, sign-offs, attachments) in the REST API.
+
+Reads go through contracts.selectors (role-aware: what the caller may not see is 404); writes
+through contracts.services. Contracts are created by winning an opportunity (the hand-off),
+never by POST; `status` changes only through POST {id}/transitions/{name}/. A contract that is
+not a draft is read-only: a signed one changes by POST {id}/amend/ (a new version).
+"""
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, parsers, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from customers.models import Contact
+from ltc.api.mixins import ErrorSerializer, FieldErrors, TransitionsMixin, transitions_schema
+
+from . import services
+from .models import (
+    Contract,
+    ContractAttachment,
+    ContractLine,
+    ContractSignOff,
+    ContractStatus,
+    MilestoneTrigger,
+    PaymentMilestone,
+)
+from .selectors import contract_list
+
+CONFLICT = OpenApiResponse(ErrorSerializer, description="Read-only in this state")
+
+
+class ContractLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContractLine
+        fields = [
+            "id",
+            "contract",
+            "position",
+            "product",
+            "description",
+            "unit",
+            "quantity",
+            "unit_price",
+            "discount_pct",
+            "tax_rate",
+            "gross",
+            "discount_amount",
+            "tax_amount",
+            "total",
+        ]
+        read_only_fields = [
+            "contract",
+            "position",
+            "product",
+            "unit",
+            "gross",
+            "discount_amount",
+            "tax_amount",
+            "total",
+        ]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    percentage = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        required=False,
+        allow_null=True,
+        help_text="Share of the contract total (give this or amount)",
+    )
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="Fixed amount (give this or percentage); answered: the allocated money",
+    )
+    trigger = serializers.ChoiceField(choices=MilestoneTrigger.choices)
+
+    class Meta:
+        model = PaymentMilestone
+        fields = [
+            "id",
+            "position",
+            "name",
+            "percentage",
+            "amount",
+            "trigger",
+            "due_date",
+            "payment_terms_days",
+        ]
+        read_only_fields = ["id", "position"]
+        extra_kwargs = {"name": {"required": False}}
+
+
+class PaymentPlanSerializer(serializers.Serializer):
+    milestones = MilestoneSerializer(many=True)
+
+
+class SignOffSerializer(serializers.ModelSerializer):
+    user_name = serializers.StringRelatedField(source="user", read_only=True)
+
+    class Meta:
+        model = ContractSignOff
+        fields = ["review_round", "role", "decision", "user", "user_name", "at", "comment"]
+        read_only_fields = fields
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContractAttachment
+        fields = ["id", "name", "file", "uploaded_by", "uploaded_at"]
+        read_only_fields = ["id", "uploaded_by", "uploaded_at"]
+        extra_kwargs = {"name": {"required": False}}
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    lead = serializers.IntegerField(source="opportunity.lead_id", read_only=True, allow_null=True)
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner", read_only=True)
+    signatories = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), many=True, required=False
+    )
+    lines = ContractLineSerializer(many=True, read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    planned_total = serializers.SerializerMethodField()
+    sign_offs = SignOffSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    required_sign_offs = serializers.SerializerMethodField()
+    missing_sign_offs = serializers.SerializerMethodField()
+    editable = serializers.BooleanField(source="is_editable", read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "number",
+            "version",
+            "amended_from",
+            "superseded",
+            "editable",
+            "opportunity",
+            "quote",
+            "lead",
+            "account",
+            "account_name",
+            "signatories",
+            "status",
+            "start_date",
+            "end_date",
+            "currency",
+            "total",
+            "planned_total",
+            "terms",
+            "owner",
+            "owner_name",
+            "solution_owner",
+            "lines",
+            "milestones",
+            "review_round",
+            "over_value_threshold",
+            "over_credit_limit",
+            "credit_exposure",
+            "required_sign_offs",
+            "missing_sign_offs",
+            "sign_offs",
+            "attachments",
+            "submitted_at",
+            "approved_at",
+            "rejected_at",
+            "rejection_reason",
+            "signed_on",
+            "signed_by_name",
+            "signed_at",
+            "completed_at",
+            "terminated_at",
+            "termination_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            f for f in fields if f not in ("start_date", "end_date", "terms", "signatories")
+        ]
+
+    def _approved_roles(self, contract) -> set[str]:
+        return {
+            s.role
+            for s in contract.sign_offs.all()
+            if s.decision == "approved" and s.review_round == contract.review_round
+        }
+
+    def get_planned_total(self, contract) -> str:
+        total = sum((m.amount for m in contract.milestones.all()), 0)
+        return f"{total:.2f}"
+
+    def get_required_sign_offs(self, contract) -> list[str]:
+        if contract.status != ContractStatus.IN_REVIEW:
+            return []
+        return [str(r) for r in contract.required_sign_offs()]
+
+    def get_missing_sign_offs(self, contract) -> list[str]:
+        if contract.status != ContractStatus.IN_REVIEW:
+            return []
+        done = self._approved_roles(contract)
+        return [str(r) for r in contract.required_sign_offs() if r not in done]
+
+
+class ContractFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=ContractStatus.choices)
+    account = django_filters.NumberFilter(field_name="account_id")
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    solution_owner = django_filters.NumberFilter(field_name="solution_owner_id")
+    opportunity = django_filters.NumberFilter(field_name="opportunity_id")
+    end_date = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Contract
+        fields = [
+            "status",
+            "account",
+            "owner",
+            "solution_owner",
+            "opportunity",
+            "currency",
+            "superseded",
+        ]
+
+
+@extend_schema(tags=["contracts"])
+@transitions_schema(Contract, ContractSerializer)
+class ContractViewSet(
+    TransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Contracts the caller may see, with lines, payment plan (回款计划), review sign-offs and
+    attachments. Drafted by winning an opportunity; the account owner or solution owner edits a
+    draft (dates, terms, signatories, payment plan); finance approves (a manager signs off too
+    when over the value threshold or the account's credit limit); sales signs."""
+
+    queryset = Contract.objects.none()
+    serializer_class = ContractSerializer
+    filterset_class = ContractFilter
+    search_fields = ["number", "account__name", "opportunity__name"]
+    ordering_fields = ["created_at", "end_date", "total", "signed_on"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return contract_list(user=self.request.user).prefetch_related(
+            "signatories",
+            Prefetch("lines", queryset=ContractLine.objects.order_by("position", "pk")),
+            Prefetch("milestones", queryset=PaymentMilestone.objects.order_by("position", "pk")),
+            Prefetch("sign_offs", queryset=ContractSignOff.objects.select_related("user")),
+            "attachments",
+        )
+
+    def _answer(self, contract, status=200):
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=contract.pk)).data, status=status
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.contract_update(
+            contract=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+    def update(self, request, *args, **kwargs):
+        super().update(request, *args, **kwargs)
+        return self._answer(self.get_object())
+
+    @extend_schema(
+        request=PaymentPlanSerializer,
+        responses={
+            200: ContractSerializer,
+            400: FieldErrors,
+            403: OpenApiResponse(ErrorSerializer, description="Not the owner or solution owner"),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["put"],
+        url_path="payment-plan",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def payment_plan(self, request, pk=None):
+        """Replace the payment plan (回款计划) of a draft: each milestone a percentage of the
+        total or a fixed amount, with its trigger and payment terms. The amounts must sum
+        exactly to the total (percentages are allocated to the cent, the last one taking the
+        remainder), or nothing changes."""
+        contract = self.get_object()
+        body = PaymentPlanSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.contract_set_payment_plan(
+            contract=contract, user=request.user, milestones=body.validated_data["milestones"]
+        )
+        return self._answer(contract)
+
+    @extend_schema(
+        request=None,
+        responses={201: ContractSerializer, 400: FieldErrors, 403: CONFLICT},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def amend(self, request, pk=None):
+        """Start an amendment of a signed contract: a new draft version (same number) with the
+        lines and plan copied, reviewed again; the signed version stays in force until the
+        amendment is signed."""
+        new = services.contract_amend(contract=self.get_object(), user=request.user)
+        return self._answer(new, status=201)
+
+    @extend_schema(
+        request={"multipart/form-data": AttachmentSerializer},
+        responses={201: AttachmentSerializer, 400: FieldErrors, 403: CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        filter_backends=[],
+        pagination_class=None,
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+    )
+    def attachments(self, request, pk=None):
+        """Attach a file (multipart: file, name)."""
+        contract = self.get_object()
+        body = AttachmentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        attachment = services.contract_attachment_add(
+            contract=contract,
+            user=request.user,
+            file=body.validated_data["file"],
+            name=body.validated_data.get("name", ""),
+        )
+        return Response(AttachmentSerializer(attachment).data, status=201)
+
+
+@extend_schema(tags=["contracts"])
+class ContractLineViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Lines of the contracts the caller may see; changed only on a draft (quantity, price,
+    discount, tax, description), by the account owner or solution owner. The total and the
+    percentage milestones follow."""
+
+    queryset = ContractLine.objects.none()
+    serializer_class = ContractLineSerializer
+    filterset_fields = ["contract"]
+    ordering = ["contract", "position", "pk"]
+
+    def get_queryset(self):
+        contracts = contract_list(user=self.request.user).values("pk")
+        return ContractLine.objects.filter(contract__in=contracts).select_related("contract")
+
+    def perform_update(self, serializer):
+        serializer.instance = services.contract_line_update(
+            line=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.contract_line_remove(line=instance, user=self.request.user)

@@ -1,0 +1,104 @@
+"""Demo contracts: won deals whose contracts sit in draft (with a 30/70 plan), in review and
+signed, each moved there through the real services so it has its history. Idempotent: found
+by the deal's name. The orders demo (orders/demo.py) takes the signed ones further."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from catalog.models import Product
+from customers.models import Account
+from ltc.transitions import run
+from opportunities import services as opp_services
+from opportunities.models import Opportunity
+
+from . import services
+from .models import Contract
+
+# deal name, account, how far the contract goes
+DEALS = [
+    ("杭州云帆 仓储机器人", "杭州云帆物流", "draft"),
+    ("Shenzhen Brightline self-service kiosks", "Shenzhen Brightline Retail", "in_review"),
+    ("青岛海通 冷库监控", "青岛海通冷链", "signed"),
+    ("Xiamen Harbour scanners", "Xiamen Harbour Logistics", "signed"),
+]
+PLAN = [
+    {"name": "预付款 / Deposit", "percentage": Decimal("30"), "trigger": "on_signing"},
+    {"name": "到货款 / On delivery", "percentage": Decimal("70"), "trigger": "on_delivery"},
+]
+
+
+def seed(out):
+    User = get_user_model()
+    names = ["sales", "sales_support", "operations", "finance", "manager"]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    products = list(Product.objects.filter(currency="CNY", active=True).order_by("code")[:2])
+    if set(names) - set(users) or not products:
+        return
+    for name, account_name, target in DEALS:
+        if Opportunity.objects.filter(name=name).exists():
+            continue
+        account, _created = Account.objects.get_or_create(
+            name=account_name, defaults={"owner": users["sales"]}
+        )
+        contract = _won_contract(name, account, users, products)
+        _advance(contract, target, users)
+    out.write(f"Contracts: {Contract.objects.count()}\n")
+
+
+def _won_contract(name, account, users, products) -> Contract:
+    seller, support = users["sales"], users["sales_support"]
+    opp = opp_services.opportunity_create(
+        user=seller,
+        account=account,
+        name=name,
+        amount=Decimal("100000"),
+        expected_close_date=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    opp_services.opportunity_assign_team(
+        opportunity=opp,
+        user=seller,
+        solution_owner=support,
+        fulfilment_owner=users["operations"],
+    )
+    opp = run(obj=opp, name="analyze", user=seller)
+    quote = opp_services.quote_create(opportunity=opp, user=support)
+    for product in products:
+        opp_services.quote_line_add(
+            quote=quote, user=support, product=product, quantity=Decimal("5")
+        )
+    quote = run(obj=type(quote).objects.get(pk=quote.pk), name="submit", user=support)
+    quote = run(obj=quote, name="send", user=seller)
+    run(obj=quote, name="accept", user=seller)
+    for step in ("propose", "negotiate", "win"):
+        opp = run(obj=Opportunity.objects.get(pk=opp.pk), name=step, user=seller)
+    return Contract.objects.get(opportunity=opp)
+
+
+def _advance(contract: Contract, target: str, users):
+    support = users["sales_support"]
+    today = timezone.localdate()
+    contract = services.contract_update(
+        contract=contract,
+        user=support,
+        start_date=today,
+        end_date=today + datetime.timedelta(days=365),
+        terms="付款条件见回款计划 / Payment as per the payment plan.",
+    )
+    services.contract_set_payment_plan(contract=contract, user=support, milestones=PLAN)
+    if target == "draft":
+        return
+    contract = run(obj=Contract.objects.get(pk=contract.pk), name="submit_for_review", user=support)
+    if target == "in_review":
+        return
+    contract = run(obj=contract, name="approve", user=users["finance"])
+    if contract.status == "in_review":  # over the credit limit or the value threshold
+        contract = run(obj=contract, name="manager_sign_off", user=users["manager"])
+    run(
+        obj=contract,
+        name="sign",
+        user=users["sales"],
+        data={"signed_on": today, "signed_by_name": "王总 / Mr Wang"},
+    )

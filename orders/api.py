@@ -1,0 +1,195 @@
+"""Orders (with lines) and shipments (with lines) in the REST API.
+
+Orders are created by signing a contract (the hand-off), never by POST; `status` changes only
+through POST {id}/transitions/{name}/. Shipments are recorded by operations while the order is
+in fulfilment; a shipment never ships more than is left on a line.
+"""
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from ltc.api.mixins import IdempotentCreateMixin, TransitionsMixin, transitions_schema
+
+from . import services
+from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
+from .selectors import order_list, shipment_list
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    remaining = serializers.DecimalField(max_digits=12, decimal_places=3, read_only=True)
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id",
+            "position",
+            "contract_line",
+            "product",
+            "description",
+            "unit",
+            "quantity",
+            "unit_price",
+            "total",
+            "shipped_quantity",
+            "remaining",
+        ]
+        read_only_fields = fields
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    contract_number = serializers.CharField(source="contract.number", read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner", read_only=True)
+    lines = OrderLineSerializer(many=True, read_only=True)
+    shipments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "contract",
+            "contract_number",
+            "account",
+            "account_name",
+            "owner",
+            "owner_name",
+            "status",
+            "currency",
+            "total",
+            "promised_delivery_date",
+            "lines",
+            "shipments",
+            "confirmed_at",
+            "fulfillment_started_at",
+            "shipped_at",
+            "delivered_on",
+            "proof_of_delivery",
+            "cancelled_at",
+            "cancel_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [f for f in fields if f != "promised_delivery_date"]
+
+
+class OrderFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
+    account = django_filters.NumberFilter(field_name="account_id")
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    contract = django_filters.NumberFilter(field_name="contract_id")
+
+    class Meta:
+        model = Order
+        fields = ["status", "account", "owner", "contract"]
+
+
+@extend_schema(tags=["orders"])
+@transitions_schema(Order, OrderSerializer)
+class OrderViewSet(
+    TransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Orders the caller may see, with their lines (ordered, shipped and remaining quantity).
+    Sales confirm; operations start fulfilment, record shipments, ship (every line covered)
+    and deliver; sales cancel a pending or confirmed order, the manager one in fulfilment."""
+
+    queryset = Order.objects.none()
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+    search_fields = ["number", "account__name", "contract__number"]
+    ordering_fields = ["created_at", "confirmed_at", "promised_delivery_date", "total"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return order_list(user=self.request.user).prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("position", "pk")),
+            Prefetch("shipments", queryset=Shipment.objects.only("pk", "order_id")),
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.order_update(
+            order=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+    def update(self, request, *args, **kwargs):
+        super().update(request, *args, **kwargs)
+        return Response(self.get_serializer(self.get_queryset().get(pk=kwargs["pk"])).data)
+
+
+class ShipmentLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShipmentLine
+        fields = ["id", "order_line", "quantity"]
+        read_only_fields = ["id"]
+        extra_kwargs = {"order_line": {"queryset": OrderLine.objects.all()}}
+
+
+class ShipmentSerializer(serializers.ModelSerializer):
+    lines = ShipmentLineSerializer(many=True)
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "id",
+            "order",
+            "carrier",
+            "tracking_number",
+            "shipped_at",
+            "notes",
+            "lines",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_by", "created_at"]
+        extra_kwargs = {"shipped_at": {"required": False}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            fields["order"].queryset = order_list(user=request.user)
+        return fields
+
+
+@extend_schema(tags=["orders"])
+class ShipmentViewSet(
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Shipments of the orders the caller may see. Operations record one (carrier, tracking
+    number, lines with partial quantities) while the order is in fulfilment; a line can never
+    be shipped beyond its ordered quantity (400 with the reason, nothing recorded)."""
+
+    queryset = Shipment.objects.none()
+    serializer_class = ShipmentSerializer
+    filterset_fields = ["order"]
+    search_fields = ["tracking_number", "carrier", "order__number"]
+    ordering_fields = ["shipped_at", "created_at"]
+    ordering = ["shipped_at", "pk"]
+
+    def get_queryset(self):
+        return shipment_list(user=self.request.user).prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.order_by("pk"))
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.shipment_create(
+            order=data["order"],
+            user=self.request.user,
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
+            shipped_at=data.get("shipped_at"),
+            notes=data.get("notes", ""),
+            lines=data["lines"],
+        )

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrdersConfig(AppConfig):
+    name = "orders"
+    verbose_name = _("Orders")
+
+    def ready(self):
+        from ltc import records, workqueue
+        from ltc.handoffs import contract_signed
+
+        from . import services  # noqa: F401 - registers the transition services
+        from .models import Order, Shipment
+        from .receivers import on_contract_signed
+        from .selectors import order_list, shipment_list
+        from .workqueue import order_sections
+
+        records.register(Order, order_list)
+        records.register(Shipment, shipment_list)
+        workqueue.register(order_sections)
+        contract_signed.connect(on_contract_signed, dispatch_uid="orders.contract_signed")

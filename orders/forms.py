@@ -1,0 +1,74 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import OrderStatus
+
+
+class ConfirmForm(forms.Form):
+    promised_delivery_date = forms.DateField(
+        label=_("Promised delivery date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class DeliverForm(forms.Form):
+    delivered_on = forms.DateField(
+        label=_("Delivered on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    proof_of_delivery = forms.CharField(
+        label=_("Proof of delivery (received by, document no.)"), required=False, max_length=300
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class OrderFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status")), *OrderStatus.choices]
+
+
+class ShipmentForm(forms.Form):
+    """A shipment of an order: carrier, tracking number and a quantity per order line (blank or
+    zero for lines not in this shipment)."""
+
+    carrier = forms.CharField(label=_("Carrier"), max_length=100)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=100)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, order_lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_lines = list(order_lines)
+        for line in self.order_lines:
+            self.fields[f"line_{line.pk}"] = forms.DecimalField(
+                label=f"{line} ({_('left')}: {line.remaining.normalize():f})",
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=3,
+                initial=None,
+            )
+
+    def line_fields(self):
+        return [self[f"line_{line.pk}"] for line in self.order_lines]
+
+    def shipment_lines(self) -> list[dict]:
+        rows = []
+        for line in self.order_lines:
+            quantity = self.cleaned_data.get(f"line_{line.pk}")
+            if quantity:
+                rows.append({"order_line": line.pk, "quantity": quantity})
+        return rows

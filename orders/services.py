@@ -1,0 +1,237 @@
+"""Writes on orders and shipments: one function per business operation, each one
+transaction. `deliver` is registered with @transition_service so every caller sends the
+order_delivered hand-off."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from ltc.handoffs import order_delivered
+from ltc.services import notify
+from ltc.transitions import perform_transition, transition_service
+from roles.permissions import has_role, users_with_role
+
+from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
+
+ORDER_PERMS = ("orders.view_order", "orders.change_order")
+
+
+# --- the hand-off from contracts ---------------------------------------------------------------
+@transaction.atomic
+def order_create_from_contract(*, contract, user) -> Order | None:
+    """The sign → order hand-off (receiver of ltc.handoffs.contract_signed), inside the sign
+    transaction: one pending order with the contract's lines. Once per contract; a signed
+    amendment of a contract that already has an order does not create a second one (the
+    order stays with the version it was made from)."""
+    if Order.objects.filter(
+        contract__number=contract.number, contract__account=contract.account_id
+    ).exists():
+        return None
+    order = Order.objects.create(
+        contract=contract,
+        account_id=contract.account_id,
+        owner_id=contract.owner_id,
+        currency=contract.currency,
+        total=contract.total,
+    )
+    order.number = f"SO-{order.created_at:%Y}-{order.pk:06d}"
+    Order.objects.filter(pk=order.pk).update(number=order.number)
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                position=line.position,
+                contract_line=line,
+                product_id=line.product_id,
+                description=line.description,
+                unit=line.unit,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                total=line.total,
+            )
+            for line in contract.lines.all()
+        ]
+    )
+    for perm in ORDER_PERMS:
+        assign_perm(perm, contract.owner, order)
+    notify(
+        recipient=contract.owner,
+        key=f"order-created:{order.pk}",
+        title=_("Order %(order)s was created from contract %(contract)s: confirm it")
+        % {"order": order, "contract": contract},
+        url=order.get_absolute_url(),
+    )
+    return order
+
+
+@transaction.atomic
+def order_update(*, order: Order, user, promised_delivery_date=None) -> Order:
+    """The promised delivery date, by the owner (sales) or operations, until delivery."""
+    from .selectors import order_list
+
+    if not (
+        user.is_superuser
+        or (
+            has_role(user, "sales", "operations")
+            and order_list(user=user).filter(pk=order.pk).exists()
+        )
+    ):
+        raise PermissionDenied(_("You may not change this order."))
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status in (OrderStatus.DELIVERED, OrderStatus.CANCELLED):
+        raise ValidationError(_("A delivered or cancelled order is read-only."))
+    locked.promised_delivery_date = promised_delivery_date
+    locked.save(update_fields=["promised_delivery_date", "updated_at"])
+    return locked
+
+
+# --- shipments ---------------------------------------------------------------------------------
+@transaction.atomic
+def shipment_create(
+    *,
+    order: Order,
+    user,
+    carrier: str,
+    tracking_number: str,
+    lines: list[dict],
+    shipped_at: datetime.datetime | None = None,
+    notes: str = "",
+) -> Shipment:
+    """Record a (partial) shipment: lines of {order_line, quantity}. The order's lines are
+    locked (select_for_update) before their shipped quantities are read, so two shipments
+    recorded at once cannot together ship more than was ordered; the database check
+    constraint (shipped ≤ ordered) is the last guard."""
+    if not (user.is_superuser or has_role(user, "operations")):
+        raise PermissionDenied(_("Only operations record shipments."))
+    errors: dict[str, list[str]] = {}
+    if not (carrier or "").strip():
+        errors["carrier"] = [_("The carrier is required.")]
+    if not (tracking_number or "").strip():
+        errors["tracking_number"] = [_("The tracking number is required.")]
+    if not lines:
+        errors["lines"] = [_("Add at least one line to the shipment.")]
+    if errors:
+        raise ValidationError(errors)
+    locked_order = Order.objects.select_for_update().get(pk=order.pk)
+    if locked_order.status != OrderStatus.IN_FULFILLMENT:
+        raise ValidationError(
+            _("Shipments are recorded while the order is in fulfilment (it is %(status)s).")
+            % {"status": locked_order.get_status_display()}
+        )
+    order_lines = {
+        line.pk: line
+        for line in OrderLine.objects.select_for_update().filter(order=locked_order).order_by("pk")
+    }
+    wanted: dict[int, Decimal] = {}
+    line_errors = []
+    for entry in lines:
+        line = entry.get("order_line")
+        line_id = getattr(line, "pk", line)
+        quantity = Decimal(str(entry.get("quantity") or 0))
+        if line_id not in order_lines:
+            line_errors.append(_("Line %(line)s is not a line of this order.") % {"line": line_id})
+            continue
+        if quantity <= 0:
+            line_errors.append(
+                _("%(line)s: the quantity must be above zero.") % {"line": order_lines[line_id]}
+            )
+            continue
+        wanted[line_id] = wanted.get(line_id, Decimal("0")) + quantity
+    for line_id, quantity in wanted.items():
+        line = order_lines[line_id]
+        if quantity > line.remaining:
+            line_errors.append(
+                _(
+                    "%(line)s: %(quantity)s is more than the %(remaining)s left to ship "
+                    "(ordered %(ordered)s, shipped %(shipped)s)."
+                )
+                % {
+                    "line": line,
+                    "quantity": _qty(quantity),
+                    "remaining": _qty(line.remaining),
+                    "ordered": _qty(line.quantity),
+                    "shipped": _qty(line.shipped_quantity),
+                }
+            )
+    if line_errors:
+        raise ValidationError({"lines": line_errors})
+    shipment = Shipment(
+        order=locked_order,
+        carrier=carrier.strip(),
+        tracking_number=tracking_number.strip(),
+        shipped_at=shipped_at or timezone.now(),
+        notes=notes or "",
+        created_by=user,
+    )
+    shipment.full_clean()
+    shipment.save()
+    ShipmentLine.objects.bulk_create(
+        [
+            ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=quantity)
+            for line_id, quantity in wanted.items()
+        ]
+    )
+    for line_id, quantity in wanted.items():
+        line = order_lines[line_id]
+        line.shipped_quantity += quantity
+    OrderLine.objects.bulk_update([order_lines[i] for i in wanted], ["shipped_quantity"])
+    return shipment
+
+
+def _qty(value: Decimal) -> str:
+    """A quantity as people write it: 10, 2.5 (never 1E+1)."""
+    return f"{value.normalize():f}"
+
+
+# --- transitions -------------------------------------------------------------------------------
+@transition_service(Order, "deliver")
+def order_deliver(*, obj: Order, user, data=None) -> Order:
+    """shipped → delivered with the delivery date; sends order_delivered (billing drafts the
+    on-delivery invoices, feedback sends the NPS survey) in the same transaction."""
+
+    def hand_off(order: Order, fields):
+        order_delivered.send(sender=Order, instance=order, user=user)
+
+    return perform_transition(obj=obj, name="deliver", user=user, data=data, effect=hand_off)
+
+
+# --- hand-off timer ----------------------------------------------------------------------------
+def operations_managers():
+    """Who hears about late hand-offs to operations: users holding both the operations and
+    the manager role; if there is none, every manager."""
+    both = users_with_role("operations").filter(groups__name="manager")
+    return both if both.exists() else users_with_role("manager")
+
+
+def escalate_unstarted_orders(*, now=None) -> int:
+    """Orders confirmed more than LTC["ORDER_FULFILMENT_START_HOURS"] ago and still not in
+    fulfilment: the operations manager is told, once per order (ltc.services.notify keys)."""
+    now = now or timezone.now()
+    hours = settings.LTC["ORDER_FULFILMENT_START_HOURS"]
+    late = Order.objects.filter(
+        status=OrderStatus.CONFIRMED,
+        confirmed_at__lte=now - datetime.timedelta(hours=hours),
+    ).select_related("account")
+    recipients = list(operations_managers())
+    sent = 0
+    for order in late.iterator(chunk_size=500):
+        for person in recipients:
+            if notify(
+                recipient=person,
+                key=f"order-start-late:{order.pk}",
+                title=_("Order %(order)s (%(account)s) waits for fulfilment")
+                % {"order": order, "account": order.account},
+                body=_("Confirmed more than %(hours)s hours ago and not started yet.")
+                % {"hours": hours},
+                url=order.get_absolute_url(),
+            ):
+                sent += 1
+    return sent

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orders"
+urlpatterns = [
+    path("", views.order_list_view, name="list"),
+    path("queue/", views.operations_queue_view, name="queue"),
+    path("<int:pk>/", views.order_detail, name="detail"),
+    path("<int:pk>/shipments/", views.shipment_add, name="shipment-add"),
+]

@@ -1,0 +1,135 @@
+"""Order pages: list, operations' queue, detail (lines shipped/remaining, shipments,
+transitions, history, activities) and recording a shipment. Thin: selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ltc.forms import ActivityForm
+from ltc.selectors import record_activities, record_history
+from ltc.transitions import transitions_for
+from roles.permissions import has_role
+
+from . import services
+from .forms import OrderFilterForm, ShipmentForm
+from .models import OrderLine, OrderStatus, Shipment, ShipmentLine
+from .selectors import operations_queue, order_list
+
+PAGE_SIZE = 25
+
+
+def _get(request, pk):
+    qs = order_list(user=request.user).prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
+        Prefetch(
+            "shipments",
+            queryset=Shipment.objects.select_related("created_by").prefetch_related(
+                Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line"))
+            ),
+        ),
+    )
+    try:
+        return qs.get(pk=pk)
+    except qs.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def order_list_view(request):
+    if not has_role(request.user, "sales", "operations", "service", "manager"):
+        raise PermissionDenied
+    form = OrderFilterForm(request.GET or None)
+    qs = order_list(user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            qs = qs.filter(
+                Q(number__icontains=q)
+                | Q(account__name__icontains=q)
+                | Q(contract__number__icontains=q)
+            )
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orders/list.html",
+        {"page": page, "filter_form": form, "title": _("Orders"), "queue": False},
+    )
+
+
+@login_required
+def operations_queue_view(request):
+    """Orders waiting on operations (to start, to ship, to deliver), oldest first."""
+    if not has_role(request.user, "operations", "manager"):
+        raise PermissionDenied
+    page = Paginator(operations_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orders/list.html",
+        {"page": page, "title": _("Operations queue"), "queue": True},
+    )
+
+
+@login_required
+def order_detail(request, pk, *, shipment_form=None):
+    order = _get(request, pk)
+    lines = list(order.lines.all())
+    can_ship = order.status == OrderStatus.IN_FULFILLMENT and has_role(request.user, "operations")
+    if can_ship and shipment_form is None:
+        shipment_form = ShipmentForm(order_lines=[line for line in lines if line.remaining > 0])
+    return render(
+        request,
+        "orders/detail.html",
+        {
+            "order": order,
+            "lines": lines,
+            "shipments": list(order.shipments.all()),
+            "transitions": [t for t in transitions_for(order, request.user) if t["allowed"]],
+            "history": record_history(order),
+            "activities": record_activities(order),
+            "activity_form": ActivityForm(),
+            "can_ship": can_ship,
+            "shipment_form": shipment_form if can_ship else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def shipment_add(request, pk):
+    order = _get(request, pk)
+    lines = [line for line in order.lines.all() if line.remaining > 0]
+    form = ShipmentForm(request.POST, order_lines=lines)
+    if form.is_valid():
+        try:
+            services.shipment_create(
+                order=order,
+                user=request.user,
+                carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+                notes=form.cleaned_data["notes"],
+                lines=form.shipment_lines(),
+            )
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            for messages_ in errors.values():
+                for error in messages_:
+                    messages.error(request, error)
+        else:
+            messages.success(request, _("Shipment recorded."))
+            return redirect(order)
+    response = order_detail(request, pk, shipment_form=form)
+    response.status_code = 400
+    return response

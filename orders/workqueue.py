@@ -1,0 +1,45 @@
+"""Home-page sections: the orders waiting on this user, oldest first."""
+
+from django.utils.translation import gettext_lazy as _
+
+from roles.permissions import has_role
+
+from .models import Order, OrderStatus
+
+
+def order_sections(user) -> list[dict]:
+    sections = []
+    if user.is_superuser:
+        return sections
+    orders = Order.objects.select_related("account", "owner")
+    if has_role(user, "sales"):
+        sections.append(
+            {
+                "title": _("Orders to confirm"),
+                "url": "/orders/?status=pending",
+                "items": orders.filter(status=OrderStatus.PENDING, owner=user).order_by(
+                    "created_at", "pk"
+                ),
+            }
+        )
+    if has_role(user, "operations"):
+        sections += [
+            {
+                "title": _("Confirmed orders to start"),
+                "url": "/orders/queue/",
+                "items": orders.filter(status=OrderStatus.CONFIRMED).order_by("confirmed_at", "pk"),
+            },
+            {
+                "title": _("Orders in fulfilment to ship"),
+                "url": "/orders/?status=in_fulfillment",
+                "items": orders.filter(status=OrderStatus.IN_FULFILLMENT).order_by(
+                    "fulfillment_started_at", "pk"
+                ),
+            },
+            {
+                "title": _("Shipped orders awaiting delivery"),
+                "url": "/orders/?status=shipped",
+                "items": orders.filter(status=OrderStatus.SHIPPED).order_by("shipped_at", "pk"),
+            },
+        ]
+    return sections
