@@ -8,7 +8,7 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         from contracts.receivers import on_invoice_paid
-        from ltc import records, workqueue
+        from ltc import panels, records, workqueue
         from ltc.handoffs import contract_signed, invoice_paid, order_delivered
 
         from . import services  # noqa: F401 - registers the transition services
@@ -17,6 +17,7 @@ class BillingConfig(AppConfig):
         from .selectors import bank_line_list, credit_note_list, invoice_list, payment_list
         from .workqueue import billing_sections
 
+        panels.register("contracts.contract", "billing/includes/milestone_billing.html")
         records.register(Invoice, invoice_list)
         records.register(Payment, payment_list)
         records.register(CreditNote, credit_note_list)

@@ -195,3 +195,20 @@ def test_milestone_billing_include_for_the_contract_page(rf, finance):
     assert "Deposit" not in render_to_string(
         "billing/includes/milestone_billing.html", {"contract": contract}, request=request
     )
+
+
+def test_contract_page_shows_planned_invoiced_collected_for_finance_only(client):
+    """Billing adds its panel to the contract page through ltc.panels (contracts does not
+    import billing)."""
+    from contracts.tests.factories import draft_contract
+
+    contract = draft_contract()
+    finance_user = user_with("finance")
+    client.force_login(finance_user)
+    page = client.get(contract.get_absolute_url())
+    assert page.status_code == 200
+    assert 'data-testid="milestone-billing"' in page.content.decode()
+    client.force_login(contract.owner)
+    page = client.get(contract.get_absolute_url())
+    assert page.status_code == 200
+    assert 'data-testid="milestone-billing"' not in page.content.decode()
