@@ -1,0 +1,458 @@
+"""Opportunities, quotes (+ lines), lost reasons and the forecast in the REST API.
+
+Reads go through opportunities.selectors (role-aware: what the caller may not see is 404);
+writes go through opportunities.services, which hold the role checks and compute every
+amount. `stage` and `status` are read-only: they change only through
+POST {id}/transitions/{name}/. Quote totals and line amounts are never taken from the client.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from customers.models import Account, Contact
+from ltc.api.mixins import (
+    ErrorSerializer,
+    FieldErrors,
+    IdempotentCreateMixin,
+    TransitionsMixin,
+    transitions_schema,
+)
+from roles.permissions import has_role
+
+from . import services
+from .filters import OpportunityFilter, QuoteFilter
+from .models import LostReason, Opportunity, Quote, QuoteLine, QuoteSignOff
+from .selectors import forecast, opportunity_list, quote_list
+
+User = get_user_model()
+
+
+# --- opportunities ---------------------------------------------------------------------------
+class OpportunitySerializer(serializers.ModelSerializer):
+    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
+    contact = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), required=False, allow_null=True
+    )
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner", read_only=True)
+    weighted_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id",
+            "name",
+            "account",
+            "account_name",
+            "contact",
+            "lead",
+            "stage",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "probability",
+            "weighted_amount",
+            "source",
+            "next_step",
+            "next_follow_up_at",
+            "competitors",
+            "lost_reason",
+            "lost_note",
+            "owner",
+            "owner_name",
+            "solution_owner",
+            "fulfilment_owner",
+            "stage_changed_at",
+            "closed_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        # The stage changes only by transitions (lost reason with `lose`), the team only by
+        # assign-team, the lead link only by the convert hand-off.
+        read_only_fields = [
+            "lead",
+            "stage",
+            "lost_reason",
+            "lost_note",
+            "owner",
+            "solution_owner",
+            "fulfilment_owner",
+            "stage_changed_at",
+            "closed_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class TeamSerializer(serializers.Serializer):
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False
+    )
+    solution_owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    fulfilment_owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+
+@extend_schema(tags=["opportunities"])
+@transitions_schema(Opportunity, OpportunitySerializer)
+class OpportunityViewSet(
+    TransitionsMixin,
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Opportunities the caller may see. Sales create and edit their own; the team (account,
+    solution and fulfilment owner) is set with assign-team; the stage moves by transitions."""
+
+    queryset = Opportunity.objects.none()
+    serializer_class = OpportunitySerializer
+    filterset_class = OpportunityFilter
+    search_fields = ["name", "account__name", "competitors"]
+    ordering_fields = ["created_at", "expected_close_date", "amount", "probability"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return opportunity_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.opportunity_create(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.opportunity_update(
+            opportunity=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(
+        request=TeamSerializer,
+        responses={
+            200: OpportunitySerializer,
+            400: FieldErrors,
+            403: OpenApiResponse(ErrorSerializer, description="Only the owner or a manager"),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="assign-team",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def assign_team(self, request, pk=None):
+        """Set the account owner, solution owner (sales support) and fulfilment owner
+        (operations); each is granted the opportunity and its quotes."""
+        opportunity = self.get_object()
+        body = TeamSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.opportunity_assign_team(
+            opportunity=opportunity, user=request.user, **body.validated_data
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=opportunity.pk)).data)
+
+
+# --- quotes ----------------------------------------------------------------------------------
+class QuoteLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuoteLine
+        fields = [
+            "id",
+            "quote",
+            "position",
+            "product",
+            "description",
+            "quantity",
+            "unit_price",
+            "discount_pct",
+            "tax_rate",
+            "gross",
+            "discount_amount",
+            "tax_amount",
+            "total",
+        ]
+        read_only_fields = ["position", "gross", "discount_amount", "tax_amount", "total"]
+        extra_kwargs = {
+            "unit_price": {"required": False},
+            "tax_rate": {"required": False},
+            "discount_pct": {"required": False},
+        }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            fields["quote"].queryset = quote_list(user=request.user)
+        if self.instance is not None and not isinstance(self.instance, list):
+            fields["quote"].read_only = True
+        return fields
+
+    def validate(self, attrs):
+        quote = attrs.get("quote") or getattr(self.instance, "quote", None)
+        product = attrs.get("product")
+        if quote is not None and product is not None and product.currency != quote.currency:
+            raise serializers.ValidationError(
+                {
+                    "product": [
+                        _("The product is priced in %(product)s but the quote is in %(quote)s.")
+                        % {"product": product.currency, "quote": quote.currency}
+                    ]
+                }
+            )
+        return attrs
+
+
+class QuoteSignOffSerializer(serializers.ModelSerializer):
+    user_name = serializers.StringRelatedField(source="user", read_only=True)
+
+    class Meta:
+        model = QuoteSignOff
+        fields = ["role", "decision", "user", "user_name", "at", "comment"]
+        read_only_fields = fields
+
+
+class QuoteSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    lines = QuoteLineSerializer(many=True, read_only=True)
+    sign_offs = QuoteSignOffSerializer(many=True, read_only=True)
+    missing_sign_offs = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "number",
+            "opportunity",
+            "version",
+            "revised_from",
+            "superseded",
+            "status",
+            "valid_until",
+            "currency",
+            "notes",
+            "lines",
+            "subtotal",
+            "discount_total",
+            "tax_total",
+            "total",
+            "needs_manager_sign_off",
+            "needs_finance_sign_off",
+            "missing_sign_offs",
+            "sign_offs",
+            "submitted_at",
+            "approved_at",
+            "rejected_at",
+            "rejection_reason",
+            "sent_at",
+            "answered_at",
+            "decline_reason",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            f for f in fields if f not in ("opportunity", "valid_until", "currency", "notes")
+        ]
+        extra_kwargs = {"currency": {"required": False}, "valid_until": {"required": False}}
+        validators = []  # the version is numbered by the service
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            fields["opportunity"].queryset = opportunity_list(user=request.user)
+        if self.instance is not None and not isinstance(self.instance, list):
+            fields["opportunity"].read_only = True
+        return fields
+
+    def get_missing_sign_offs(self, quote) -> list[str]:
+        if quote.status != "pending_approval":
+            return []
+        done = {s.role for s in quote.sign_offs.all() if s.decision == "approved"}
+        return [r for r in quote.required_sign_offs() if r not in done]
+
+
+@extend_schema(tags=["quotes"])
+@transitions_schema(Quote, QuoteSerializer)
+class QuoteViewSet(
+    TransitionsMixin,
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Quotes the caller may see, with their lines and sign-offs. Sales support builds them
+    (lines through quote-lines); the discount policy decides which sign-offs `submit` needs:
+    the manager signs with `approve`, finance with `sign_off`; the quote is approved when every
+    required sign-off is in."""
+
+    queryset = Quote.objects.none()
+    serializer_class = QuoteSerializer
+    filterset_class = QuoteFilter
+    search_fields = ["opportunity__name", "opportunity__account__name"]
+    ordering_fields = ["created_at", "valid_until", "total"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return quote_list(user=self.request.user).prefetch_related(
+            Prefetch("lines", queryset=QuoteLine.objects.order_by("position", "pk")),
+            Prefetch("sign_offs", queryset=QuoteSignOff.objects.select_related("user")),
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = services.quote_create(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.quote_update(
+            quote=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: QuoteSerializer,
+            400: FieldErrors,
+            403: OpenApiResponse(ErrorSerializer, description="Only the solution owner"),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def revise(self, request, pk=None):
+        """Make a new draft version of a rejected, declined or expired quote (lines copied);
+        the old version stays readable."""
+        new = services.quote_revise(quote=self.get_object(), user=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=new.pk)).data, status=201)
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def pdf(self, request, pk=None):
+        """The quote document as a PDF (Chinese text rendered with a CJK font)."""
+        from django.http import HttpResponse
+
+        from .documents import quote_filename, quote_pdf
+
+        quote = self.get_object()
+        response = HttpResponse(quote_pdf(quote), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{quote_filename(quote)}"'
+        return response
+
+
+@extend_schema(tags=["quotes"])
+class QuoteLineViewSet(
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Lines of the quotes the caller may see; changed only on a draft, by sales support.
+    Unit price and tax rate default to the product's; amounts are computed by the server."""
+
+    queryset = QuoteLine.objects.none()
+    serializer_class = QuoteLineSerializer
+    filterset_fields = ["quote"]
+    ordering = ["quote", "position", "pk"]
+
+    def get_queryset(self):
+        quotes = quote_list(user=self.request.user).values("pk")
+        return QuoteLine.objects.filter(quote__in=quotes).select_related(
+            "quote", "quote__opportunity"
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = services.quote_line_add(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("quote", None)
+        serializer.instance = services.quote_line_update(
+            line=serializer.instance, user=self.request.user, **data
+        )
+
+    def perform_destroy(self, instance):
+        services.quote_line_remove(line=instance, user=self.request.user)
+
+
+# --- lost reasons and the forecast -------------------------------------------------------------
+class ManagerWrites(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or has_role(request.user, "manager")
+
+
+class LostReasonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LostReason
+        fields = ["id", "name", "active", "position"]
+
+
+@extend_schema(tags=["opportunities"])
+class LostReasonViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The list of lost reasons; a manager edits it (deactivate rather than delete)."""
+
+    queryset = LostReason.objects.all()
+    serializer_class = LostReasonSerializer
+    permission_classes = [permissions.IsAuthenticated, ManagerWrites]
+    filterset_fields = ["active"]
+    ordering = ["position", "name"]
+
+
+class ForecastRowSerializer(serializers.Serializer):
+    month = serializers.CharField(allow_null=True, help_text="YYYY-MM of the expected close")
+    currency = serializers.CharField()
+    count = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=20, decimal_places=2)
+    weighted = serializers.DecimalField(
+        max_digits=20, decimal_places=2, help_text="Σ amount × probability"
+    )
+
+
+@extend_schema(tags=["opportunities"])
+class ForecastViewSet(viewsets.ViewSet):
+    """Weighted pipeline of the open opportunities the caller may see, by expected close
+    month and currency (amounts in different currencies are never added up)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("owner", int, description="Only this account owner's deals"),
+            OpenApiParameter("team", int, description="Only the deals of this team's people"),
+        ],
+        responses={200: ForecastRowSerializer(many=True)},
+    )
+    def list(self, request):
+        params = {}
+        for key in ("owner", "team"):
+            value = request.query_params.get(key)
+            if value:
+                if not value.isdigit():
+                    raise serializers.ValidationError({key: [_("Enter a whole number.")]})
+                params[key] = int(value)
+        rows = forecast(user=request.user, **params)
+        return Response(ForecastRowSerializer(rows, many=True).data)

@@ -1,0 +1,155 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import LostReason
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Customer's reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class LoseForm(forms.Form):
+    lost_reason = forms.ModelChoiceField(
+        label=_("Lost reason"), queryset=LostReason.objects.filter(active=True)
+    )
+    lost_note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# --- page forms ---------------------------------------------------------------------------------
+def _people(role):
+    from roles.permissions import users_with_role
+
+    return users_with_role(role)
+
+
+class OpportunityForm(forms.ModelForm):
+    class Meta:
+        from .models import Opportunity
+
+        model = Opportunity
+        fields = [
+            "name",
+            "account",
+            "contact",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "probability",
+            "source",
+            "next_step",
+            "next_follow_up_at",
+            "competitors",
+        ]
+        widgets = {
+            "expected_close_date": forms.DateInput(attrs={"type": "date"}),
+            "next_follow_up_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+
+
+class TeamForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("Account owner (sales)"), queryset=None)
+    solution_owner = forms.ModelChoiceField(
+        label=_("Solution owner (sales support)"), queryset=None, required=False
+    )
+    fulfilment_owner = forms.ModelChoiceField(
+        label=_("Fulfilment owner (operations)"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people("sales")
+        self.fields["solution_owner"].queryset = _people("sales_support")
+        self.fields["fulfilment_owner"].queryset = _people("operations")
+
+
+class OpportunityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=None)
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None)
+    close_month = forms.CharField(
+        label=_("Close month"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from roles.models import Team
+
+        from .models import Stage
+
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("Any stage")), *Stage.choices]
+        self.fields["owner"].queryset = _people("sales")
+        self.fields["team"].queryset = Team.objects.all()
+
+    def clean_close_month(self):
+        value = self.cleaned_data["close_month"].strip()
+        if value:
+            try:
+                year, month = (int(p) for p in value.split("-")[:2])
+                if not 1 <= month <= 12:
+                    raise ValueError
+            except ValueError as exc:
+                raise forms.ValidationError(_("Use the form YYYY-MM.")) from exc
+        return value
+
+
+class QuoteForm(forms.Form):
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class QuoteLineForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=None)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=3)
+    unit_price = forms.DecimalField(
+        label=_("Unit price"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Empty: the product's price."),
+    )
+    discount_pct = forms.DecimalField(
+        label=_("Discount %"), required=False, max_digits=5, decimal_places=2, initial=0
+    )
+    tax_rate = forms.DecimalField(
+        label=_("Tax rate %"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Empty: the product's rate."),
+    )
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
+
+    def __init__(self, *args, currency=None, **kwargs):
+        from catalog.models import Product
+
+        super().__init__(*args, **kwargs)
+        products = Product.objects.filter(active=True)
+        if currency:
+            products = products.filter(currency=currency)
+        self.fields["product"].queryset = products

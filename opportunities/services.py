@@ -1,0 +1,559 @@
+"""Writes on opportunities and quotes: one function per business operation, each one
+transaction. Transitions with cross-model effects are registered with @transition_service so
+that `ltc.transitions.run` (browser, API, Celery) always goes through them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from ltc.handoffs import opportunity_won
+from ltc.models import TransitionLog
+from ltc.services import notify
+from ltc.transitions import (
+    ConcurrentTransition,
+    TransitionNotAllowed,
+    get_spec,
+    perform_transition,
+    role_allows,
+    transition_service,
+    validate_fields,
+)
+from roles.permissions import has_role, users_with_role
+
+from .models import (
+    Opportunity,
+    Quote,
+    QuoteLine,
+    QuoteSignOff,
+    QuoteStatus,
+    SignOffDecision,
+    SignOffRole,
+    Stage,
+)
+
+OPPORTUNITY_PERMS = ("opportunities.view_opportunity", "opportunities.change_opportunity")
+EDITABLE = (
+    "name",
+    "account",
+    "contact",
+    "amount",
+    "currency",
+    "expected_close_date",
+    "probability",
+    "source",
+    "next_step",
+    "next_follow_up_at",
+    "competitors",
+)
+LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_pct", "tax_rate")
+UNSET = object()
+
+
+# --- opportunities ---------------------------------------------------------------------------
+def _grant(opportunity: Opportunity, user):
+    for perm in OPPORTUNITY_PERMS:
+        assign_perm(perm, user, opportunity)
+
+
+def _revoke(opportunity: Opportunity, user):
+    for perm in OPPORTUNITY_PERMS:
+        remove_perm(perm, user, opportunity)
+
+
+def _check_contact(opportunity: Opportunity):
+    if opportunity.contact_id and opportunity.contact.account_id != opportunity.account_id:
+        raise ValidationError({"contact": _("The contact belongs to another account.")})
+
+
+@transaction.atomic
+def opportunity_create(*, user, account, owner=None, **fields) -> Opportunity:
+    if not has_role(user, "sales"):
+        raise PermissionDenied(_("Only sales create opportunities."))
+    owner = owner or user
+    if not has_role(owner, "sales"):
+        raise ValidationError({"owner": _("The account owner must be a salesperson.")})
+    opportunity = Opportunity(
+        account=account,
+        owner=owner,
+        created_by=user,
+        **{k: v for k, v in fields.items() if k in EDITABLE and k != "account"},
+    )
+    _check_contact(opportunity)
+    opportunity.full_clean()
+    opportunity.save()
+    _grant(opportunity, owner)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_create_from_lead(*, lead, account, contact, user) -> Opportunity:
+    """The lead → opportunity hand-off (receiver of ltc.handoffs.lead_converted): runs inside
+    the lead's convert transaction. Exactly one opportunity per lead (OneToOne)."""
+    existing = Opportunity.objects.filter(lead=lead).first()
+    if existing is not None:
+        return existing
+    owner = lead.owner or user
+    opportunity = Opportunity.objects.create(
+        name=(lead.company or account.name or lead.name)[:200],
+        account=account,
+        contact=contact,
+        lead=lead,
+        amount=lead.budget or Decimal("0"),
+        currency=lead.currency,
+        expected_close_date=lead.expected_close_date,
+        source=lead.source,
+        owner=owner,
+        created_by=user,
+    )
+    _grant(opportunity, owner)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_update(*, opportunity: Opportunity, user, **fields) -> Opportunity:
+    from .selectors import opportunity_can_edit
+
+    if not opportunity_can_edit(user=user, opportunity=opportunity):
+        raise PermissionDenied(_("You may not edit this opportunity."))
+    for key, value in fields.items():
+        if key in EDITABLE:
+            setattr(opportunity, key, value)
+    _check_contact(opportunity)
+    opportunity.full_clean()
+    opportunity.save()
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_assign_team(
+    *, opportunity: Opportunity, user, owner=UNSET, solution_owner=UNSET, fulfilment_owner=UNSET
+) -> Opportunity:
+    """Set the iron triangle. The account owner or a manager assigns; each new member is granted
+    the opportunity (and through it its quotes); a replaced member loses the grant."""
+    if not (
+        user.is_superuser
+        or has_role(user, "manager")
+        or (has_role(user, "sales") and opportunity.owner_id == user.pk)
+    ):
+        raise PermissionDenied(_("Only the account owner or a manager assigns the team."))
+    changes = []
+    for field, value, role in (
+        ("owner", owner, "sales"),
+        ("solution_owner", solution_owner, "sales_support"),
+        ("fulfilment_owner", fulfilment_owner, "operations"),
+    ):
+        if value is UNSET:
+            continue
+        if value is None and field == "owner":
+            raise ValidationError({"owner": _("An opportunity always has an account owner.")})
+        if value is not None and not has_role(value, role):
+            raise ValidationError({field: _("This person does not hold the required role.")})
+        previous = getattr(opportunity, field)
+        if previous == value:
+            continue
+        setattr(opportunity, field, value)
+        changes.append((field, previous, value))
+    if not changes:
+        return opportunity
+    opportunity.save()
+    members = {opportunity.owner, opportunity.solution_owner, opportunity.fulfilment_owner}
+    for field, previous, value in changes:
+        if previous is not None and previous not in members:
+            _revoke(opportunity, previous)
+        if value is not None:
+            _grant(opportunity, value)
+            if value != user:
+                _notify_assigned(opportunity, value, field)
+    return opportunity
+
+
+def _notify_assigned(opportunity: Opportunity, person, field: str):
+    label = str(Opportunity._meta.get_field(field).verbose_name)
+    stamp = timezone.now().timestamp()
+    transaction.on_commit(
+        lambda: notify(
+            recipient=person,
+            key=f"opportunity-team:{opportunity.pk}:{field}:{person.pk}:{stamp}",
+            title=_("You are the %(role)s of %(opportunity)s")
+            % {"role": label, "opportunity": opportunity},
+            url=opportunity.get_absolute_url(),
+        )
+    )
+
+
+@transition_service(Opportunity, "win")
+def opportunity_win(*, obj: Opportunity, user, data=None) -> Opportunity:
+    """negotiation → won, then the hand-off to contracts (a signal; the contracts stage, when it
+    exists, drafts the contract from the accepted quote) in the same transaction."""
+
+    def hand_off(opportunity: Opportunity, fields):
+        quote = opportunity.quotes.filter(status=QuoteStatus.ACCEPTED).order_by("-version").first()
+        opportunity_won.send(sender=Opportunity, instance=opportunity, quote=quote, user=user)
+
+    return perform_transition(obj=obj, name="win", user=user, data=data, effect=hand_off)
+
+
+def notify_due_opportunity_follow_ups(now) -> int:
+    sent = 0
+    due = Opportunity.objects.filter(
+        next_follow_up_at__lte=now,
+        stage__in=[Stage.QUALIFICATION, Stage.NEEDS_ANALYSIS, Stage.PROPOSAL, Stage.NEGOTIATION],
+    ).select_related("owner")
+    for opportunity in due.iterator(chunk_size=500):
+        if notify(
+            recipient=opportunity.owner,
+            key=f"follow-up:opportunity:{opportunity.pk}:{opportunity.next_follow_up_at.isoformat()}",
+            title=_("Follow up opportunity: %(opportunity)s") % {"opportunity": opportunity},
+            body=_("The follow-up you planned is due."),
+            url=opportunity.get_absolute_url(),
+        ):
+            sent += 1
+    return sent
+
+
+# --- quotes ------------------------------------------------------------------------------------
+def quote_can_edit(*, user, opportunity: Opportunity) -> bool:
+    """Sales support builds quotes on the opportunities they are assigned to or granted."""
+    from .selectors import opportunity_list
+
+    if user.is_superuser:
+        return True
+    if not has_role(user, "sales_support"):
+        return False
+    return opportunity_list(user=user).filter(pk=opportunity.pk).exists()
+
+
+def _check_quote_writer(user, opportunity: Opportunity):
+    if not quote_can_edit(user=user, opportunity=opportunity):
+        raise PermissionDenied(_("Only the solution owner (sales support) builds this quote."))
+
+
+def _lock_editable(quote: Quote) -> Quote:
+    locked = Quote.objects.select_for_update().select_related("opportunity").get(pk=quote.pk)
+    if not locked.is_editable:
+        raise ValidationError(_("Only a draft quote that was not reviewed can be changed."))
+    return locked
+
+
+def _refresh_totals(quote: Quote):
+    quote.recalculate()
+    Quote.objects.filter(pk=quote.pk).update(
+        subtotal=quote.subtotal,
+        discount_total=quote.discount_total,
+        tax_total=quote.tax_total,
+        total=quote.total,
+        updated_at=timezone.now(),
+    )
+
+
+def _next_version(opportunity: Opportunity) -> int:
+    last = opportunity.quotes.order_by("-version").values_list("version", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def quote_create(
+    *, opportunity: Opportunity, user, valid_until=None, currency=None, notes="", lines=()
+) -> Quote:
+    _check_quote_writer(user, opportunity)
+    if not opportunity.is_open:
+        raise ValidationError(_("Quotes are made for open opportunities only."))
+    Opportunity.objects.select_for_update().get(pk=opportunity.pk)  # serialise version numbers
+    quote = Quote(
+        opportunity=opportunity,
+        version=_next_version(opportunity),
+        currency=currency or opportunity.currency,
+        notes=notes,
+        created_by=user,
+    )
+    if valid_until is not None:
+        quote.valid_until = valid_until
+    quote.full_clean()
+    quote.save()
+    for line in lines:
+        quote_line_add(quote=quote, user=user, **line)
+    quote.refresh_from_db()
+    return quote
+
+
+@transaction.atomic
+def quote_update(*, quote: Quote, user, **fields) -> Quote:
+    _check_quote_writer(user, quote.opportunity)
+    quote = _lock_editable(quote)
+    for key in ("valid_until", "notes"):
+        if key in fields:
+            setattr(quote, key, fields[key])
+    if "currency" in fields and fields["currency"] != quote.currency:
+        if quote.lines.exists():
+            raise ValidationError({"currency": _("Remove the lines before changing currency.")})
+        quote.currency = fields["currency"]
+    quote.full_clean()
+    quote.save()
+    return quote
+
+
+@transaction.atomic
+def quote_revise(*, quote: Quote, user) -> Quote:
+    """A rejected, declined or expired quote becomes a new draft version with the same lines;
+    the old version stays as it was, readable and marked superseded."""
+    _check_quote_writer(user, quote.opportunity)
+    Opportunity.objects.select_for_update().get(pk=quote.opportunity_id)
+    old = Quote.objects.select_for_update().get(pk=quote.pk)
+    if not old.can_revise:
+        raise ValidationError(
+            _("Only a rejected, declined or expired quote that is the latest version is revised.")
+        )
+    if not old.opportunity.is_open:
+        raise ValidationError(_("Quotes are made for open opportunities only."))
+    new = Quote.objects.create(
+        opportunity=old.opportunity,
+        version=_next_version(old.opportunity),
+        revised_from=old,
+        currency=old.currency,
+        notes=old.notes,
+        created_by=user,
+    )
+    QuoteLine.objects.bulk_create(
+        [
+            QuoteLine(
+                quote=new,
+                position=line.position,
+                product_id=line.product_id,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount_pct=line.discount_pct,
+                tax_rate=line.tax_rate,
+                gross=line.gross,
+                discount_amount=line.discount_amount,
+                tax_amount=line.tax_amount,
+                total=line.total,
+            )
+            for line in old.lines.all()
+        ]
+    )
+    _refresh_totals(new)
+    Quote.objects.filter(pk=old.pk).update(superseded=True)
+    new.refresh_from_db()
+    return new
+
+
+COMPUTED = ["quote", "gross", "discount_amount", "tax_amount", "total"]
+MAX_AMOUNT = Decimal("1000000000000")  # what a MoneyField (14 digits, 2 places) holds
+
+
+def _save_line(line: QuoteLine):
+    # Validate what the client sent, then compute the amounts (never the client's).
+    line.full_clean(exclude=COMPUTED)
+    line.compute()
+    if line.gross >= MAX_AMOUNT:
+        raise ValidationError({"quantity": _("Quantity × unit price is too large.")})
+    line.save()
+
+
+@transaction.atomic
+def quote_line_add(
+    *,
+    quote: Quote,
+    user,
+    product,
+    quantity,
+    unit_price=None,
+    discount_pct=Decimal("0"),
+    tax_rate=None,
+    description="",
+) -> QuoteLine:
+    _check_quote_writer(user, quote.opportunity)
+    quote = _lock_editable(quote)
+    last = quote.lines.order_by("-position").values_list("position", flat=True).first()
+    line = QuoteLine(
+        quote=quote,
+        position=(last or 0) + 1,
+        product=product,
+        description=description or product.name,
+        quantity=quantity,
+        unit_price=product.price if unit_price is None else unit_price,
+        discount_pct=discount_pct if discount_pct is not None else Decimal("0"),
+        tax_rate=product.tax_rate if tax_rate is None else tax_rate,
+    )
+    _save_line(line)
+    _refresh_totals(quote)
+    return line
+
+
+@transaction.atomic
+def quote_line_update(*, line: QuoteLine, user, **fields) -> QuoteLine:
+    _check_quote_writer(user, line.quote.opportunity)
+    quote = _lock_editable(line.quote)
+    line = QuoteLine.objects.select_related("quote", "product").get(pk=line.pk)
+    product_changed = "product" in fields and fields["product"] != line.product
+    for key in LINE_FIELDS:
+        if key in fields and fields[key] is not None:
+            setattr(line, key, fields[key])
+    if product_changed and "unit_price" not in fields:
+        line.unit_price = line.product.price
+    _save_line(line)
+    _refresh_totals(quote)
+    return line
+
+
+@transaction.atomic
+def quote_line_remove(*, line: QuoteLine, user) -> None:
+    _check_quote_writer(user, line.quote.opportunity)
+    quote = _lock_editable(line.quote)
+    line.delete()
+    _refresh_totals(quote)
+
+
+def _notify_signers(quote: Quote):
+    """Tell each role whose sign-off is still missing (once per quote and role)."""
+    for role in quote.missing_sign_offs():
+        for person in users_with_role(role):
+            notify(
+                recipient=person,
+                key=f"quote-sign-off:{quote.pk}:{role}",
+                title=_("Quote %(quote)s needs your sign-off (discount above policy)")
+                % {"quote": quote},
+                url=quote.get_absolute_url(),
+            )
+
+
+@transition_service(Quote, "submit")
+def quote_submit(*, obj: Quote, user, data=None) -> Quote:
+    """draft → pending_approval; a quote whose every discount is within policy goes straight on
+    to approved in the same transaction (logged as an approval on submission)."""
+    with transaction.atomic():
+        quote = perform_transition(obj=obj, name="submit", user=user, data=data)
+        if not quote.required_sign_offs():
+            quote = perform_transition(
+                obj=quote,
+                name="approve",
+                user=user,
+                system=True,
+                data={"comment": _("Within the discount policy: approved on submission.")},
+            )
+        else:
+            _notify_signers(quote)
+    return quote
+
+
+def _sign(*, obj: Quote, user, data, role: str, name: str) -> Quote:
+    """Record `role`'s sign-off on a pending quote; approve it when every required sign-off
+    is in, whatever their order. Locked like a transition, so two signers cannot race."""
+    spec = get_spec(Quote, name)
+    if not role_allows(spec, obj, user):
+        raise PermissionDenied(_("Your role may not run “%(name)s”.") % {"name": spec.label})
+    fields = validate_fields(spec, data)
+    comment = fields.get("comment", "")
+    with transaction.atomic():
+        locked = Quote.objects.select_for_update().get(pk=obj.pk)
+        if locked.status != obj.status:
+            raise ConcurrentTransition(_("The record was changed by someone else; reload it."))
+        if locked.status != QuoteStatus.PENDING_APPROVAL:
+            raise TransitionNotAllowed(
+                _("“%(name)s” is not possible from %(state)s.")
+                % {"name": spec.label, "state": locked.get_status_display()}
+            )
+        label = SignOffRole(role).label
+        if role not in locked.required_sign_offs():
+            raise ValidationError(
+                _("This quote does not need a %(role)s sign-off.") % {"role": label}
+            )
+        try:
+            with transaction.atomic():
+                QuoteSignOff.objects.create(
+                    quote=locked,
+                    role=role,
+                    user=user,
+                    decision=SignOffDecision.APPROVED,
+                    comment=comment,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                _("The %(role)s sign-off is already recorded.") % {"role": label}
+            ) from exc
+        missing = locked.missing_sign_offs()
+        if not missing:
+            return perform_transition(
+                obj=locked, name="approve", user=user, system=True, data={"comment": comment}
+            )
+        TransitionLog.objects.create(
+            content_type=ContentType.objects.get_for_model(Quote),
+            object_id=locked.pk,
+            transition=name,
+            source=locked.status,
+            target=locked.status,
+            by=user,
+            comment=comment
+            or _("%(role)s signed off; waiting for: %(missing)s")
+            % {"role": label, "missing": ", ".join(str(SignOffRole(r).label) for r in missing)},
+        )
+        return locked
+
+
+@transition_service(Quote, "approve")
+def quote_approve(*, obj: Quote, user, data=None) -> Quote:
+    """The manager's sign-off; approves the quote if no other sign-off is missing."""
+    return _sign(obj=obj, user=user, data=data, role=SignOffRole.MANAGER, name="approve")
+
+
+@transition_service(Quote, "sign_off")
+def quote_sign_off(*, obj: Quote, user, data=None) -> Quote:
+    """Finance's sign-off (a self-loop on pending_approval); approves the quote if the
+    manager has already signed."""
+    return _sign(obj=obj, user=user, data=data, role=SignOffRole.FINANCE, name="sign_off")
+
+
+@transition_service(Quote, "send")
+def quote_send(*, obj: Quote, user, data=None) -> Quote:
+    """approved → sent; after commit the PDF is emailed to the opportunity's contact."""
+    quote = perform_transition(obj=obj, name="send", user=user, data=data)
+
+    def deliver():
+        from .documents import email_quote
+
+        email_quote(Quote.objects.select_related("opportunity__contact").get(pk=quote.pk))
+
+    transaction.on_commit(deliver)
+    return quote
+
+
+@transition_service(Quote, "reject")
+def quote_reject(*, obj: Quote, user, data=None) -> Quote:
+    """pending_approval → draft with a reason, recorded as the manager's rejection."""
+
+    def record(quote: Quote, fields):
+        QuoteSignOff.objects.create(
+            quote=quote,
+            role=SignOffRole.MANAGER,
+            user=user,
+            decision=SignOffDecision.REJECTED,
+            comment=fields.get("reason", ""),
+        )
+
+    return perform_transition(obj=obj, name="reject", user=user, data=data, effect=record)
+
+
+def expire_quotes(*, today=None) -> int:
+    """Sent quotes past valid_until → expired (the system transition). Idempotent: an expired
+    quote is no longer `sent`, so a second run does nothing."""
+    today = today or timezone.localdate()
+    expired = 0
+    due = Quote.objects.filter(status=QuoteStatus.SENT, valid_until__lt=today).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        quote = Quote.objects.get(pk=pk)
+        try:
+            perform_transition(obj=quote, name="expire", user=None, system=True)
+        except (TransitionNotAllowed, ConcurrentTransition, ValidationError):
+            continue  # answered or changed meanwhile
+        expired += 1
+    return expired

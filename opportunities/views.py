@@ -1,0 +1,518 @@
+"""Opportunity and quote pages: list (+ CSV), pipeline board (drag to move), detail with the
+team, quote document page with lines and sign-offs, forecast. Thin: reads through selectors,
+writes through services; transitions go through ltc.views.transition (and the board's move)."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ltc.forms import ActivityForm
+from ltc.selectors import record_activities, record_history
+from ltc.transitions import (
+    ConcurrentTransition,
+    TransitionNotAllowed,
+    UnknownTransition,
+    get_spec,
+    run,
+    transition_specs,
+    transitions_for,
+)
+from roles.permissions import has_role
+
+from . import services
+from .forms import (
+    OpportunityFilterForm,
+    OpportunityForm,
+    QuoteForm,
+    QuoteLineForm,
+    TeamForm,
+)
+from .models import OPEN_STAGES, Opportunity, Quote, QuoteLine, QuoteSignOff, Stage, money
+from .selectors import (
+    forecast,
+    opportunity_can_edit,
+    opportunity_filter,
+    opportunity_list,
+    quote_list,
+)
+
+PAGE_SIZE = 25
+BOARD_LIMIT = 300
+ROLES = ("sales", "sales_support", "operations", "manager")
+
+
+def _check_role(user):
+    if not has_role(user, *ROLES):
+        raise PermissionDenied
+
+
+def _errors_to_messages(request, exc: ValidationError):
+    pairs = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+    for field, errors in pairs:
+        for error in errors:
+            messages.error(request, error if field in ("", "__all__") else f"{field}: {error}")
+
+
+def _filtered(request):
+    form = OpportunityFilterForm(request.GET or None)
+    qs = opportunity_list(user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            qs = qs.filter(Q(name__icontains=q) | Q(account__name__icontains=q))
+        if data["stage"]:
+            qs = qs.filter(stage=data["stage"])
+        qs = opportunity_filter(
+            qs, owner=data["owner"], team=data["team"], close_month=data["close_month"] or None
+        )
+    return form, qs
+
+
+@login_required
+def opportunity_list_view(request):
+    _check_role(request.user)
+    form, qs = _filtered(request)
+    if request.GET.get("export") == "csv":
+        return _csv(qs)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "opportunities/list.html", {"page": page, "filter_form": form})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(qs):
+    writer = csv.writer(_Echo())
+    header = [
+        _("ID"),
+        _("Name"),
+        _("Account"),
+        _("Stage"),
+        _("Amount"),
+        _("Currency"),
+        _("Probability %"),
+        _("Weighted"),
+        _("Expected close"),
+        _("Owner"),
+        _("Solution owner"),
+        _("Next step"),
+    ]
+
+    def rows():
+        yield "\ufeff"  # Excel reads UTF-8 (Chinese names) with the BOM
+        yield writer.writerow(header)
+        for o in qs.order_by("pk").iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    o.pk,
+                    o.name,
+                    o.account.name,
+                    o.get_stage_display(),
+                    o.amount,
+                    o.currency,
+                    o.probability,
+                    o.weighted_amount,
+                    o.expected_close_date or "",
+                    o.owner.get_username(),
+                    o.solution_owner.get_username() if o.solution_owner else "",
+                    o.next_step,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="opportunities.csv"'
+    return response
+
+
+# --- the pipeline board -------------------------------------------------------------------------
+@login_required
+def board(request):
+    _check_role(request.user)
+    form, qs = _filtered(request)
+    weighted = ExpressionWrapper(
+        F("amount") * F("probability") / Decimal(100),
+        output_field=DecimalField(max_digits=20, decimal_places=4),
+    )
+    totals = (
+        qs.order_by()
+        .values("stage", "currency")
+        .annotate(n=Count("pk"), sum_amount=Sum("amount"), sum_weighted=Sum(weighted))
+    )
+    by_stage: dict[str, list] = {}
+    counts: dict[str, int] = {}
+    for row in totals:
+        by_stage.setdefault(row["stage"], []).append(
+            {
+                "currency": row["currency"],
+                "amount": money(row["sum_amount"] or 0),
+                "weighted": money(row["sum_weighted"] or 0),
+            }
+        )
+        counts[row["stage"]] = counts.get(row["stage"], 0) + row["n"]
+    cards = list(
+        qs.filter(stage__in=OPEN_STAGES).order_by("expected_close_date", "pk")[:BOARD_LIMIT]
+    )
+    columns = []
+    for stage in Stage:
+        columns.append(
+            {
+                "stage": stage,
+                "label": stage.label,
+                "open": stage in OPEN_STAGES,
+                "cards": [c for c in cards if c.stage == stage],
+                "count": counts.get(stage.value, 0),
+                "totals": sorted(by_stage.get(stage.value, []), key=lambda t: t["currency"]),
+            }
+        )
+    return render(
+        request,
+        "opportunities/board.html",
+        {
+            "columns": columns,
+            "filter_form": form,
+            "truncated": len(cards) >= BOARD_LIMIT,
+        },
+    )
+
+
+def _transition_between(source: str, target: str) -> str | None:
+    for spec in transition_specs(Opportunity):
+        if spec.target_from(source) == target:
+            return spec.name
+    return None
+
+
+def _rule_message(name: str, exc: ValidationError) -> str:
+    """The failed rule in words, each field error prefixed with the field's label."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    fields = get_spec(Opportunity, name).form_class().base_fields
+    parts = []
+    for field, errors in exc.message_dict.items():
+        label = fields[field].label if field in fields else None
+        text = " ".join(errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
+@login_required
+@require_POST
+def board_move(request, pk):
+    """A card dropped on another column: run the transition that leads there. A move the user
+    may not make is refused with the reason (the page puts the card back)."""
+    try:
+        opportunity = opportunity_list(user=request.user).get(pk=pk)
+    except Opportunity.DoesNotExist as exc:
+        raise Http404 from exc
+    target = request.POST.get("stage", "")
+    if target == opportunity.stage:
+        return HttpResponse(status=204)
+    name = _transition_between(opportunity.stage, target)
+    if name is None:
+        message = _("There is no move from %(source)s to %(target)s.") % {
+            "source": opportunity.get_stage_display(),
+            "target": dict(Stage.choices).get(target, target),
+        }
+        return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+    try:
+        run(obj=opportunity, name=name, user=request.user, data=request.POST)
+    except PermissionDenied as exc:
+        status, message = 403, str(exc) or _("Your role may not do this.")
+    except (TransitionNotAllowed, ConcurrentTransition) as exc:
+        status, message = 409, str(exc)
+    except ValidationError as exc:
+        status, message = 400, _rule_message(name, exc)
+    except UnknownTransition:
+        status, message = 404, _("There is no such action.")
+    else:
+        return HttpResponse(status=204)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+# --- opportunity pages -------------------------------------------------------------------------
+def _get(request, pk) -> Opportunity:
+    try:
+        return opportunity_list(user=request.user).get(pk=pk)
+    except Opportunity.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _can_assign(user, opportunity) -> bool:
+    return (
+        user.is_superuser
+        or has_role(user, "manager")
+        or (has_role(user, "sales") and opportunity.owner_id == user.pk)
+    )
+
+
+@login_required
+def opportunity_detail(request, pk, *, team_form=None):
+    opportunity = _get(request, pk)
+    quotes = (
+        quote_list(user=request.user).filter(opportunity=opportunity).order_by("-version", "-pk")
+    )
+    return render(
+        request,
+        "opportunities/detail.html",
+        {
+            "opportunity": opportunity,
+            "quotes": quotes,
+            "transitions": [t for t in transitions_for(opportunity, request.user) if t["allowed"]],
+            "history": record_history(opportunity),
+            "activities": record_activities(opportunity),
+            "activity_form": ActivityForm(),
+            "can_edit": opportunity_can_edit(user=request.user, opportunity=opportunity),
+            "can_assign": _can_assign(request.user, opportunity),
+            "can_quote": opportunity.is_open
+            and services.quote_can_edit(user=request.user, opportunity=opportunity),
+            "team_form": team_form
+            or TeamForm(
+                initial={
+                    "owner": opportunity.owner_id,
+                    "solution_owner": opportunity.solution_owner_id,
+                    "fulfilment_owner": opportunity.fulfilment_owner_id,
+                }
+            ),
+        },
+    )
+
+
+@login_required
+def opportunity_create(request):
+    if not has_role(request.user, "sales"):
+        raise PermissionDenied
+    form = OpportunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.opportunity_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Opportunity created."))
+            return redirect(opportunity)
+    return render(
+        request,
+        "opportunities/form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def opportunity_edit(request, pk):
+    opportunity = _get(request, pk)
+    if not opportunity_can_edit(user=request.user, opportunity=opportunity):
+        raise PermissionDenied
+    form = OpportunityForm(request.POST or None, instance=opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_update(
+                opportunity=opportunity, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(opportunity)
+    return render(
+        request,
+        "opportunities/form.html",
+        {"form": form, "opportunity": opportunity},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def opportunity_team(request, pk):
+    opportunity = _get(request, pk)
+    form = TeamForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opportunity_assign_team(
+                opportunity=opportunity, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Team saved."))
+            return redirect(opportunity)
+    response = opportunity_detail(request, pk, team_form=form)
+    response.status_code = 400
+    return response
+
+
+# --- quotes ------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def quote_create(request, pk):
+    opportunity = _get(request, pk)
+    try:
+        quote = services.quote_create(opportunity=opportunity, user=request.user)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+        return redirect(opportunity)
+    return redirect(quote)
+
+
+def _get_quote(request, pk) -> Quote:
+    qs = quote_list(user=request.user).prefetch_related(
+        Prefetch("lines", queryset=QuoteLine.objects.select_related("product")),
+        Prefetch("sign_offs", queryset=QuoteSignOff.objects.select_related("user")),
+    )
+    try:
+        return qs.select_related("opportunity__contact", "revised_from").get(pk=pk)
+    except Quote.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def quote_detail(request, pk, *, line_form=None, quote_form=None):
+    quote = _get_quote(request, pk)
+    if request.GET.get("format") == "pdf":
+        from .documents import quote_filename, quote_pdf
+
+        response = HttpResponse(quote_pdf(quote), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{quote_filename(quote)}"'
+        return response
+    can_edit = quote.is_editable and services.quote_can_edit(
+        user=request.user, opportunity=quote.opportunity
+    )
+    can_revise = quote.can_revise and services.quote_can_edit(
+        user=request.user, opportunity=quote.opportunity
+    )
+    signed = {s.role: s for s in quote.sign_offs.all() if s.decision == "approved"}
+    template = (
+        "opportunities/quote_print.html"
+        if request.GET.get("print") == "1"
+        else "opportunities/quote_detail.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "quote": quote,
+            "opportunity": quote.opportunity,
+            "lines": list(quote.lines.all()),
+            "sign_offs": list(quote.sign_offs.all()),
+            "required": [(role, signed.get(role)) for role in quote.required_sign_offs()],
+            "transitions": [t for t in transitions_for(quote, request.user) if t["allowed"]],
+            "history": record_history(quote),
+            "can_edit": can_edit,
+            "can_revise": can_revise,
+            "line_form": line_form or QuoteLineForm(currency=quote.currency),
+            "quote_form": quote_form
+            or QuoteForm(initial={"valid_until": quote.valid_until, "notes": quote.notes}),
+            "versions": quote_list(user=request.user)
+            .filter(opportunity=quote.opportunity_id)
+            .exclude(pk=quote.pk)
+            .order_by("version"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def quote_edit(request, pk):
+    quote = _get_quote(request, pk)
+    form = QuoteForm(request.POST)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+        try:
+            services.quote_update(quote=quote, user=request.user, **data)
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(quote)
+    response = quote_detail(request, pk, quote_form=form)
+    response.status_code = 400
+    return response
+
+
+@login_required
+@require_POST
+def quote_line_add(request, pk):
+    quote = _get_quote(request, pk)
+    form = QuoteLineForm(request.POST, currency=quote.currency)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.quote_line_add(quote=quote, user=request.user, **data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Line added."))
+            return redirect(quote)
+    response = quote_detail(request, pk, line_form=form)
+    response.status_code = 400
+    return response
+
+
+@login_required
+@require_POST
+def quote_line_remove(request, pk, line_pk):
+    quote = _get_quote(request, pk)
+    line = next((x for x in quote.lines.all() if x.pk == line_pk), None)
+    if line is None:
+        raise Http404
+    try:
+        services.quote_line_remove(line=line, user=request.user)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect(quote)
+
+
+@login_required
+@require_POST
+def quote_revise(request, pk):
+    quote = _get_quote(request, pk)
+    try:
+        new = services.quote_revise(quote=quote, user=request.user)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+        return redirect(quote)
+    messages.success(request, _("New version %(quote)s made.") % {"quote": new})
+    return redirect(new)
+
+
+# --- forecast ----------------------------------------------------------------------------------
+@login_required
+def forecast_view(request):
+    _check_role(request.user)
+    form = OpportunityFilterForm(request.GET or None)
+    owner = team = None
+    if form.is_valid():
+        owner, team = form.cleaned_data["owner"], form.cleaned_data["team"]
+    rows = forecast(user=request.user, owner=owner, team=team)
+    totals: dict[str, dict] = {}
+    for row in rows:
+        t = totals.setdefault(row["currency"], {"amount": Decimal("0"), "weighted": Decimal("0")})
+        t["amount"] += row["amount"]
+        t["weighted"] += row["weighted"]
+    peak = max((r["weighted"] for r in rows), default=Decimal("0")) or Decimal("1")
+    for row in rows:
+        row["bar"] = int(row["weighted"] * 100 / peak)
+    return render(
+        request,
+        "opportunities/forecast.html",
+        {"rows": rows, "totals": sorted(totals.items()), "filter_form": form},
+    )
