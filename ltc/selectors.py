@@ -23,6 +23,7 @@ def due_follow_ups(*, user, now=None):
     return (
         Activity.objects.filter(owner=user, done_at__isnull=True, next_follow_up_at__lte=now)
         .select_related("content_type")
+        .prefetch_related("record")
         .order_by("next_follow_up_at")
     )
 
@@ -31,6 +32,7 @@ def open_activities(*, user):
     return (
         Activity.objects.filter(owner=user, done_at__isnull=True)
         .select_related("content_type", "owner")
+        .prefetch_related("record")
         .order_by("due_at", "next_follow_up_at", "pk")
     )
 
