@@ -166,7 +166,7 @@ def test_shipments_list_runs_a_fixed_number_of_queries(django_assert_max_num_que
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_shipments_recorded_at_once_never_exceed_the_order():
     order = order_in("in_fulfillment", quantity="10", lines=1)
     ops = [user_with("operations"), user_with("operations")]
