@@ -36,3 +36,27 @@ def pytest_collection_modifyitems(config, items):
             item.fixturenames.insert(0, "require_postgres")
         if "redis" in item.keywords:
             item.fixturenames.insert(0, "require_redis")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep serialized_rollback working after browser tests.
+
+    Playwright's sync API runs in greenlets, and Django's per-context connection handler then
+    hands out connection objects other than the one the test database was created on; those
+    lack its serialized contents, and a later `serialized_rollback` test would find nothing
+    to restore (an empty database, no role groups). Putting the contents on the connection
+    class makes every connection object carry them.
+    """
+    from django.db import connections
+
+    patched = []
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            wrapper = type(connections[alias])
+            wrapper._test_serialized_contents = contents
+            patched.append(wrapper)
+    yield
+    for wrapper in patched:
+        del wrapper._test_serialized_contents
