@@ -6,6 +6,7 @@ from catalog.api import ProductViewSet
 from customers.api import AccountViewSet, ContactViewSet
 from leads.api import LeadViewSet
 
+from .integrations import BotWebhookViewSet, NotificationPreferenceViewSet, WebhookEndpointViewSet
 from .views import ActivityViewSet, NotificationViewSet
 
 router = DefaultRouter()
@@ -15,6 +16,11 @@ router.register("contacts", ContactViewSet, basename="contact")
 router.register("products", ProductViewSet, basename="product")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register(
+    "notification-preferences", NotificationPreferenceViewSet, basename="notification-preference"
+)
+router.register("bot-webhooks", BotWebhookViewSet, basename="bot-webhook")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 from opportunities.api import (  # noqa: E402 - stage 2 (helper "opps")
     ForecastViewSet,
