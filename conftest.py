@@ -60,3 +60,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     for wrapper in patched:
         del wrapper._test_serialized_contents
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request in Chinese leaves Chinese active in the worker; each test starts in English."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -6,12 +6,19 @@ import importlib
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 
 class Command(BaseCommand):
     help = "Create the demo users (one per role) and demo data in every stage."
 
     def handle(self, *args, **options):
+        # Seeding triggers the same emails as real use (quotes, invoices, surveys); keep them
+        # out of the console so the demo logins stay readable.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self.seed()
+
+    def seed(self):
         with transaction.atomic():
             for config in apps.get_app_configs():
                 try:
