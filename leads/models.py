@@ -249,3 +249,6 @@ class RoundRobinCursor(models.Model):
     last_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    def __str__(self):
+        return f"{self.rule} → {self.last_user_id}"

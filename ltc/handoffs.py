@@ -4,18 +4,17 @@ An earlier stage's transition service sends the signal inside its transaction; t
 stage connects a receiver (in its AppConfig.ready) that calls its own service, so the new
 record commits or rolls back with the transition. A stage never imports a later one.
 
-| signal              | sent by (service, inside its transaction)  | received by                          |
-|---------------------|--------------------------------------------|--------------------------------------|
-| lead_converted      | leads: lead_convert                        | opportunities: create the opportunity|
-|                     |                                            | (opportunity_create_from_lead, one   |
-|                     |                                            | per lead)                            |
-| opportunity_won     | opportunities: opportunity_win             | contracts: draft contract from quote |
-| contract_signed     | contracts: sign                            | orders: create order; billing: draft |
-|                     |                                            | invoices for on-signing milestones   |
-| order_delivered     | orders: deliver                            | billing: draft on-delivery invoices; |
-|                     |                                            | feedback: send the NPS survey        |
-| invoice_paid        | billing: payment applied, balance zero     | contracts: complete when all is done |
-| ticket_resolved     | feedback: resolve                          | feedback: send the CSAT survey       |
+signal            sent by (inside its transaction)   received by
+----------------  ---------------------------------  ---------------------------------------
+lead_converted    leads: lead_convert                opportunities: the opportunity, one per
+                                                     lead (opportunity_create_from_lead)
+opportunity_won   opportunities: opportunity_win     contracts: draft contract from the quote
+contract_signed   contracts: sign                    orders: the order; billing: invoices of
+                                                     on-signing milestones
+order_delivered   orders: deliver                    billing: invoices of on-delivery
+                                                     milestones; feedback: the NPS survey
+invoice_paid      billing: payment, balance zero     contracts: complete when all is done
+ticket_resolved   feedback: resolve                  feedback: the CSAT survey
 """
 
 from django.dispatch import Signal

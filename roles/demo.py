@@ -49,6 +49,6 @@ def seed(out):
     )
     team.members.add(User.objects.get(username="sales"), sales2)
     out.write(
-        "Demo users (password for all: %s): admin, %s, sales2%s\n"
-        % (DEMO_PASSWORD, ", ".join(Role.values), " (new)" if created else "")
+        f"Demo users (password for all: {DEMO_PASSWORD}): admin, {', '.join(Role.values)}, "
+        f"sales2{' (new)' if created else ''}\n"
     )
