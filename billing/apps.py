@@ -8,16 +8,18 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         from contracts.receivers import on_invoice_paid
-        from ltc import panels, records, workqueue
+        from ltc import panels, records, timers, workqueue
         from ltc.handoffs import contract_signed, invoice_paid, order_delivered
 
         from . import services  # noqa: F401 - registers the transition services
         from .models import BankStatementLine, CreditNote, Invoice, Payment
         from .receivers import on_contract_signed, on_order_delivered
         from .selectors import bank_line_list, credit_note_list, invoice_list, payment_list
+        from .timers import INVOICE_ISSUE
         from .workqueue import billing_sections
 
         panels.register("contracts.contract", "billing/includes/milestone_billing.html")
+        timers.register(INVOICE_ISSUE)
         records.register(Invoice, invoice_list)
         records.register(Payment, payment_list)
         records.register(CreditNote, credit_note_list)

@@ -7,15 +7,17 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self):
-        from ltc import records, workqueue
+        from ltc import records, timers, workqueue
         from ltc.handoffs import invoice_paid, opportunity_won
 
         from . import services  # noqa: F401 - registers the transition services
         from .models import Contract
         from .receivers import on_invoice_paid, on_opportunity_won
         from .selectors import contract_list
+        from .timers import CONTRACT_REVIEW
         from .workqueue import contract_sections
 
+        timers.register(CONTRACT_REVIEW)
         records.register(Contract, contract_list)
         workqueue.register(contract_sections)
         opportunity_won.connect(on_opportunity_won, dispatch_uid="contracts.opportunity_won")

@@ -35,18 +35,32 @@ class HandoffTimer:
     owners: Callable[[object], list]
     # the role that acts next (for "where work waits")
     role: str
-    default_hours: float = 24
+    # a number, or a callable reading a stage's own setting
+    default_hours: float | Callable[[], float] = 24
     escalate_role: str = "manager"
+    # owners -> who hears of an escalation; default: the owners' team leads, else the role
+    escalate_to: Callable[[list], list] | None = None
+    # past target × factor it escalates; None: LTC["HANDOFF_ESCALATE_FACTOR"]
+    escalate_factor: float | None = None
     extra: dict = field(default_factory=dict)
 
     @property
     def target(self) -> datetime.timedelta:
-        hours = settings.LTC.get("HANDOFF_TARGET_HOURS", {}).get(self.name, self.default_hours)
+        default = self.default_hours() if callable(self.default_hours) else self.default_hours
+        hours = settings.LTC.get("HANDOFF_TARGET_HOURS", {}).get(self.name, default)
         return datetime.timedelta(hours=float(hours))
 
     @property
     def escalate_after(self) -> datetime.timedelta:
-        return self.target * float(settings.LTC.get("HANDOFF_ESCALATE_FACTOR", 2))
+        factor = self.escalate_factor
+        if factor is None:
+            factor = settings.LTC.get("HANDOFF_ESCALATE_FACTOR", 2)
+        return self.target * float(factor)
+
+    def escalation_recipients(self, owners) -> list:
+        if self.escalate_to is not None:
+            return list(self.escalate_to(owners))
+        return escalation_recipients(owners, self.escalate_role)
 
 
 TIMERS: dict[str, HandoffTimer] = {}
@@ -89,7 +103,7 @@ def check(timer: HandoffTimer, *, now=None) -> dict[str, int]:
             ):
                 sent["reminded"] += 1
         if record.waiting_since <= now - timer.escalate_after:
-            for user in escalation_recipients(owners, timer.escalate_role):
+            for user in timer.escalation_recipients(owners):
                 if notify(
                     recipient=user,
                     key=f"handoff-escalate:{timer.name}:{record.pk}:{since}",

@@ -7,15 +7,17 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
-        from ltc import records, workqueue
+        from ltc import records, timers, workqueue
         from ltc.handoffs import contract_signed
 
         from . import services  # noqa: F401 - registers the transition services
         from .models import Order, Shipment
         from .receivers import on_contract_signed
         from .selectors import order_list, shipment_list
+        from .timers import ORDER_FULFILMENT
         from .workqueue import order_sections
 
+        timers.register(ORDER_FULFILMENT)
         records.register(Order, order_list)
         records.register(Shipment, shipment_list)
         workqueue.register(order_sections)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +16,7 @@ from guardian.shortcuts import assign_perm
 from ltc.handoffs import order_delivered
 from ltc.services import notify
 from ltc.transitions import perform_transition, transition_service
-from roles.permissions import has_role, users_with_role
+from roles.permissions import has_role
 
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 
@@ -204,34 +203,12 @@ def order_deliver(*, obj: Order, user, data=None) -> Order:
 
 
 # --- hand-off timer ----------------------------------------------------------------------------
-def operations_managers():
-    """Who hears about late hand-offs to operations: users holding both the operations and
-    the manager role; if there is none, every manager."""
-    both = users_with_role("operations").filter(groups__name="manager")
-    return both if both.exists() else users_with_role("manager")
-
-
 def escalate_unstarted_orders(*, now=None) -> int:
     """Orders confirmed more than LTC["ORDER_FULFILMENT_START_HOURS"] ago and still not in
-    fulfilment: the operations manager is told, once per order (ltc.services.notify keys)."""
-    now = now or timezone.now()
-    hours = settings.LTC["ORDER_FULFILMENT_START_HOURS"]
-    late = Order.objects.filter(
-        status=OrderStatus.CONFIRMED,
-        confirmed_at__lte=now - datetime.timedelta(hours=hours),
-    ).select_related("account")
-    recipients = list(operations_managers())
-    sent = 0
-    for order in late.iterator(chunk_size=500):
-        for person in recipients:
-            if notify(
-                recipient=person,
-                key=f"order-start-late:{order.pk}",
-                title=_("Order %(order)s (%(account)s) waits for fulfilment")
-                % {"order": order, "account": order.account},
-                body=_("Confirmed more than %(hours)s hours ago and not started yet.")
-                % {"hours": hours},
-                url=order.get_absolute_url(),
-            ):
-                sent += 1
-    return sent
+    fulfilment: operations is reminded and the operations manager told, once per order (the
+    shared hand-off timer, orders/timers.py). Returns how many were told."""
+    from ltc.timers import check
+
+    from .timers import ORDER_FULFILMENT
+
+    return check(ORDER_FULFILMENT, now=now)["escalated"]

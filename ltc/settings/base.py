@@ -181,10 +181,6 @@ CELERY_BEAT_SCHEDULE = {
     "handoff-timers": {"task": "ltc.tasks.check_handoff_timers", "schedule": 300.0},
     "quotes-expire": {"task": "opportunities.tasks.expire_quotes", "schedule": 3600.0},
     "contracts-renewal-reminders": {"task": "contracts.tasks.remind_renewals", "schedule": 3600.0},
-    "orders-fulfilment-start-late": {
-        "task": "orders.tasks.escalate_unstarted_orders",
-        "schedule": 900.0,
-    },
     "billing-daily": {"task": "billing.tasks.billing_daily", "schedule": 3600.0},
     "tickets-sla-escalate": {"task": "feedback.tasks.escalate_sla_breaches", "schedule": 300.0},
     "tickets-auto-close": {"task": "feedback.tasks.close_resolved_tickets", "schedule": 3600.0},

@@ -70,7 +70,7 @@ def test_late_order_escalates_to_the_operations_manager_once():
     assert escalate_unstarted_orders() == 0
     assert escalate_task() == 0
     (note,) = Notification.objects.filter(recipient=ops_manager)
-    assert note.key == f"order-start-late:{late.pk}"
+    assert note.key.startswith(f"handoff-escalate:order_fulfilment:{late.pk}:")
     assert not Notification.objects.filter(recipient=plain_manager).exists()
 
 
@@ -93,4 +93,4 @@ def test_started_orders_do_not_escalate_and_hours_come_from_settings():
 
 def test_beat_schedule_has_the_timers():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"orders.tasks.escalate_unstarted_orders", "contracts.tasks.remind_renewals"} <= tasks
+    assert {"ltc.tasks.check_handoff_timers", "contracts.tasks.remind_renewals"} <= tasks
