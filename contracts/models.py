@@ -16,6 +16,7 @@ from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from ltc.money import CurrencyField, MoneyField
+from ltc.signoffs import SignOffDecision, ensure_signed_off, missing_sign_offs
 from ltc.transitions import StateMachineModel
 from roles.models import SYSTEM
 from roles.permissions import RolePermission
@@ -44,11 +45,6 @@ S = ContractStatus
 class SignOffRole(models.TextChoices):
     FINANCE = "finance", _("Finance")
     MANAGER = "manager", _("Manager")
-
-
-class SignOffDecision(models.TextChoices):
-    APPROVED = "approved", _("Signed off")
-    REJECTED = "rejected", _("Rejected")
 
 
 def value_threshold() -> Decimal:
@@ -251,8 +247,7 @@ class Contract(StateMachineModel):
         )
 
     def missing_sign_offs(self) -> list[str]:
-        done = self.signed_off_roles()
-        return [r for r in self.required_sign_offs() if r not in done]
+        return missing_sign_offs(self.required_sign_offs(), self.signed_off_roles())
 
     # --- transitions (DESIGN.md, Contract) -----------------------------------------------------
     @transition(
@@ -285,12 +280,7 @@ class Contract(StateMachineModel):
     def approve(self, *, by=None):
         # contracts.services.contract_approve records finance's sign-off and runs this (as the
         # system) once every required sign-off is in.
-        missing = self.missing_sign_offs()
-        if missing:
-            raise ValidationError(
-                _("Sign-offs still missing: %(roles)s")
-                % {"roles": ", ".join(str(SignOffRole(r).label) for r in missing)}
-            )
+        ensure_signed_off(self.missing_sign_offs(), SignOffRole)
         self.approved_at = timezone.now()
 
     @transition(

@@ -17,6 +17,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from leads.models import LeadSource
 from ltc.money import CurrencyField, MoneyField
+from ltc.signoffs import SignOffDecision, ensure_signed_off, missing_sign_offs
 from ltc.transitions import StateMachineModel
 from roles.models import SYSTEM
 from roles.permissions import RolePermission
@@ -409,10 +410,10 @@ class Quote(StateMachineModel):
         return roles
 
     def missing_sign_offs(self) -> list[str]:
-        done = set(
-            self.sign_offs.filter(decision=SignOffDecision.APPROVED).values_list("role", flat=True)
+        done = self.sign_offs.filter(decision=SignOffDecision.APPROVED).values_list(
+            "role", flat=True
         )
-        return [r for r in self.required_sign_offs() if r not in done]
+        return missing_sign_offs(self.required_sign_offs(), done)
 
     def recalculate(self, lines=None):
         """Totals from the lines (each line already quantized to 0.01, ROUND_HALF_UP)."""
@@ -454,12 +455,7 @@ class Quote(StateMachineModel):
         custom={"label": _("Approve"), "form": f"{FORMS}.CommentForm"},
     )
     def approve(self, *, by=None):
-        missing = self.missing_sign_offs()
-        if missing:
-            raise ValidationError(
-                _("Sign-offs still missing: %(roles)s")
-                % {"roles": ", ".join(str(SignOffRole(r).label) for r in missing)}
-            )
+        ensure_signed_off(self.missing_sign_offs(), SignOffRole)
         self.approved_at = timezone.now()
 
     @transition(
@@ -613,11 +609,6 @@ class QuoteLine(models.Model):
                     % {"product": self.product.currency, "quote": self.quote.currency}
                 }
             )
-
-
-class SignOffDecision(models.TextChoices):
-    APPROVED = "approved", _("Signed off")
-    REJECTED = "rejected", _("Rejected")
 
 
 class QuoteSignOff(models.Model):
