@@ -1,5 +1,5 @@
 FROM python:3.11-slim-bookworm AS base
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=ltc.settings.production
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
 RUN apt-get update && apt-get install -y --no-install-recommends \
         gettext nodejs npm libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
@@ -13,4 +13,4 @@ RUN sh scripts/vendor-assets.sh \
     && SECRET_KEY=build ALLOWED_HOSTS=* python manage.py compilemessages --ignore=.venv -v 0 \
     && SECRET_KEY=build ALLOWED_HOSTS=* python manage.py collectstatic --noinput -v 0
 EXPOSE 8000
-CMD ["gunicorn", "ltc.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -40,10 +40,10 @@ serve: install assets
 	sh scripts/serve.sh $(HOST)
 
 worker: install
-	$(VENV)/bin/celery -A ltc worker --loglevel=info
+	$(VENV)/bin/celery -A config worker --loglevel=info
 
 beat: install
-	$(VENV)/bin/celery -A ltc beat --loglevel=info
+	$(VENV)/bin/celery -A config beat --loglevel=info
 
 test: install assets messages
 	$(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)

@@ -6,7 +6,7 @@ HOST=${1:-127.0.0.1:8000}
 PY=.venv/bin/python
 if [ -z "$REDIS_URL" ]; then
   mkdir -p .celery-queue/processed
-  .venv/bin/celery -A ltc worker --beat --pool=solo --loglevel=warning \
+  .venv/bin/celery -A config worker --beat --pool=solo --loglevel=warning \
     --schedule=.celery-queue/beat-schedule &
   WORKER=$!
   trap 'kill $WORKER 2>/dev/null' EXIT INT TERM

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from config.celery import app as ltc_app
 from leads.tests.factories import LeadFactory
-from ltc.celery import app as ltc_app
 from ltc.models import Notification
 from ltc.services import activity_create
 from roles.tests.factories import user_with

@@ -70,7 +70,7 @@ def allow_loopback(settings):
 def eager_retries():
     """Eager tasks run their retries in-line only when errors do not propagate (as in a
     worker, where a retry is rescheduled rather than raised)."""
-    from ltc.celery import app
+    from config.celery import app
 
     before = app.conf.task_eager_propagates
     app.conf.task_eager_propagates = False

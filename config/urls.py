@@ -1,0 +1,30 @@
+"""Root URLs: authentication, i18n, the admin, the API, and each app's own `urls.py`."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("", include("ltc.urls")),
+    path("roles/", include("roles.urls")),
+    path("customers/", include("customers.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("leads/", include("leads.urls")),
+    path("opportunities/", include("opportunities.urls")),
+    path("billing/", include("billing.urls")),
+    path("contracts/", include("contracts.urls")),
+    path("orders/", include("orders.urls")),
+    path("service/", include("feedback.urls")),
+    path("pool/", include("pool.urls")),
+    path("api/v1/", include("config.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+]
