@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ltc.handoffs import invoice_paid
-from ltc.services import notify
 from ltc.transitions import perform_transition, transition_service
+from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 
 from .arithmetic import ZERO, milestone_lines, money

@@ -19,7 +19,6 @@ from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import contract_signed
 from ltc.models import TransitionLog
-from ltc.services import notify
 from ltc.transitions import (
     ConcurrentTransition,
     TransitionNotAllowed,
@@ -29,6 +28,7 @@ from ltc.transitions import (
     transition_service,
     validate_fields,
 )
+from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 
 from .models import (

@@ -7,8 +7,9 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self):
-        from ltc import events, records, timers, workqueue
-        from ltc.services import FOLLOW_UP_SOURCES
+        from activities.services import FOLLOW_UP_SOURCES
+        from ltc import records, timers, workqueue
+        from notifications import events
 
         from .models import Lead
         from .selectors import lead_list
