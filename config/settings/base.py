@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "billing",
     "feedback",
     "pool",
+    "search",
 ]
 
 MIDDLEWARE = [
