@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -85,3 +86,18 @@ def handoffs(request):
 def role_matrix_page(request):
     """Who may do what: generated from the transition declarations, never written by hand."""
     return render(request, "ltc/role_matrix.html", {"tables": role_matrix(), "roles": Role.choices})
+
+
+@login_required
+def api_quickstart(request):
+    """The integrator's first page: token, a lead, a transition, the chain, a webhook."""
+    return render(
+        request,
+        "ltc/api_quickstart.html",
+        {
+            "site": request.build_absolute_uri("/").rstrip("/"),
+            "api_root": "/api/v1/",
+            "docs_url": reverse("api-docs"),
+            "schema_url": reverse("schema"),
+        },
+    )
