@@ -10,24 +10,18 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import contract_signed
-from ltc.models import TransitionLog
 from ltc.services import notify
+from ltc.signoffs import record_rejection, sign_off
 from ltc.transitions import (
-    ConcurrentTransition,
-    TransitionNotAllowed,
-    get_spec,
     perform_transition,
-    role_allows,
     transition_service,
-    validate_fields,
 )
 from roles.permissions import has_role, users_with_role
 
@@ -35,11 +29,9 @@ from .models import (
     Contract,
     ContractAttachment,
     ContractLine,
-    ContractSignOff,
     ContractStatus,
     MilestoneTrigger,
     PaymentMilestone,
-    SignOffDecision,
     SignOffRole,
 )
 from .plan import allocate
@@ -378,76 +370,31 @@ def contract_submit_for_review(*, obj: Contract, user, data=None) -> Contract:
     return contract
 
 
+def _recheck_credit(contract: Contract) -> list[str]:
+    """Finance's sign-off runs the credit check again (exposure may have grown since submit);
+    returns the sign-offs it newly requires."""
+    was = contract.required_sign_offs()
+    contract.run_credit_check()
+    contract.save(
+        update_fields=["over_value_threshold", "over_credit_limit", "credit_exposure", "updated_at"]
+    )
+    return [r for r in contract.required_sign_offs() if r not in was]
+
+
 def _sign_off(*, obj: Contract, user, data, role: str, name: str) -> Contract:
-    """Record `role`'s sign-off in the current review round; approve the contract when every
-    required sign-off is in, whatever their order. Locked like a transition."""
-    spec = get_spec(Contract, name)
-    if not role_allows(spec, obj, user):
-        raise PermissionDenied(_("Your role may not run “%(name)s”.") % {"name": spec.label})
-    fields = validate_fields(spec, data)
-    comment = fields.get("comment", "")
-    with transaction.atomic():
-        locked = Contract.objects.select_for_update().select_related("account").get(pk=obj.pk)
-        if locked.status != obj.status:
-            raise ConcurrentTransition(_("The record was changed by someone else; reload it."))
-        if locked.status != ContractStatus.IN_REVIEW:
-            raise TransitionNotAllowed(
-                _("“%(name)s” is not possible from %(state)s.")
-                % {"name": spec.label, "state": locked.get_status_display()}
-            )
-        label = SignOffRole(role).label
-        if role == SignOffRole.FINANCE:
-            # The credit check runs again on approval: exposure may have grown since submit.
-            was = locked.required_sign_offs()
-            locked.run_credit_check()
-            locked.save(
-                update_fields=[
-                    "over_value_threshold",
-                    "over_credit_limit",
-                    "credit_exposure",
-                    "updated_at",
-                ]
-            )
-            newly = [r for r in locked.required_sign_offs() if r not in was]
-        else:
-            newly = []
-        if role not in locked.required_sign_offs():
-            raise ValidationError(
-                _("This contract does not need a %(role)s sign-off.") % {"role": label}
-            )
-        try:
-            with transaction.atomic():
-                ContractSignOff.objects.create(
-                    contract=locked,
-                    review_round=locked.review_round,
-                    role=role,
-                    user=user,
-                    decision=SignOffDecision.APPROVED,
-                    comment=comment,
-                )
-        except IntegrityError as exc:
-            raise ValidationError(
-                _("The %(role)s sign-off is already recorded.") % {"role": label}
-            ) from exc
-        missing = locked.missing_sign_offs()
-        if not missing:
-            return perform_transition(
-                obj=locked, name="approve", user=user, system=True, data={"comment": comment}
-            )
-        if newly:
-            _notify_reviewers(locked, newly)
-        TransitionLog.objects.create(
-            content_type=ContentType.objects.get_for_model(Contract),
-            object_id=locked.pk,
-            transition=name,
-            source=locked.status,
-            target=locked.status,
-            by=user,
-            comment=comment
-            or _("%(role)s signed off; waiting for: %(missing)s")
-            % {"role": label, "missing": ", ".join(str(SignOffRole(r).label) for r in missing)},
-        )
-        return locked
+    """Record `role`'s sign-off in the current review round through the sign-off gate; the
+    contract is approved when every required sign-off is in, whatever their order."""
+    return sign_off(
+        obj=obj,
+        name=name,
+        role=role,
+        user=user,
+        data=data,
+        related=("account",),
+        not_needed=_("This contract does not need a %(role)s sign-off."),
+        prepare=_recheck_credit if role == SignOffRole.FINANCE else None,
+        on_partial=lambda contract, newly: _notify_reviewers(contract, newly or []),
+    )
 
 
 @transition_service(Contract, "approve")
@@ -469,13 +416,8 @@ def contract_reject(*, obj: Contract, user, data=None) -> Contract:
     """in_review → draft with a reason, recorded as finance's rejection in this round."""
 
     def record(contract: Contract, fields):
-        ContractSignOff.objects.create(
-            contract=contract,
-            review_round=contract.review_round,
-            role=SignOffRole.FINANCE,
-            user=user,
-            decision=SignOffDecision.REJECTED,
-            comment=fields.get("reason", ""),
+        record_rejection(
+            record=contract, role=SignOffRole.FINANCE, user=user, reason=fields.get("reason", "")
         )
         people = {contract.owner, contract.solution_owner} - {None}
         for person in people:
