@@ -1,7 +1,7 @@
 """Writes on contracts: one function per business operation, each one transaction.
 
-Transitions with more than the generic effect are registered with @transition_service, so the
-browser, the API and Celery all go through them (ltc.transitions.run).
+Transitions with more than the generic effect are declared in ContractsConfig.contributes, so
+the browser, the API and Celery all go through them (ltc.transitions.run).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from ltc.services import notify
 from ltc.signoffs import record_rejection, sign_off
 from ltc.transitions import (
     perform_transition,
-    transition_service,
 )
 from roles.permissions import has_role, users_with_role
 
@@ -360,7 +359,6 @@ def _notify_reviewers(contract: Contract, roles):
             )
 
 
-@transition_service(Contract, "submit_for_review")
 def contract_submit_for_review(*, obj: Contract, user, data=None) -> Contract:
     """draft → in_review (lines, and a plan summing to the total); finance is asked to review,
     the manager too when the value threshold or the credit check requires it."""
@@ -397,21 +395,18 @@ def _sign_off(*, obj: Contract, user, data, role: str, name: str) -> Contract:
     )
 
 
-@transition_service(Contract, "approve")
 def contract_approve(*, obj: Contract, user, data=None) -> Contract:
     """Finance's approval (after the credit check); the contract is approved at once unless a
     manager's sign-off is also needed (over the credit limit or the value threshold)."""
     return _sign_off(obj=obj, user=user, data=data, role=SignOffRole.FINANCE, name="approve")
 
 
-@transition_service(Contract, "manager_sign_off")
 def contract_manager_sign_off(*, obj: Contract, user, data=None) -> Contract:
     return _sign_off(
         obj=obj, user=user, data=data, role=SignOffRole.MANAGER, name="manager_sign_off"
     )
 
 
-@transition_service(Contract, "reject")
 def contract_reject(*, obj: Contract, user, data=None) -> Contract:
     """in_review → draft with a reason, recorded as finance's rejection in this round."""
 
@@ -432,7 +427,6 @@ def contract_reject(*, obj: Contract, user, data=None) -> Contract:
     return perform_transition(obj=obj, name="reject", user=user, data=data, effect=record)
 
 
-@transition_service(Contract, "sign")
 def contract_sign(*, obj: Contract, user, data=None) -> Contract:
     """approved → signed with the signing date and the customer's signatory; the contract is
     read-only from now on. An amendment replaces the version it amends. Sends contract_signed
@@ -449,7 +443,8 @@ def contract_sign(*, obj: Contract, user, data=None) -> Contract:
 
 
 def contract_complete(*, contract: Contract) -> Contract:
-    """signed → completed, run by the system (billing calls it when everything is paid)."""
+    """signed → completed, run by the system (billing calls it when every order is delivered
+    and every milestone invoiced and paid)."""
     return perform_transition(obj=contract, name="complete", user=None, system=True)
 
 

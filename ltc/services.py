@@ -184,7 +184,7 @@ def activity_complete(*, activity: Activity, user) -> Activity:
 def notify_due_follow_ups(*, now=None) -> int:
     """Notify the owner of each due follow-up once, however often this runs.
 
-    Covers activities and any record type that registered itself in FOLLOW_UP_SOURCES.
+    Covers activities and every record type a stage declares in `contributes.follow_ups`.
     """
     now = now or timezone.now()
     sent = 0
@@ -206,8 +206,8 @@ def notify_due_follow_ups(*, now=None) -> int:
     return sent
 
 
-# Record types with their own next_follow_up_at (leads, opportunities, ...) append a callable
-# (now) -> count here from their AppConfig.ready.
+# Record types with their own next_follow_up_at (leads, opportunities, ...): callables
+# (now) -> count, filled from the stages' AppConfig declarations (ltc/wiring.py).
 FOLLOW_UP_SOURCES: list = []
 
 

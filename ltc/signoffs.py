@@ -140,6 +140,6 @@ def sign_off(
             comment=comment
             or _gettext("%(role)s signed off; waiting for: %(missing)s")
             % {"role": label, "missing": ", ".join(str(SignOffRole(r).label) for r in missing)},
-            data=checked.fields,
+            data={k: v for k, v in checked.fields.items() if k != "comment"},
         )
         return locked

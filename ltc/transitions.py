@@ -51,7 +51,6 @@ __all__ = [
     "UnknownTransition",
     "perform_transition",
     "run",
-    "transition_service",
     "transitions_for",
     "state_field",
     "transition_specs",
@@ -188,21 +187,15 @@ def validate_fields(spec: TransitionSpec, data) -> dict:
     return form.cleaned_data
 
 
+# (model, transition) -> the service that runs it when it does more than the generic path
+# (cross-model effects, hand-offs). Filled from the stages' AppConfig declarations
+# (ltc/wiring.py); browser, API, admin and Celery all dispatch through `run`.
 SERVICES: dict[tuple[type, str], object] = {}
 
 
-def transition_service(model, name: str):
-    """Register the service that runs `name` on `model` when it does more than the generic
-    path (cross-model effects); browser, API and Celery all dispatch through `run`."""
-
-    def register(func):
-        SERVICES[(model, name)] = func
-        return func
-
-    return register
-
-
 def run(*, obj, name: str, user, data=None):
+    """The one entry for running a transition: the stage's declared service, else the
+    generic check and apply."""
     service = SERVICES.get((type(obj), name))
     if service is not None:
         return service(obj=obj, user=user, data=data)

@@ -1,19 +1,14 @@
-"""The home page: what waits on this user. Each stage registers a provider in
-AppConfig.ready returning sections of records waiting for a transition the user owns."""
+"""The home page: what waits on this user. Each stage declares providers in its AppConfig
+(`contributes.work_queue`, ltc/wiring.py) returning sections of records waiting for a
+transition the user owns."""
 
 from django.utils import timezone
 
 from . import selectors
 
 QUEUE_LIMIT = 10
+# provider(user) -> list of {"title", "items": queryset/list, "url"} sections
 PROVIDERS: list = []
-
-
-def register(provider):
-    """provider(user) -> list of {"title", "items": queryset/list, "url"} sections."""
-    if provider not in PROVIDERS:
-        PROVIDERS.append(provider)
-    return provider
 
 
 def work_queue(user) -> dict:

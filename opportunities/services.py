@@ -1,5 +1,5 @@
 """Writes on opportunities and quotes: one function per business operation, each one
-transaction. Transitions with cross-model effects are registered with @transition_service so
+transaction. Transitions with cross-model effects are declared in OpportunitiesConfig.contributes so
 that `ltc.transitions.run` (browser, API, Celery) always goes through them."""
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from ltc.transitions import (
     ConcurrentTransition,
     TransitionNotAllowed,
     perform_transition,
-    transition_service,
 )
 from roles.permissions import has_role, users_with_role
 
@@ -182,7 +181,6 @@ def _notify_assigned(opportunity: Opportunity, person, field: str):
     )
 
 
-@transition_service(Opportunity, "win")
 def opportunity_win(*, obj: Opportunity, user, data=None) -> Opportunity:
     """negotiation → won, then the hand-off to contracts (a signal; the contracts stage, when it
     exists, drafts the contract from the accepted quote) in the same transaction."""
@@ -419,7 +417,6 @@ def _notify_signers(quote: Quote):
             )
 
 
-@transition_service(Quote, "submit")
 def quote_submit(*, obj: Quote, user, data=None) -> Quote:
     """draft → pending_approval; a quote whose every discount is within policy goes straight on
     to approved in the same transaction (logged as an approval on submission)."""
@@ -451,20 +448,17 @@ def _sign(*, obj: Quote, user, data, role: str, name: str) -> Quote:
     )
 
 
-@transition_service(Quote, "approve")
 def quote_approve(*, obj: Quote, user, data=None) -> Quote:
     """The manager's sign-off; approves the quote if no other sign-off is missing."""
     return _sign(obj=obj, user=user, data=data, role=SignOffRole.MANAGER, name="approve")
 
 
-@transition_service(Quote, "sign_off")
 def quote_sign_off(*, obj: Quote, user, data=None) -> Quote:
     """Finance's sign-off (a self-loop on pending_approval); approves the quote if the
     manager has already signed."""
     return _sign(obj=obj, user=user, data=data, role=SignOffRole.FINANCE, name="sign_off")
 
 
-@transition_service(Quote, "send")
 def quote_send(*, obj: Quote, user, data=None) -> Quote:
     """approved → sent; after commit the PDF is emailed to the opportunity's contact."""
     quote = perform_transition(obj=obj, name="send", user=user, data=data)
@@ -478,7 +472,6 @@ def quote_send(*, obj: Quote, user, data=None) -> Quote:
     return quote
 
 
-@transition_service(Quote, "reject")
 def quote_reject(*, obj: Quote, user, data=None) -> Quote:
     """pending_approval → draft with a reason, recorded as the manager's rejection."""
 
