@@ -252,3 +252,13 @@ def test_every_handoff_a_service_sends_reaches_a_receiver():
         assert row.receiver and row.next_service, row
         import_string(row.next_service)
 
+
+def test_readme_block_equals_the_command_output():
+    out = StringIO()
+    call_command("ltc_wiring", "--hand-offs", stdout=out)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- ltc_wiring --hand-offs -->\n```text\n") + len(
+        "<!-- ltc_wiring --hand-offs -->\n```text\n"
+    )
+    end = readme.index("```", start)
+    assert readme[start:end] == out.getvalue(), "run: python manage.py ltc_wiring --hand-offs"
