@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ltc.services import notify
 from ltc.transitions import perform_transition
+from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 
 from .arithmetic import ZERO, milestone_lines, money

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import contract_signed
-from ltc.services import notify
 from ltc.signoffs import record_rejection, sign_off
 from ltc.transitions import (
     perform_transition,
 )
+from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 
 from .models import (

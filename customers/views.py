@@ -8,9 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from activities.forms import ActivityForm
+from activities.selectors import record_activities
 from ltc import records
-from ltc.forms import ActivityForm
-from ltc.selectors import record_activities
 
 from . import selectors, services
 from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm

@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from activities.models import ActivityKind
+from activities.services import activity_create
 from customers.models import Account, Contact
-from ltc.models import ActivityKind
-from ltc.services import absolute_url, activity_create, notify
 from ltc.timers import escalation_recipients
 from ltc.transitions import perform_transition
+from notifications.services import absolute_url, notify
 from roles.permissions import has_role, users_with_role
 
 from . import clock

@@ -11,8 +11,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from customers.models import Account, Contact
 from ltc.handoffs import lead_converted
-from ltc.services import notify
 from ltc.transitions import perform_transition
+from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 
 from .models import Lead, LeadStatus, RoundRobinCursor

@@ -17,7 +17,9 @@ the check followed by the apply. Nothing else writes a state field or a Transiti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
@@ -73,7 +75,7 @@ class TransitionSpec:
     label: str
     sources: tuple[str, ...]
     targets: tuple[str, ...]
-    permission: object
+    permission: Callable[[Any, Any], bool]
     form_path: str | None
 
     @property
@@ -190,7 +192,7 @@ def validate_fields(spec: TransitionSpec, data) -> dict:
 # (model, transition) -> the service that runs it when it does more than the generic path
 # (cross-model effects, hand-offs). Filled from the stages' AppConfig declarations
 # (ltc/wiring.py); browser, API, admin and Celery all dispatch through `run`.
-SERVICES: dict[tuple[type, str], object] = {}
+SERVICES: dict[tuple[type, str], Callable[..., Any]] = {}
 
 
 def run(*, obj, name: str, user, data=None):

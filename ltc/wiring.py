@@ -8,8 +8,11 @@ imported before the models, so nothing is imported there):
 - work_queue: providers(user) of home-page sections (ltc/workqueue.py)
 - timers: HandoffTimer objects (ltc/timers.py)
 - flags: account flag providers (ltc/flags.py)
-- events: notification event slug -> label (ltc/events.py)
-- follow_ups: sources(now) of due follow-up notices (ltc/services.py)
+- events: notification event slug -> label (notifications/events.py)
+- follow_ups: sources(now) of due follow-up notices (ltc/workqueue.py FOLLOW_UP_NOTICES, sent
+  by activities.services.notify_due_follow_ups)
+- due_follow_ups: lists(*, user, now) of the user's due follow-ups on the home page
+  (ltc/workqueue.py FOLLOW_UPS)
 - services: `Service` — the function `run()` calls for a transition, the hand-off signals
   (ltc/handoffs.py) it sends, and the services of its own stage it calls for the next step
   (e.g. the CSAT survey after a ticket is resolved: no signal within a stage)
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.apps import AppConfig
 from django.utils.module_loading import import_string
 
 
@@ -57,21 +61,23 @@ class Contributes:
     flags: tuple[str, ...] = ()
     events: dict[str, object] = field(default_factory=dict)
     follow_ups: tuple[str, ...] = ()
+    due_follow_ups: tuple[str, ...] = ()
     services: tuple[Service, ...] = ()
     receivers: tuple[Receiver, ...] = ()
 
 
-def declarations(app_configs=None) -> list[tuple[object, Contributes]]:
+def declarations(app_configs=None) -> list[tuple[AppConfig, Contributes]]:
     """(app config, its declaration) for every installed app that declares one, in the order
     of INSTALLED_APPS."""
     from django.apps import apps
 
     configs = apps.get_app_configs() if app_configs is None else app_configs
-    return [
-        (config, config.contributes)
-        for config in configs
-        if isinstance(getattr(config, "contributes", None), Contributes)
-    ]
+    found = []
+    for config in configs:
+        contributes = getattr(config, "contributes", None)
+        if isinstance(contributes, Contributes):
+            found.append((config, contributes))
+    return found
 
 
 def handoff_signal(name: str):
@@ -88,7 +94,9 @@ def wire(app_configs=None) -> None:
     Idempotent: the tables are rebuilt and each receiver has a fixed dispatch_uid."""
     from django.apps import apps
 
-    from . import events, flags, panels, records, services, timers, transitions, workqueue
+    from notifications import events
+
+    from . import flags, panels, records, timers, transitions, workqueue
 
     found = declarations(app_configs)
     records.SELECTORS.clear()
@@ -96,7 +104,8 @@ def wire(app_configs=None) -> None:
     workqueue.PROVIDERS.clear()
     timers.TIMERS.clear()
     flags.PROVIDERS.clear()
-    services.FOLLOW_UP_SOURCES.clear()
+    workqueue.FOLLOW_UP_NOTICES.clear()
+    workqueue.FOLLOW_UPS.clear()
     transitions.SERVICES.clear()
     for config, contributes in found:
         for label, selector in contributes.records.items():
@@ -108,9 +117,10 @@ def wire(app_configs=None) -> None:
             timer = import_string(path)
             timers.TIMERS[timer.name] = timer
         flags.PROVIDERS.extend(import_string(p) for p in contributes.flags)
-        for slug, label in contributes.events.items():
-            events.EVENTS.setdefault(slug, label)
-        services.FOLLOW_UP_SOURCES.extend(import_string(p) for p in contributes.follow_ups)
+        for slug, event_label in contributes.events.items():
+            events.EVENTS.setdefault(slug, event_label)
+        workqueue.FOLLOW_UP_NOTICES.extend(import_string(p) for p in contributes.follow_ups)
+        workqueue.FOLLOW_UPS.extend(import_string(p) for p in contributes.due_follow_ups)
         for service in contributes.services:
             model = apps.get_model(service.model)
             transitions.get_spec(model, service.transition)  # an unknown name fails here

@@ -4,11 +4,16 @@ transition the user owns."""
 
 from django.utils import timezone
 
-from . import selectors
+from notifications.selectors import inbox
 
 QUEUE_LIMIT = 10
 # provider(user) -> list of {"title", "items": queryset/list, "url"} sections
 PROVIDERS: list = []
+# (*, user, now) -> the user's due follow-ups (declared by the activities app)
+FOLLOW_UPS: list = []
+# (now) -> count: record types with their own next_follow_up_at (leads, opportunities, ...)
+# notify their owners of due follow-ups; activities.services.notify_due_follow_ups runs them.
+FOLLOW_UP_NOTICES: list = []
 
 
 def work_queue(user) -> dict:
@@ -22,7 +27,9 @@ def work_queue(user) -> dict:
     now = timezone.now()
     return {
         "sections": sections,
-        "follow_ups": list(selectors.due_follow_ups(user=user, now=now)[:QUEUE_LIMIT]),
-        "recent_notifications": list(selectors.inbox(user=user)[:5]),
+        "follow_ups": [
+            item for source in FOLLOW_UPS for item in source(user=user, now=now)[:QUEUE_LIMIT]
+        ],
+        "recent_notifications": list(inbox(user=user)[:5]),
         "now": now,
     }

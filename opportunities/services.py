@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from ltc.handoffs import opportunity_won
-from ltc.services import notify
 from ltc.signoffs import record_rejection, sign_off
 from ltc.transitions import (
     ConcurrentTransition,
     TransitionNotAllowed,
     perform_transition,
 )
+from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 
 from .models import (

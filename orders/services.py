@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import order_delivered
-from ltc.services import notify
 from ltc.transitions import perform_transition
+from notifications.services import notify
 from roles.permissions import has_role
 
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine

@@ -22,7 +22,7 @@ ENGINE = Path("ltc/transitions.py")
 # (file, the assigned expression or the object written through) -> the model it belongs to,
 # which has no state machine.
 NOT_STATE_MACHINES = {
-    ("ltc/services.py", "delivery.status"): "ltc.Delivery",
+    ("notifications/services.py", "delivery.status"): "notifications.Delivery",
     ("billing/bank.py", "line.status"): "billing.BankStatementLine",
     ("billing/bank.py", "BankStatementLine.objects"): "billing.BankStatementLine",
     ("feedback/services.py", "item.status"): "feedback.FeedbackItem",

@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from contracts.models import ContractSignOff
 from contracts.tests.factories import contract_in, draft_contract
 from customers.tests.factories import AccountFactory
-from ltc.models import Delivery, TransitionLog, WebhookEndpoint
+from ltc.models import TransitionLog
 from ltc.signoffs import SignOff, SignOffRole
 from ltc.transitions import TransitionNotAllowed, run, transitioned
+from notifications.models import Delivery, WebhookEndpoint
 from opportunities.models import QuoteSignOff
 from opportunities.tests.factories import quote_in
 from roles.tests.factories import user_with

@@ -184,7 +184,8 @@ def test_no_stage_registers_anything_at_import_or_in_ready():
 
 
 def test_the_registries_hold_what_is_declared():
-    from ltc import events, flags, panels, records, timers, workqueue
+    from ltc import flags, panels, records, timers, workqueue
+    from notifications import events
 
     for config, contributes in declared():
         for label, selector in contributes.records.items():
@@ -197,6 +198,10 @@ def test_the_registries_hold_what_is_declared():
             assert timers.TIMERS[import_string(path).name] is import_string(path)
         for path in contributes.flags:
             assert import_string(path) in flags.PROVIDERS
+        for path in contributes.follow_ups:
+            assert import_string(path) in workqueue.FOLLOW_UP_NOTICES
+        for path in contributes.due_follow_ups:
+            assert import_string(path) in workqueue.FOLLOW_UPS
         assert set(contributes.events) <= set(events.EVENTS), config.label
     # wiring twice leaves the same tables (no duplicates)
     before = (len(workqueue.PROVIDERS), len(flags.PROVIDERS), len(timers.TIMERS))

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from ltc.models import Notification
 from ltc.workqueue import work_queue
+from notifications.models import Notification
 from orders.models import Order
 from orders.services import escalate_unstarted_orders
 from orders.tasks import escalate_unstarted_orders as escalate_task

@@ -2,9 +2,9 @@
 
 from django.apps import apps
 
-from ltc.transitions import state_field, transition_specs
+from roles.models import SYSTEM, Role
 
-from .models import SYSTEM, Role
+from .transitions import state_field, transition_specs
 
 
 def fsm_models():
@@ -22,7 +22,7 @@ def role_matrix() -> list[dict]:
     tables = []
     for model in fsm_models():
         field = state_field(model)
-        labels = dict(field.choices)
+        labels = dict(field.choices or [])
         rows = []
         for spec in transition_specs(model):
             rows.append(

@@ -7,11 +7,12 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
+from activities import services, tasks
+from activities.models import Activity
 from leads import services as lead_services
 from leads.models import Lead, LeadStatus
 from leads.tests.factories import LeadFactory, lead_in
-from ltc import services, tasks
-from ltc.models import Activity, Notification
+from notifications.models import Notification
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

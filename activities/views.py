@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ltc.records import get_visible_or_404
+from ltc.views import _back
+from notifications.views import safe_next
+
+from . import selectors, services
+from .forms import ActivityForm
+from .models import Activity
+
+
+@login_required
+def activities(request):
+    page = Paginator(selectors.open_activities(user=request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "activities/activities.html", {"page": page})
+
+
+@login_required
+@require_POST
+def activity_done(request, pk):
+    activity = get_object_or_404(Activity, pk=pk, owner=request.user)
+    services.activity_complete(activity=activity, user=request.user)
+    return redirect(safe_next(request, "activities"))
+
+
+@login_required
+@require_POST
+def activity_add(request, app_label, model, pk):
+    record = get_visible_or_404(app_label, model, pk, request.user)
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.activity_create(
+            record=record,
+            owner=request.user,
+            kind=data["kind"],
+            subject=data["subject"],
+            notes=data["notes"],
+            due_at=data["due_at"],
+            next_follow_up_at=data["next_follow_up_at"],
+            done=data["done"],
+        )
+        messages.success(request, _("Activity logged."))
+        return redirect(record.get_absolute_url())
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return _back(request, record, status=400)
