@@ -45,10 +45,6 @@ def survey_list(*, user) -> QuerySet[Survey]:
     return qs.none()
 
 
-def open_flags(*, account_ids) -> QuerySet[AccountFlag]:
-    return AccountFlag.objects.filter(account_id__in=account_ids, cleared_at__isnull=True)
-
-
 def flag_list(*, user) -> QuerySet[AccountFlag]:
     qs = AccountFlag.objects.select_related("account", "account__owner", "ticket", "survey")
     if user.is_superuser or has_role(user, *SEE_ALL):

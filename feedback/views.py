@@ -1,6 +1,5 @@
 """Browser pages of the service stage; thin: reads from selectors, writes through services."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -119,10 +117,6 @@ def ticket_create(request):
     return render(
         request, "feedback/ticket_form.html", {"form": form}, status=400 if form.errors else 200
     )
-
-
-class ReplyForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("Reply"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 @login_required

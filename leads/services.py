@@ -211,13 +211,3 @@ def notify_due_lead_follow_ups(now) -> int:
         ):
             sent += 1
     return sent
-
-
-def remind_untouched_leads(*, now=None) -> int:
-    """Hand-off timer marketing → sales: an assigned lead still `new` past its target
-    reminds its owner once (and escalates later); see leads/timers.py."""
-    from ltc.timers import check
-
-    from .timers import LEAD_FIRST_TOUCH
-
-    return check(LEAD_FIRST_TOUCH, now=now)["reminded"]

@@ -6,11 +6,11 @@ operations, service (read-only) and the manager: all. Shipments follow their ord
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from roles.permissions import has_role, team_member_ids
 
-from .models import Order, OrderLine, OrderStatus, OrderUserObjectPermission, Shipment
+from .models import Order, OrderStatus, OrderUserObjectPermission, Shipment
 
 SEE_ALL = ("manager", "operations", "service")
 
@@ -33,12 +33,6 @@ def order_list(*, user) -> QuerySet[Order]:
     qs = Order.objects.select_related("account", "owner", "contract")
     rule = order_visibility(user)
     return qs if rule is None else qs.filter(rule)
-
-
-def order_list_with_lines(*, user) -> QuerySet[Order]:
-    return order_list(user=user).prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
-    )
 
 
 def shipment_list(*, user) -> QuerySet[Shipment]:

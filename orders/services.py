@@ -200,15 +200,3 @@ def order_deliver(*, obj: Order, user, data=None) -> Order:
         order_delivered.send(sender=Order, instance=order, user=user)
 
     return perform_transition(obj=obj, name="deliver", user=user, data=data, effect=hand_off)
-
-
-# --- hand-off timer ----------------------------------------------------------------------------
-def escalate_unstarted_orders(*, now=None) -> int:
-    """Orders confirmed more than LTC["ORDER_FULFILMENT_START_HOURS"] ago and still not in
-    fulfilment: operations is reminded and the operations manager told, once per order (the
-    shared hand-off timer, orders/timers.py). Returns how many were told."""
-    from ltc.timers import check
-
-    from .timers import ORDER_FULFILMENT
-
-    return check(ORDER_FULFILMENT, now=now)["escalated"]
