@@ -1,14 +1,11 @@
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ltc import records
 from ltc.forms import ActivityForm
 from ltc.selectors import record_activities
 
@@ -40,17 +37,6 @@ def account_list(request):
     )
 
 
-def _visible_leads(user, account, limit=20):
-    """The account's leads that this user may see (through the stage's registered selector,
-    so the base does not import the leads app)."""
-    try:
-        lead_model = apps.get_model("leads", "Lead")
-        qs = records.visible(lead_model, user)
-    except (LookupError, Http404):
-        return []
-    return list(qs.filter(account=account).select_related("owner")[:limit])
-
-
 @login_required
 def account_detail(request, pk):
     account = get_object_or_404(selectors.account_list(user=request.user), pk=pk)
@@ -60,7 +46,6 @@ def account_detail(request, pk):
         {
             "account": account,
             "contacts": account.contacts.all(),
-            "leads": _visible_leads(request.user, account),
             "activities": record_activities(account),
             "activity_form": ActivityForm(),
             "can_edit": selectors.account_can_edit(user=request.user, account=account),

@@ -40,3 +40,9 @@ def lead_can_edit(*, user, lead: Lead) -> bool:
     if user.is_superuser or has_role(user, "marketing"):
         return True
     return has_role(user, "sales") and lead.owner_id == user.pk
+
+
+def account_leads_panel(*, record, user, limit: int = 20) -> dict:
+    """The account page's leads panel: the account's leads this user may see."""
+    leads = lead_list(user=user).filter(account=record) if user is not None else Lead.objects.none()
+    return {"leads": list(leads.select_related("owner")[:limit])}

@@ -3,8 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,10 +22,7 @@ PAGE_SIZE = 25
 
 
 def _get_lead(request, pk):
-    try:
-        return visible_leads(user=request.user).get(pk=pk)
-    except Exception as exc:
-        raise Http404 from exc
+    return get_object_or_404(visible_leads(user=request.user), pk=pk)
 
 
 def _filtered(request):
