@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ltc.errors import Outcome
 from ltc.forms import ActivityForm
 from ltc.selectors import record_activities
 
@@ -59,19 +60,18 @@ def account_edit(request, pk=None):
     if not selectors.account_can_edit(user=request.user, account=account):
         raise PermissionDenied
     form = AccountForm(request.POST or None, instance=account)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             account = services.account_save(user=request.user, account=account, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Account saved."))
             return redirect(account)
     return render(
         request,
         "customers/account_form.html",
         {"form": form, "account": account},
-        status=400 if form.errors else 200,
+        status=outcome.status,
     )
 
 
@@ -124,17 +124,16 @@ def contact_edit(request, pk=None):
     accounts = selectors.account_list(user=request.user)
     initial = {"account": request.GET.get("account")} if not contact else None
     form = ContactForm(request.POST or None, instance=contact, accounts=accounts, initial=initial)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             contact = services.contact_save(user=request.user, contact=contact, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Contact saved."))
             return redirect(contact)
     return render(
         request,
         "customers/contact_form.html",
         {"form": form, "contact": contact},
-        status=400 if form.errors else 200,
+        status=outcome.status,
     )

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from customers.selectors import account_list, contact_list
+from ltc.errors import Outcome
 from ltc.forms import ActivityForm
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import transitions_for
@@ -106,29 +107,23 @@ def ticket_create(request):
         raise PermissionDenied
     form = TicketForm(request.POST or None, initial={"account": request.GET.get("account")})
     _limit_ticket_form(form, request.user)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             ticket = services.ticket_create(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Ticket opened."))
             return redirect(ticket)
-    return render(
-        request, "feedback/ticket_form.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render(request, "feedback/ticket_form.html", {"form": form}, status=outcome.status)
 
 
 @login_required
 @require_POST
 def ticket_reply(request, pk):
     ticket = _get(ticket_list(user=request.user), pk)
-    try:
+    with Outcome(request) as outcome:
         services.ticket_reply(user=request.user, ticket=ticket, body=request.POST.get("body", ""))
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-    else:
+    if outcome.ok:
         messages.success(request, _("Reply recorded."))
     return redirect(ticket)
 
@@ -239,11 +234,8 @@ def item_index(request):
 @require_POST
 def item_status(request, pk):
     item = _get(feedback_item_list(user=request.user), pk)
-    try:
+    with Outcome(request):
         services.feedback_item_set_status(
             user=request.user, item=item, status=request.POST.get("status", "")
         )
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
     return redirect("feedback:item-list")

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ltc.errors import Outcome
 from ltc.forms import ActivityForm
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import transitions_for
@@ -90,15 +91,14 @@ def lead_create(request):
     if not has_role(request.user, "marketing", "sales"):
         raise PermissionDenied
     form = LeadForm(request.POST or None)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             lead = services.lead_create(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Lead created."))
             return redirect(lead)
-    return render(request, "leads/form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "leads/form.html", {"form": form}, status=outcome.status)
 
 
 @login_required
@@ -107,17 +107,14 @@ def lead_edit(request, pk):
     if not lead_can_edit(user=request.user, lead=lead):
         raise PermissionDenied
     form = LeadForm(request.POST or None, instance=lead)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             services.lead_update(lead=lead, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Lead saved."))
             return redirect(lead)
-    return render(
-        request, "leads/form.html", {"form": form, "lead": lead}, status=400 if form.errors else 200
-    )
+    return render(request, "leads/form.html", {"form": form, "lead": lead}, status=outcome.status)
 
 
 @login_required
@@ -127,19 +124,19 @@ def lead_assign(request, pk):
     if not has_role(request.user, "marketing", "manager"):
         raise PermissionDenied
     form = AssignForm(request.POST)
+    status = 400
     if form.is_valid():
-        try:
+        with Outcome(request) as outcome:
             services.lead_assign(lead=lead, owner=form.cleaned_data["owner"], user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("Lead assigned."))
             return redirect(lead)
+        status = outcome.status
     else:
         messages.error(request, _("Choose a salesperson."))
-    # Bad input: the lead page again, with the reason and an honest status; nothing changed.
+    # Refused: the lead page again, with the reason and an honest status; nothing changed.
     response = lead_detail(request, pk)
-    response.status_code = 400
+    response.status_code = status
     return response
 
 
@@ -153,11 +150,9 @@ def lead_round_robin(request):
     if not leads:
         messages.error(request, _("Select unassigned leads to distribute."))
     else:
-        try:
+        with Outcome(request) as outcome:
             services.lead_assign_round_robin(leads=leads, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("%(count)d leads distributed.") % {"count": len(leads)})
     return redirect("leads:list")
 

@@ -17,10 +17,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import resolve
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from .transitions import UnknownTransition
+from .transitions import UnknownTransition, get_spec
 
 # (exception types, HTTP status), the first match wins.
 ERROR_STATUS: tuple[tuple[tuple[type[BaseException], ...], int], ...] = (
@@ -29,6 +30,9 @@ ERROR_STATUS: tuple[tuple[tuple[type[BaseException], ...], int], ...] = (
     ((PermissionDenied,), 403),
     ((ValidationError,), 400),
 )
+
+# Every refusal, for an `except` that answers them all the same way.
+REFUSALS: tuple[type[BaseException], ...] = tuple(t for types, _s in ERROR_STATUS for t in types)
 
 NON_FIELD_KEYS = ("", NON_FIELD_ERRORS, "non_field_errors")
 
@@ -72,6 +76,17 @@ def error_lines(exc: BaseException, labels: dict[str, str] | None = None) -> lis
         label = "" if field in NON_FIELD_KEYS else labels.get(field, field)
         lines.extend(f"{label}: {m}" if label else m for m in msgs)
     return lines
+
+
+def transition_labels(record, name: str) -> dict[str, str]:
+    """Field name -> the label the user saw, for a transition's form and the record's model."""
+    labels = {f.name: capfirst(str(f.verbose_name)) for f in record._meta.fields}
+    try:
+        form_class = get_spec(type(record), name).form_class()
+    except UnknownTransition:
+        return labels
+    labels.update({key: str(f.label) for key, f in form_class.base_fields.items() if f.label})
+    return labels
 
 
 def form_labels(form) -> dict[str, str]:
