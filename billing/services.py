@@ -15,7 +15,7 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from ltc.handoffs import invoice_paid
 from ltc.services import notify
 from ltc.transitions import perform_transition, transition_service
-from roles.permissions import has_role, users_with_role
+from roles.permissions import users_with_role
+from roles.policies import require
 
 from .arithmetic import ZERO, milestone_lines, money
 from .models import (
@@ -43,11 +44,6 @@ log = logging.getLogger(__name__)
 S = InvoiceStatus
 DEFAULT_TERMS_DAYS = 30
 LINE_FIELDS = ("description", "quantity", "unit_price", "tax_rate")
-
-
-def require_finance(user, what: str = ""):
-    if not has_role(user, "finance"):
-        raise PermissionDenied(what or _("Only finance may do this."))
 
 
 def amount_arg(value, field: str = "amount", *, positive: bool = True) -> Decimal:
@@ -192,7 +188,7 @@ def invoice_create(
 ) -> Invoice:
     """A draft invoice entered by finance (lines: description, quantity, unit_price,
     tax_rate)."""
-    require_finance(user, _("Only finance creates invoices."))
+    require(user, "billing.invoice")
     currency = currency or account.currency
     if contract is not None:
         if contract.account_id != account.pk:
@@ -224,7 +220,7 @@ def invoice_create(
 def invoice_update(*, invoice: Invoice, user, lines: list[dict] | None = None, **fields) -> Invoice:
     """Change a draft (notes, payment terms, lines). An issued invoice is refused: it is
     corrected by a credit note."""
-    require_finance(user, _("Only finance edits invoices."))
+    require(user, "billing.invoice")
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if locked.status != S.DRAFT:
         raise ValidationError(
@@ -250,7 +246,7 @@ def invoice_update(*, invoice: Invoice, user, lines: list[dict] | None = None, *
 
 
 def invoice_delete_draft(*, invoice: Invoice, user) -> None:
-    require_finance(user, _("Only finance deletes draft invoices."))
+    require(user, "billing.invoice")
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         locked.delete()  # refuses anything but a draft
@@ -366,7 +362,7 @@ def payment_allocate(*, payment: Payment, user, allocations) -> Payment:
     currency; each invoice moves to partially_paid or paid. Refused whole when any row breaks
     a rule: another account, another currency, not open, more than the balance, more than
     the payment has left."""
-    require_finance(user, _("Only finance allocates payments."))
+    require(user, "billing.payment")
     wanted = _clean_allocations(allocations)
     if not wanted:
         return payment
@@ -441,7 +437,7 @@ def payment_record(
 ) -> Payment:
     """Record money received from an account and allocate it (optional); what is left is the
     account's credit."""
-    require_finance(user, _("Only finance records payments."))
+    require(user, "billing.payment")
     amount = amount_arg(amount)
     currency = currency or account.currency
     date = date or timezone.localdate()
@@ -508,7 +504,7 @@ def account_credit(account, currency: str | None = None) -> Decimal:
 @transaction.atomic
 def credit_note_issue(*, invoice: Invoice, user, amount, reason: str) -> CreditNote:
     """Reduce an open invoice's balance with a reason, under the next gapless CN number."""
-    require_finance(user, _("Only finance issues credit notes."))
+    require(user, "billing.credit_note")
     amount = amount_arg(amount)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("A reason is required.")})

@@ -21,6 +21,7 @@ from ltc.errors import Outcome, form_labels, report_form
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import bank, reports, services
 from .forms import (
@@ -51,8 +52,8 @@ def _need_money(request):
         raise PermissionDenied
 
 
-def _need_finance(request):
-    if not has_role(request.user, "finance"):
+def _need(request, policy: str):
+    if not can(request.user, policy):
         raise PermissionDenied
 
 
@@ -79,7 +80,7 @@ def invoice_list_view(request):
             "page": page,
             "filter_form": form,
             "money": sees_money(request.user),
-            "is_finance": has_role(request.user, "finance"),
+            "is_finance": can(request.user, "billing.invoice"),
         },
     )
 
@@ -96,7 +97,7 @@ def invoice_detail(request, pk):
         )
     invoice = get_object_or_404(qs, pk=pk)
     allowed = [t for t in transitions_for(invoice, request.user) if t["allowed"]]
-    is_finance = has_role(request.user, "finance")
+    is_finance = can(request.user, "billing.payment")
     return render(
         request,
         "billing/invoice_detail.html",
@@ -105,7 +106,9 @@ def invoice_detail(request, pk):
             "money": money,
             "transitions": allowed,
             "is_finance": is_finance,
-            "can_credit": is_finance and invoice.status in OPEN_STATES and invoice.balance > 0,
+            "can_credit": can(request.user, "billing.credit_note")
+            and invoice.status in OPEN_STATES
+            and invoice.balance > 0,
             "history": record_history(invoice),
             "credit_form": CreditNoteForm(),
         },
@@ -114,7 +117,7 @@ def invoice_detail(request, pk):
 
 @login_required
 def invoice_create(request):
-    _need_finance(request)
+    _need(request, "billing.invoice")
     header = InvoiceHeaderForm(
         request.POST or None, initial={"account": request.GET.get("account")}
     )
@@ -164,7 +167,7 @@ def invoice_pdf(request, pk):
 @login_required
 @require_POST
 def credit_note_create(request, pk):
-    _need_finance(request)
+    _need(request, "billing.credit_note")
     invoice = get_object_or_404(invoice_list(user=request.user), pk=pk)
     form = CreditNoteForm(request.POST)
     if not form.is_valid():
@@ -194,13 +197,13 @@ def payment_list_view(request):
     return render(
         request,
         "billing/payment_list.html",
-        {"page": page, "is_finance": has_role(request.user, "finance")},
+        {"page": page, "is_finance": can(request.user, "billing.payment")},
     )
 
 
 @login_required
 def payment_create(request):
-    _need_finance(request)
+    _need(request, "billing.payment")
     initial = {}
     if request.GET.get("invoice"):
         invoice = Invoice.objects.filter(pk=request.GET["invoice"]).first()
@@ -245,7 +248,7 @@ def payment_detail(request, pk):
     )
     payment = get_object_or_404(qs, pk=pk)
     open_invoices = []
-    if payment.unallocated > 0 and has_role(request.user, "finance"):
+    if payment.unallocated > 0 and can(request.user, "billing.payment"):
         open_invoices = Invoice.objects.filter(
             account_id=payment.account_id,
             currency=payment.currency,
@@ -267,7 +270,7 @@ def payment_detail(request, pk):
 @login_required
 @require_POST
 def payment_allocate(request, pk):
-    _need_finance(request)
+    _need(request, "billing.payment")
     payment = get_object_or_404(payment_list(user=request.user), pk=pk)
     form = AllocateForm(request.POST)
     if form.is_valid():
@@ -293,7 +296,7 @@ def bank_review(request):
     upload = StatementUploadForm()
     outcome = Outcome(request, form=upload)
     if request.method == "POST":
-        _need_finance(request)
+        _need(request, "billing.reconcile")
         upload = StatementUploadForm(request.POST, request.FILES)
         outcome = Outcome(request, form=upload)
         if upload.is_valid():
@@ -332,7 +335,7 @@ def bank_review(request):
             "page": page,
             "upload": upload,
             "manual": ManualMatchForm(),
-            "is_finance": has_role(request.user, "finance"),
+            "is_finance": can(request.user, "billing.reconcile"),
         },
         status=outcome.status,
     )
@@ -341,7 +344,7 @@ def bank_review(request):
 @login_required
 @require_POST
 def bank_line_action(request, pk, action):
-    _need_finance(request)
+    _need(request, "billing.reconcile")
     line = get_object_or_404(BankStatementLine, pk=pk)
     with Outcome(request) as outcome:
         if action == "confirm":

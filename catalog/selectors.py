@@ -1,4 +1,4 @@
-from roles.permissions import has_role
+from roles.policies import can
 
 from .models import Product
 
@@ -10,4 +10,4 @@ def product_list(*, user):
 
 
 def product_can_edit(*, user) -> bool:
-    return user.is_superuser or has_role(user, "sales_support", "operations")
+    return can(user, "catalog.edit")

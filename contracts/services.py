@@ -29,7 +29,8 @@ from ltc.transitions import (
     transition_service,
     validate_fields,
 )
-from roles.permissions import has_role, users_with_role
+from roles.permissions import users_with_role
+from roles.policies import can, require
 
 from .models import (
     Contract,
@@ -124,13 +125,7 @@ def contract_create_from_quote(*, opportunity, quote, user) -> Contract:
 def contract_can_edit(*, user, contract: Contract) -> bool:
     """The account owner (sales) and the solution owner (sales support) edit drafts they may
     see; a superuser always."""
-    from .selectors import contract_list
-
-    if user.is_superuser:
-        return True
-    if not has_role(user, "sales", "sales_support"):
-        return False
-    return contract_list(user=user).filter(pk=contract.pk).exists()
+    return can(user, "contracts.edit", contract)
 
 
 def _lock_editable(contract: Contract, user) -> Contract:
@@ -281,8 +276,7 @@ def contract_set_payment_plan(*, contract: Contract, user, milestones: list[dict
 def contract_attachment_add(*, contract: Contract, user, file, name="") -> ContractAttachment:
     """Attach a file (the scanned signed copy, annexes). Allowed until the contract is
     completed or terminated: a signed copy is attached after signing."""
-    if not (contract_can_edit(user=user, contract=contract) or has_role(user, "finance")):
-        raise PermissionDenied(_("You may not attach files to this contract."))
+    require(user, "contracts.attach", contract)
     if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
         raise ValidationError(_("This contract is closed."))
     attachment = ContractAttachment(

@@ -19,6 +19,7 @@ from ltc.forms import ActivityForm
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .forms import AttachmentForm, ContractFilterForm, ContractForm, MilestoneFormSet
@@ -120,10 +121,7 @@ def contract_detail(request, pk, *, edit_form=None, plan_formset=None):
             "can_amend": contract.is_live
             and services.contract_can_edit(user=request.user, contract=contract),
             "can_attach": contract.status not in ("completed", "terminated")
-            and (
-                services.contract_can_edit(user=request.user, contract=contract)
-                or has_role(request.user, "finance")
-            ),
+            and can(request.user, "contracts.attach", contract),
             "attachment_form": AttachmentForm(),
         },
     )

@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from roles.permissions import has_role, team_member_ids
+from roles.policies import can
 
 from .models import Account, Contact
 
@@ -34,8 +35,4 @@ def contact_list(*, user) -> QuerySet[Contact]:
 
 def account_can_edit(*, user, account: Account | None = None) -> bool:
     """Marketing and sales maintain customer data; sales only their own accounts."""
-    if user.is_superuser or has_role(user, "marketing"):
-        return True
-    if has_role(user, "sales"):
-        return account is None or account.owner_id in team_member_ids(user)
-    return False
+    return can(user, "customers.edit", account)

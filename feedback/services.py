@@ -26,6 +26,7 @@ from ltc.services import absolute_url, activity_create, notify
 from ltc.transitions import perform_transition, transition_service
 from roles.models import Team
 from roles.permissions import has_role, users_with_role
+from roles.policies import can, require
 
 from . import clock
 from .models import (
@@ -46,7 +47,6 @@ from .sla import Calendar
 log = logging.getLogger(__name__)
 
 TICKET_EDITABLE = ("subject", "description", "category", "priority", "contact", "order", "assignee")
-TICKET_CREATORS = ("service", "operations", "sales")
 
 
 # --- tickets -----------------------------------------------------------------------------------
@@ -75,8 +75,7 @@ def ticket_create(
 ) -> Ticket:
     """Open a case; after-sales categories (product, delivery) go to operations, the rest to
     customer service."""
-    if not has_role(user, *TICKET_CREATORS):
-        raise PermissionDenied(_("Only service, operations and sales open tickets."))
+    require(user, "feedback.ticket_create")
     _check_ticket_links(account=account, contact=contact, order=order)
     ticket = Ticket(
         subject=subject,
@@ -96,7 +95,7 @@ def ticket_create(
 
 
 def ticket_can_edit(*, user, ticket: Ticket) -> bool:
-    return has_role(user, "service", "operations") and ticket.status != TicketStatus.CLOSED
+    return can(user, "feedback.ticket_handle") and ticket.status != TicketStatus.CLOSED
 
 
 @transaction.atomic
@@ -118,8 +117,7 @@ def ticket_update(*, user, ticket: Ticket, **fields) -> Ticket:
 def ticket_reply(*, user, ticket: Ticket, body: str):
     """A public reply to the customer: logged as an email activity; the first one is the
     ticket's first response (like `start`)."""
-    if not has_role(user, "service", "operations"):
-        raise PermissionDenied(_("Only service and operations reply to customers."))
+    require(user, "feedback.ticket_handle")
     if not (body or "").strip():
         raise ValidationError({"body": _("Write the reply.")})
     activity = activity_create(
@@ -294,8 +292,7 @@ def account_flag_raise(
 
 @transaction.atomic
 def account_flag_clear(*, flag: AccountFlag, user) -> AccountFlag:
-    if not has_role(user, "service"):
-        raise PermissionDenied(_("Only customer service clears an account flag."))
+    require(user, "feedback.flag_clear")
     if AccountFlag.objects.filter(pk=flag.pk, cleared_at__isnull=True).update(
         cleared_at=timezone.now(), cleared_by=user
     ):
@@ -444,8 +441,7 @@ def survey_answer(*, token: str, score, comment: str = "") -> Survey:
 # --- feedback items ------------------------------------------------------------------------------
 @transaction.atomic
 def feedback_item_create(*, user, kind, category, title, description="", account=None):
-    if not has_role(user, "sales", "service"):
-        raise PermissionDenied(_("Sales and service capture market feedback."))
+    require(user, "feedback.item_create")
     item = FeedbackItem(
         kind=kind,
         category=category,

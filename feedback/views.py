@@ -16,7 +16,7 @@ from ltc.errors import Outcome
 from ltc.forms import ActivityForm
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import transitions_for
-from roles.permissions import has_role
+from roles.policies import can
 
 from . import clock, services
 from .forms import FeedbackItemForm, TicketForm
@@ -64,7 +64,7 @@ def ticket_index(request):
             "statuses": TicketStatus.choices,
             "status": status,
             "q": q,
-            "can_create": has_role(request.user, *services.TICKET_CREATORS),
+            "can_create": can(request.user, "feedback.ticket_create"),
         },
     )
 
@@ -96,14 +96,14 @@ def ticket_detail(request, pk):
             "activity_form": ActivityForm(),
             "clocks": clocks,
             "surveys": list(ticket.surveys.all()),
-            "can_reply": has_role(request.user, "service", "operations"),
+            "can_reply": can(request.user, "feedback.ticket_handle"),
         },
     )
 
 
 @login_required
 def ticket_create(request):
-    if not has_role(request.user, *services.TICKET_CREATORS):
+    if not can(request.user, "feedback.ticket_create"):
         raise PermissionDenied
     form = TicketForm(request.POST or None, initial={"account": request.GET.get("account")})
     _limit_ticket_form(form, request.user)
@@ -185,7 +185,7 @@ def flag_index(request):
     return render(
         request,
         "feedback/flag_list.html",
-        {"page": page, "can_clear": has_role(request.user, "service")},
+        {"page": page, "can_clear": can(request.user, "feedback.flag_clear")},
     )
 
 
@@ -205,7 +205,7 @@ def item_index(request):
     status = request.GET.get("status", "")
     if status in FeedbackStatus.values:
         qs = qs.filter(status=status)
-    can_create = has_role(request.user, "sales", "service")
+    can_create = can(request.user, "feedback.item_create")
     form = FeedbackItemForm(request.POST or None) if can_create else None
     if form is not None:
         form.fields["account"].queryset = account_list(user=request.user)

@@ -26,7 +26,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models.functions import Lower
@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from ltc.services import notify
 from roles.permissions import has_role, users_with_role
+from roles.policies import require
 
 from .models import Lead, LeadSource, LeadUserObjectPermission
 from .phones import phone_key
@@ -629,8 +630,7 @@ def _lock_imports() -> None:
 
 def import_leads(*, file, user, only_good_rows: bool = False) -> ImportReport:
     """Validate every row of a CSV/XLSX file and create its leads in one transaction."""
-    if not has_role(user, "marketing", "sales"):
-        raise PermissionDenied(_("Only marketing and sales import leads."))
+    require(user, "leads.import")
     report = ImportReport()
     try:
         records = iter(_records(file))

@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from roles.permissions import has_role, team_member_ids
+from roles.policies import can
 
 from .models import Lead, LeadStatus, LeadUserObjectPermission
 
@@ -37,9 +38,7 @@ def lead_list(*, user) -> QuerySet[Lead]:
 def lead_can_edit(*, user, lead: Lead) -> bool:
     if lead.status == LeadStatus.CONVERTED:
         return False
-    if user.is_superuser or has_role(user, "marketing"):
-        return True
-    return has_role(user, "sales") and lead.owner_id == user.pk
+    return can(user, "leads.edit", lead)
 
 
 def account_leads_panel(*, record, user, limit: int = 20) -> dict:

@@ -14,6 +14,7 @@ from ltc.handoffs import lead_converted
 from ltc.services import notify
 from ltc.transitions import perform_transition, transition_service
 from roles.permissions import has_role, users_with_role
+from roles.policies import require
 
 from .models import Lead, LeadStatus, RoundRobinCursor
 from .scoring import lead_score
@@ -38,14 +39,9 @@ EDITABLE = (
 )
 
 
-def _check_can_capture(user):
-    if not has_role(user, "marketing", "sales"):
-        raise PermissionDenied(_("Only marketing and sales capture leads."))
-
-
 @transaction.atomic
 def lead_create(*, user, owner=None, **fields) -> Lead:
-    _check_can_capture(user)
+    require(user, "leads.create")
     lead = Lead(created_by=user, **{k: v for k, v in fields.items() if k in EDITABLE})
     if owner is None and has_role(user, "sales") and not has_role(user, "marketing"):
         owner = user  # a salesperson's own lead is theirs
@@ -96,8 +92,7 @@ def _set_owner(lead: Lead, owner, *, by):
 @transaction.atomic
 def lead_assign(*, lead: Lead, owner, user) -> Lead:
     """Assignment is an action, not a state: by marketing or a manager."""
-    if not has_role(user, "marketing", "manager"):
-        raise PermissionDenied(_("Only marketing or a manager assigns leads."))
+    require(user, "leads.assign")
     if not has_role(owner, "sales"):
         raise ValidationError({"owner": _("Leads are assigned to salespeople.")})
     if lead.status in CLOSED:
@@ -109,8 +104,7 @@ def lead_assign(*, lead: Lead, owner, user) -> Lead:
 @transaction.atomic
 def lead_assign_round_robin(*, leads, user) -> dict[int, int]:
     """Give each lead to the next salesperson in turn, continuing where the rule stopped."""
-    if not has_role(user, "marketing", "manager"):
-        raise PermissionDenied(_("Only marketing or a manager assigns leads."))
+    require(user, "leads.assign")
     closed = [lead.pk for lead in leads if lead.status in CLOSED]
     if closed:
         raise ValidationError(

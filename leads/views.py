@@ -12,6 +12,7 @@ from ltc.forms import ActivityForm
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .forms import AssignForm, ImportForm, LeadFilterForm, LeadForm
@@ -60,8 +61,8 @@ def lead_list(request):
         {
             "page": page,
             "filter_form": form,
-            "can_create": has_role(request.user, "marketing", "sales"),
-            "can_assign": has_role(request.user, "marketing", "manager"),
+            "can_create": can(request.user, "leads.create"),
+            "can_assign": can(request.user, "leads.assign"),
             "assign_form": AssignForm(),
         },
     )
@@ -80,7 +81,7 @@ def lead_detail(request, pk):
             "activities": record_activities(lead),
             "activity_form": ActivityForm(),
             "can_edit": lead_can_edit(user=request.user, lead=lead),
-            "can_assign": has_role(request.user, "marketing", "manager"),
+            "can_assign": can(request.user, "leads.assign"),
             "assign_form": AssignForm(initial={"owner": lead.owner_id}),
         },
     )
@@ -88,7 +89,7 @@ def lead_detail(request, pk):
 
 @login_required
 def lead_create(request):
-    if not has_role(request.user, "marketing", "sales"):
+    if not can(request.user, "leads.create"):
         raise PermissionDenied
     form = LeadForm(request.POST or None)
     outcome = Outcome(request, form=form)
@@ -121,7 +122,7 @@ def lead_edit(request, pk):
 @require_POST
 def lead_assign(request, pk):
     lead = _get_lead(request, pk)
-    if not has_role(request.user, "marketing", "manager"):
+    if not can(request.user, "leads.assign"):
         raise PermissionDenied
     form = AssignForm(request.POST)
     status = 400
@@ -143,7 +144,7 @@ def lead_assign(request, pk):
 @login_required
 @require_POST
 def lead_round_robin(request):
-    if not has_role(request.user, "marketing", "manager"):
+    if not can(request.user, "leads.assign"):
         raise PermissionDenied
     ids = [i for i in request.POST.getlist("lead") if i.isdigit()]
     leads = list(visible_leads(user=request.user).filter(pk__in=ids, owner__isnull=True))
@@ -159,7 +160,7 @@ def lead_round_robin(request):
 
 @login_required
 def lead_import(request):
-    if not has_role(request.user, "marketing", "sales"):
+    if not can(request.user, "leads.import"):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None

@@ -20,6 +20,7 @@ from django.db.models.functions import TruncMonth
 
 from roles.models import Team
 from roles.permissions import has_role, team_member_ids
+from roles.policies import can
 
 from .models import (
     OPEN_STAGES,
@@ -158,6 +159,4 @@ def forecast(*, user, owner=None, team=None) -> list[dict]:
 def opportunity_can_edit(*, user, opportunity: Opportunity) -> bool:
     if not opportunity.is_open:
         return False
-    if user.is_superuser:
-        return True
-    return has_role(user, "sales") and opportunity.owner_id == user.pk
+    return can(user, "opportunities.edit", opportunity)

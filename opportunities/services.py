@@ -26,6 +26,7 @@ from ltc.transitions import (
     validate_fields,
 )
 from roles.permissions import has_role, users_with_role
+from roles.policies import can, require
 
 from .models import (
     Opportunity,
@@ -74,8 +75,7 @@ def _check_contact(opportunity: Opportunity):
 
 @transaction.atomic
 def opportunity_create(*, user, account, owner=None, **fields) -> Opportunity:
-    if not has_role(user, "sales"):
-        raise PermissionDenied(_("Only sales create opportunities."))
+    require(user, "opportunities.create")
     owner = owner or user
     if not has_role(owner, "sales"):
         raise ValidationError({"owner": _("The account owner must be a salesperson.")})
@@ -137,12 +137,7 @@ def opportunity_assign_team(
 ) -> Opportunity:
     """Set the iron triangle. The account owner or a manager assigns; each new member is granted
     the opportunity (and through it its quotes); a replaced member loses the grant."""
-    if not (
-        user.is_superuser
-        or has_role(user, "manager")
-        or (has_role(user, "sales") and opportunity.owner_id == user.pk)
-    ):
-        raise PermissionDenied(_("Only the account owner or a manager assigns the team."))
+    require(user, "opportunities.assign_team", opportunity)
     changes = []
     for field, value, role in (
         ("owner", owner, "sales"),
@@ -221,13 +216,7 @@ def notify_due_opportunity_follow_ups(now) -> int:
 # --- quotes ------------------------------------------------------------------------------------
 def quote_can_edit(*, user, opportunity: Opportunity) -> bool:
     """Sales support builds quotes on the opportunities they are assigned to or granted."""
-    from .selectors import opportunity_list
-
-    if user.is_superuser:
-        return True
-    if not has_role(user, "sales_support"):
-        return False
-    return opportunity_list(user=user).filter(pk=opportunity.pk).exists()
+    return can(user, "opportunities.quote", opportunity)
 
 
 def _check_quote_writer(user, opportunity: Opportunity):

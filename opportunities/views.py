@@ -26,6 +26,7 @@ from ltc.transitions import (
     transitions_for,
 )
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .forms import (
@@ -75,6 +76,8 @@ def opportunity_list_view(request):
     _check_role(request.user)
     form, qs = _filtered(request)
     if request.GET.get("export") == "csv":
+        if not can(request.user, "opportunities.export"):
+            raise PermissionDenied
         return _csv(qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "opportunities/list.html", {"page": page, "filter_form": form})
@@ -220,14 +223,6 @@ def _get(request, pk) -> Opportunity:
         raise Http404 from exc
 
 
-def _can_assign(user, opportunity) -> bool:
-    return (
-        user.is_superuser
-        or has_role(user, "manager")
-        or (has_role(user, "sales") and opportunity.owner_id == user.pk)
-    )
-
-
 @login_required
 def opportunity_detail(request, pk, *, team_form=None):
     opportunity = _get(request, pk)
@@ -245,7 +240,7 @@ def opportunity_detail(request, pk, *, team_form=None):
             "activities": record_activities(opportunity),
             "activity_form": ActivityForm(),
             "can_edit": opportunity_can_edit(user=request.user, opportunity=opportunity),
-            "can_assign": _can_assign(request.user, opportunity),
+            "can_assign": can(request.user, "opportunities.assign_team", opportunity),
             "can_quote": opportunity.is_open
             and services.quote_can_edit(user=request.user, opportunity=opportunity),
             "team_form": team_form
@@ -262,7 +257,7 @@ def opportunity_detail(request, pk, *, team_form=None):
 
 @login_required
 def opportunity_create(request):
-    if not has_role(request.user, "sales"):
+    if not can(request.user, "opportunities.create"):
         raise PermissionDenied
     form = OpportunityForm(request.POST or None)
     outcome = Outcome(request, form=form)

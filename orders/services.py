@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from guardian.shortcuts import assign_perm
 from ltc.handoffs import order_delivered
 from ltc.services import notify
 from ltc.transitions import perform_transition, transition_service
-from roles.permissions import has_role
+from roles.policies import require
 
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 
@@ -74,16 +74,7 @@ def order_create_from_contract(*, contract, user) -> Order | None:
 @transaction.atomic
 def order_update(*, order: Order, user, promised_delivery_date=None) -> Order:
     """The promised delivery date, by the owner (sales) or operations, until delivery."""
-    from .selectors import order_list
-
-    if not (
-        user.is_superuser
-        or (
-            has_role(user, "sales", "operations")
-            and order_list(user=user).filter(pk=order.pk).exists()
-        )
-    ):
-        raise PermissionDenied(_("You may not change this order."))
+    require(user, "orders.edit", order)
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.status in (OrderStatus.DELIVERED, OrderStatus.CANCELLED):
         raise ValidationError(_("A delivered or cancelled order is read-only."))
@@ -108,8 +99,7 @@ def shipment_create(
     locked (select_for_update) before their shipped quantities are read, so two shipments
     recorded at once cannot together ship more than was ordered; the database check
     constraint (shipped ≤ ordered) is the last guard."""
-    if not (user.is_superuser or has_role(user, "operations")):
-        raise PermissionDenied(_("Only operations record shipments."))
+    require(user, "orders.ship")
     errors: dict[str, list[str]] = {}
     if not (carrier or "").strip():
         errors["carrier"] = [_("The carrier is required.")]

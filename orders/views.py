@@ -18,6 +18,7 @@ from ltc.forms import ActivityForm
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .forms import OrderFilterForm, ShipmentForm
@@ -85,7 +86,7 @@ def operations_queue_view(request):
 def order_detail(request, pk, *, shipment_form=None):
     order = _get(request, pk)
     lines = list(order.lines.all())
-    can_ship = order.status == OrderStatus.IN_FULFILLMENT and has_role(request.user, "operations")
+    can_ship = order.status == OrderStatus.IN_FULFILLMENT and can(request.user, "orders.ship")
     if can_ship and shipment_form is None:
         shipment_form = ShipmentForm(order_lines=[line for line in lines if line.remaining > 0])
     return render(

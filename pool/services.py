@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -19,7 +19,7 @@ from customers.models import Account
 from leads.models import Lead, LeadStatus
 from leads.services import OWNER_PERMS
 from ltc.services import notify
-from roles.permissions import has_role
+from roles.policies import require
 
 from .models import PoolEntry, PoolEvent
 
@@ -126,8 +126,7 @@ def pool_claim(*, user, entry_id: int, now=None):
 
     The user's row is locked first, so two claims by one person run one after the other and
     the second counts the first; the entry's row lock lets only one person take a record."""
-    if not has_role(user, "sales"):
-        raise PermissionDenied(_("Only salespeople claim from the pool."))
+    require(user, "pool.claim")
     now = now or timezone.now()
     get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
     limit = daily_limit()

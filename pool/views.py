@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ltc.errors import Outcome
-from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .selectors import pool_list, pool_visible
@@ -26,7 +26,7 @@ def pool_index(request):
     elif kind == "account":
         qs = qs.filter(account__isnull=False)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_claim = has_role(request.user, "sales")
+    can_claim = can(request.user, "pool.claim")
     return render(
         request,
         "pool/list.html",

@@ -1,10 +1,19 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .matrix import role_matrix
+from .matrix import matrix_sections
 from .models import Role
 
 
 @login_required
 def matrix(request):
-    return render(request, "roles/matrix.html", {"tables": role_matrix(), "roles": Role.choices})
+    sections = matrix_sections()
+    return render(
+        request,
+        "roles/matrix.html",
+        {
+            "sections": sections,
+            "tables": [t for s in sections for t in s["tables"]],
+            "roles": Role.choices,
+        },
+    )
