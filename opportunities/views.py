@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ltc.errors import REFUSALS, Outcome, plain, transition_labels
 from ltc.forms import ActivityForm
+from ltc.money import money
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import (
     run,
@@ -36,7 +37,7 @@ from .forms import (
     QuoteLineForm,
     TeamForm,
 )
-from .models import OPEN_STAGES, Opportunity, Quote, QuoteLine, QuoteSignOff, Stage, money
+from .models import OPEN_STAGES, Opportunity, Quote, QuoteLine, QuoteSignOff, Stage
 from .selectors import (
     forecast,
     opportunity_can_edit,
