@@ -13,6 +13,7 @@ import datetime
 import io
 import re
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,6 +34,9 @@ from .models import (
     PaymentStatus,
 )
 from .services import payment_reconcile, payment_record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 COLUMNS = ("date", "amount", "reference", "payer")
 MAX_ROWS = 5000
@@ -142,7 +146,7 @@ def parse_statement(content: str | bytes) -> list[dict]:
 
 
 @transaction.atomic
-def statement_import(*, user, content, currency: str, name: str = "") -> BankStatement:
+def statement_import(*, user: User, content, currency: str, name: str = "") -> BankStatement:
     """Import a statement (all rows or none) and suggest a match for each receipt."""
     require(user, "billing.reconcile")
     rows = parse_statement(content)
@@ -258,7 +262,7 @@ def _clean_manual(line: BankStatementLine, matches) -> list[BankLineMatch]:
 
 
 @transaction.atomic
-def line_confirm(*, line: BankStatementLine, user, matches=None) -> BankStatementLine:
+def line_confirm(*, line: BankStatementLine, user: User, matches=None) -> BankStatementLine:
     """Confirm a line's match: the suggested one, or `matches` given by hand ([{"payment": id}]
     or one or more [{"invoice": id, "amount": ...}] of one account: a split). A matched
     payment is reconciled; matched invoices get a payment of the line's amount (allocated as
@@ -355,7 +359,7 @@ def line_confirm(*, line: BankStatementLine, user, matches=None) -> BankStatemen
 
 
 @transaction.atomic
-def line_ignore(*, line: BankStatementLine, user) -> BankStatementLine:
+def line_ignore(*, line: BankStatementLine, user: User) -> BankStatementLine:
     """Not a customer payment (bank fees, transfers): leave it out of the queue."""
     require(user, "billing.reconcile")
     line = BankStatementLine.objects.select_for_update().get(pk=line.pk)

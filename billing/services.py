@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +40,9 @@ from .models import (
     PaymentStatus,
 )
 from .numbering import next_number
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 S = InvoiceStatus
@@ -75,7 +79,7 @@ def _notify_finance_draft(invoice: Invoice):
 
 
 @transaction.atomic
-def invoice_draft_from_milestone(*, milestone, user=None) -> Invoice:
+def invoice_draft_from_milestone(*, milestone, user: User = None) -> Invoice:
     """A draft invoice for one payment milestone whose trigger happened (the sign / delivery
     hand-offs, the daily task for dated milestones, or finance by hand). Once per milestone:
     a second call answers the existing (not void) invoice."""
@@ -123,7 +127,7 @@ def invoice_draft_from_milestone(*, milestone, user=None) -> Invoice:
     return invoice
 
 
-def draft_for_trigger(*, contract, trigger: str, user=None) -> list[Invoice]:
+def draft_for_trigger(*, contract, trigger: str, user: User = None) -> list[Invoice]:
     return [
         invoice_draft_from_milestone(milestone=m, user=user)
         for m in contract.milestones.filter(trigger=trigger).order_by("position", "pk")
@@ -178,7 +182,7 @@ def _clean_lines(lines: list[dict]) -> list[InvoiceLine]:
 @transaction.atomic
 def invoice_create(
     *,
-    user,
+    user: User,
     account,
     lines: list[dict],
     currency: str | None = None,
@@ -216,8 +220,19 @@ def invoice_create(
     return invoice
 
 
+class InvoiceFields(TypedDict, total=False):
+    notes: str
+    payment_terms_days: int
+
+
 @transaction.atomic
-def invoice_update(*, invoice: Invoice, user, lines: list[dict] | None = None, **fields) -> Invoice:
+def invoice_update(
+    *,
+    invoice: Invoice,
+    user: User,
+    lines: list[dict] | None = None,
+    **fields: Unpack[InvoiceFields],
+) -> Invoice:
     """Change a draft (notes, payment terms, lines). An issued invoice is refused: it is
     corrected by a credit note."""
     require(user, "billing.invoice")
@@ -245,7 +260,7 @@ def invoice_update(*, invoice: Invoice, user, lines: list[dict] | None = None, *
     return locked
 
 
-def invoice_delete_draft(*, invoice: Invoice, user) -> None:
+def invoice_delete_draft(*, invoice: Invoice, user: User) -> None:
     require(user, "billing.invoice")
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
@@ -271,7 +286,7 @@ def _queue_invoice_email(pk: int):
 
 
 @transition_service(Invoice, "issue")
-def invoice_issue(*, obj: Invoice, user, data=None) -> Invoice:
+def invoice_issue(*, obj: Invoice, user: User, data=None) -> Invoice:
     """draft → issued: the next gapless number of the issue year (Invoice.issue, counter row
     locked in this transaction), the due date from the payment terms, and the PDF mailed to
     the account's billing contact after commit."""
@@ -287,18 +302,18 @@ def invoice_issue(*, obj: Invoice, user, data=None) -> Invoice:
 
 
 @transition_service(Invoice, "void")
-def invoice_void(*, obj: Invoice, user, data=None) -> Invoice:
+def invoice_void(*, obj: Invoice, user: User, data=None) -> Invoice:
     """draft, issued → void with a reason; refused once a payment was applied (the model
     rule). The number of a voided invoice stays used: the series keeps no gap."""
     return perform_transition(obj=obj, name="void", user=user, data=data)
 
 
 # --- figures and payment-driven states --------------------------------------------------------
-def _system(invoice: Invoice, name: str, user) -> Invoice:
+def _system(invoice: Invoice, name: str, user: User) -> Invoice:
     return perform_transition(obj=invoice, name=name, user=user, system=True)
 
 
-def _sync_status(invoice: Invoice, user) -> Invoice:
+def _sync_status(invoice: Invoice, user: User) -> Invoice:
     """Move a locked, saved invoice to the state its figures describe (system transitions):
     balance zero → paid (and send invoice_paid); part settled → partially_paid (an overdue
     invoice stays overdue); nothing settled → issued; past due with a balance → overdue."""
@@ -357,7 +372,7 @@ def _clean_allocations(allocations) -> list[tuple[int, Decimal]]:
 
 
 @transaction.atomic
-def payment_allocate(*, payment: Payment, user, allocations) -> Payment:
+def payment_allocate(*, payment: Payment, user: User, allocations) -> Payment:
     """Apply (part of) a payment's unallocated amount to invoices of its account in its
     currency; each invoice moves to partially_paid or paid. Refused whole when any row breaks
     a rule: another account, another currency, not open, more than the balance, more than
@@ -425,7 +440,7 @@ def payment_allocate(*, payment: Payment, user, allocations) -> Payment:
 @transaction.atomic
 def payment_record(
     *,
-    user,
+    user: User,
     account,
     amount,
     currency: str | None = None,
@@ -461,7 +476,7 @@ def payment_record(
 
 
 @transition_service(Payment, "reverse")
-def payment_reverse(*, obj: Payment, user, data=None) -> Payment:
+def payment_reverse(*, obj: Payment, user: User, data=None) -> Payment:
     """recorded, reconciled → reversed (a bounced payment) with a reason: every allocation is
     given back, so the invoices' balances reopen (paid → partially paid or issued, overdue
     again when past due)."""
@@ -485,7 +500,7 @@ def payment_reverse(*, obj: Payment, user, data=None) -> Payment:
 
 
 @transition_service(Payment, "reconcile")
-def payment_reconcile(*, obj: Payment, user, data=None) -> Payment:
+def payment_reconcile(*, obj: Payment, user: User, data=None) -> Payment:
     """recorded → reconciled (matched to a bank statement line)."""
     return perform_transition(obj=obj, name="reconcile", user=user, data=data)
 
@@ -502,7 +517,7 @@ def account_credit(account, currency: str | None = None) -> Decimal:
 
 # --- credit notes -----------------------------------------------------------------------------
 @transaction.atomic
-def credit_note_issue(*, invoice: Invoice, user, amount, reason: str) -> CreditNote:
+def credit_note_issue(*, invoice: Invoice, user: User, amount, reason: str) -> CreditNote:
     """Reduce an open invoice's balance with a reason, under the next gapless CN number."""
     require(user, "billing.credit_note")
     amount = amount_arg(amount)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
 from django.core import signing
@@ -44,9 +45,25 @@ from .models import (
 )
 from .sla import Calendar
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from orders.models import Order
+
 log = logging.getLogger(__name__)
 
-TICKET_EDITABLE = ("subject", "description", "category", "priority", "contact", "order", "assignee")
+
+class TicketFields(TypedDict, total=False):
+    subject: str
+    description: str
+    category: str
+    priority: str
+    contact: Contact | None
+    order: Order | None
+    assignee: User | None
+
+
+TICKET_EDITABLE = tuple(TicketFields.__annotations__)
 
 
 # --- tickets -----------------------------------------------------------------------------------
@@ -63,7 +80,7 @@ def _check_ticket_links(*, account, contact, order):
 @transaction.atomic
 def ticket_create(
     *,
-    user,
+    user: User,
     account: Account,
     subject: str,
     category: str = "other",
@@ -94,12 +111,12 @@ def ticket_create(
     return ticket
 
 
-def ticket_can_edit(*, user, ticket: Ticket) -> bool:
+def ticket_can_edit(*, user: User, ticket: Ticket) -> bool:
     return can(user, "feedback.ticket_handle") and ticket.status != TicketStatus.CLOSED
 
 
 @transaction.atomic
-def ticket_update(*, user, ticket: Ticket, **fields) -> Ticket:
+def ticket_update(*, user: User, ticket: Ticket, **fields: Unpack[TicketFields]) -> Ticket:
     if not ticket_can_edit(user=user, ticket=ticket):
         raise PermissionDenied(_("You may not edit this ticket."))
     for key, value in fields.items():
@@ -114,7 +131,7 @@ def ticket_update(*, user, ticket: Ticket, **fields) -> Ticket:
 
 
 @transaction.atomic
-def ticket_reply(*, user, ticket: Ticket, body: str):
+def ticket_reply(*, user: User, ticket: Ticket, body: str):
     """A public reply to the customer: logged as an email activity; the first one is the
     ticket's first response (like `start`)."""
     require(user, "feedback.ticket_handle")
@@ -147,7 +164,7 @@ def _record_late(ticket: Ticket, target: str, *, now=None):
 
 
 @transition_service(Ticket, "start")
-def ticket_start(*, obj: Ticket, user, data=None) -> Ticket:
+def ticket_start(*, obj: Ticket, user: User, data=None) -> Ticket:
     first = obj.first_response_at is None
     ticket = perform_transition(obj=obj, name="start", user=user, data=data)
     if first:
@@ -156,7 +173,7 @@ def ticket_start(*, obj: Ticket, user, data=None) -> Ticket:
 
 
 @transition_service(Ticket, "resolve")
-def ticket_resolve(*, obj: Ticket, user, data=None) -> Ticket:
+def ticket_resolve(*, obj: Ticket, user: User, data=None) -> Ticket:
     """in_progress → resolved with the resolution; the CSAT survey goes out (ticket_resolved
     hand-off) in the same transaction."""
 
@@ -291,7 +308,7 @@ def account_flag_raise(
 
 
 @transaction.atomic
-def account_flag_clear(*, flag: AccountFlag, user) -> AccountFlag:
+def account_flag_clear(*, flag: AccountFlag, user: User) -> AccountFlag:
     require(user, "feedback.flag_clear")
     if AccountFlag.objects.filter(pk=flag.pk, cleared_at__isnull=True).update(
         cleared_at=timezone.now(), cleared_by=user
@@ -440,7 +457,7 @@ def survey_answer(*, token: str, score, comment: str = "") -> Survey:
 
 # --- feedback items ------------------------------------------------------------------------------
 @transaction.atomic
-def feedback_item_create(*, user, kind, category, title, description="", account=None):
+def feedback_item_create(*, user: User, kind, category, title, description="", account=None):
     require(user, "feedback.item_create")
     item = FeedbackItem(
         kind=kind,
@@ -474,7 +491,7 @@ ORDER = [FeedbackStatus.NEW, FeedbackStatus.ACKNOWLEDGED, FeedbackStatus.DONE]
 
 
 @transaction.atomic
-def feedback_item_set_status(*, user, item: FeedbackItem, status: str) -> FeedbackItem:
+def feedback_item_set_status(*, user: User, item: FeedbackItem, status: str) -> FeedbackItem:
     """The team it is routed to acknowledges it and marks it done."""
     if not (user.is_superuser or has_role(user, item.routed_to)):
         raise PermissionDenied(_("Only the team this feedback is routed to updates it."))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -42,6 +43,9 @@ from .models import Lead, LeadSource, LeadUserObjectPermission
 from .phones import phone_key
 from .scoring import lead_score
 from .services import OWNER_PERMS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MAX_ROWS = 100_000
 BATCH_SIZE = 2000  # rows per INSERT
@@ -337,7 +341,7 @@ def _parse_date(value, reasons):
 
 
 class _Validator:
-    def __init__(self, user):
+    def __init__(self, user: User):
         self.user = user
         self.may_assign = has_role(user, "marketing") or user.is_superuser
         self.sources = _source_map()
@@ -588,7 +592,7 @@ def bulk_grant_owners(pairs: list[tuple[int, int]]) -> None:
     LeadUserObjectPermission.objects.bulk_create(grants, batch_size=BATCH_SIZE)
 
 
-def _create(rows: list[_Row], user) -> int:
+def _create(rows: list[_Row], user: User) -> int:
     now = timezone.now()
     records = []
     for row in rows:
@@ -628,7 +632,7 @@ def _lock_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def import_leads(*, file, user, only_good_rows: bool = False) -> ImportReport:
+def import_leads(*, file, user: User, only_good_rows: bool = False) -> ImportReport:
     """Validate every row of a CSV/XLSX file and create its leads in one transaction."""
     require(user, "leads.import")
     report = ImportReport()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,12 +21,15 @@ from roles.policies import require
 
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 ORDER_PERMS = ("orders.view_order", "orders.change_order")
 
 
 # --- the hand-off from contracts ---------------------------------------------------------------
 @transaction.atomic
-def order_create_from_contract(*, contract, user) -> Order | None:
+def order_create_from_contract(*, contract, user: User) -> Order | None:
     """The sign → order hand-off (receiver of ltc.handoffs.contract_signed), inside the sign
     transaction: one pending order with the contract's lines. Once per contract; a signed
     amendment of a contract that already has an order does not create a second one (the
@@ -72,7 +76,7 @@ def order_create_from_contract(*, contract, user) -> Order | None:
 
 
 @transaction.atomic
-def order_update(*, order: Order, user, promised_delivery_date=None) -> Order:
+def order_update(*, order: Order, user: User, promised_delivery_date=None) -> Order:
     """The promised delivery date, by the owner (sales) or operations, until delivery."""
     require(user, "orders.edit", order)
     locked = Order.objects.select_for_update().get(pk=order.pk)
@@ -88,7 +92,7 @@ def order_update(*, order: Order, user, promised_delivery_date=None) -> Order:
 def shipment_create(
     *,
     order: Order,
-    user,
+    user: User,
     carrier: str,
     tracking_number: str,
     lines: list[dict],
@@ -182,7 +186,7 @@ def _qty(value: Decimal) -> str:
 
 # --- transitions -------------------------------------------------------------------------------
 @transition_service(Order, "deliver")
-def order_deliver(*, obj: Order, user, data=None) -> Order:
+def order_deliver(*, obj: Order, user: User, data=None) -> Order:
     """shipped → delivered with the delivery date; sends order_delivered (billing drafts the
     on-delivery invoices, feedback sends the NPS survey) in the same transaction."""
 

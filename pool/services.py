@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +23,9 @@ from ltc.services import notify
 from roles.policies import require
 
 from .models import PoolEntry, PoolEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ACTIVE_LEAD_STATES = (
     LeadStatus.NEW,
@@ -114,14 +118,14 @@ def pool_return_stale(*, now=None) -> dict[str, int]:
     return counts
 
 
-def claims_today(user, *, now=None) -> int:
+def claims_today(user: User, *, now=None) -> int:
     now = timezone.localtime(now or timezone.now())
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return PoolEvent.objects.filter(by=user, kind=PoolEvent.Kind.CLAIM, at__gte=midnight).count()
 
 
 @transaction.atomic
-def pool_claim(*, user, entry_id: int, now=None):
+def pool_claim(*, user: User, entry_id: int, now=None):
     """A salesperson takes a record from the pool: at most POOL_DAILY_CLAIM_LIMIT a day.
 
     The user's row is locked first, so two claims by one person run one after the other and

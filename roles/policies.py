@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 from importlib.util import find_spec
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Role
 from .permissions import has_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Policy:
     def app_label(self) -> str:
         return self.name.split(".", 1)[0]
 
-    def allows(self, user, record=None) -> bool:
+    def allows(self, user: User | None, record=None) -> bool:
         if user is None or not user.is_authenticated or not user.is_active:
             return False
         if user.is_superuser or (self.roles and has_role(user, *self.roles)):
@@ -85,12 +89,12 @@ def get(name: str) -> Policy:
         raise LookupError(f"no policy named {name!r}; declare it in its app's policies.py") from exc
 
 
-def can(user, name: str, record=None) -> bool:
+def can(user: User | None, name: str, record=None) -> bool:
     """May `user` do the action `name` (on `record`, for owner-bound roles)?"""
     return get(name).allows(user, record)
 
 
-def require(user, name: str, record=None) -> None:
+def require(user: User | None, name: str, record=None) -> None:
     """Raise PermissionDenied, with the policy's refusal text, unless `can(...)`."""
     policy = get(name)
     if not policy.allows(user, record):
