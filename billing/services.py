@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ltc.handoffs import invoice_paid
-from ltc.services import notify
 from ltc.transitions import perform_transition, transition_service
+from notifications.services import notify
 from roles.permissions import users_with_role
 from roles.policies import require
 
@@ -79,7 +79,7 @@ def _notify_finance_draft(invoice: Invoice):
 
 
 @transaction.atomic
-def invoice_draft_from_milestone(*, milestone, user: User = None) -> Invoice:
+def invoice_draft_from_milestone(*, milestone, user: User | None = None) -> Invoice:
     """A draft invoice for one payment milestone whose trigger happened (the sign / delivery
     hand-offs, the daily task for dated milestones, or finance by hand). Once per milestone:
     a second call answers the existing (not void) invoice."""
@@ -127,7 +127,7 @@ def invoice_draft_from_milestone(*, milestone, user: User = None) -> Invoice:
     return invoice
 
 
-def draft_for_trigger(*, contract, trigger: str, user: User = None) -> list[Invoice]:
+def draft_for_trigger(*, contract, trigger: str, user: User | None = None) -> list[Invoice]:
     return [
         invoice_draft_from_milestone(milestone=m, user=user)
         for m in contract.milestones.filter(trigger=trigger).order_by("position", "pk")

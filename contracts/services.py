@@ -20,7 +20,6 @@ from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import contract_signed
 from ltc.models import TransitionLog
-from ltc.services import notify
 from ltc.transitions import (
     ConcurrentTransition,
     TransitionNotAllowed,
@@ -30,6 +29,7 @@ from ltc.transitions import (
     transition_service,
     validate_fields,
 )
+from notifications.services import notify
 from roles.permissions import users_with_role
 from roles.policies import can, require
 
@@ -221,9 +221,9 @@ def contract_line_update(
 ) -> ContractLine:
     contract = _lock_editable(line.contract, user)
     line = ContractLine.objects.get(pk=line.pk)
-    for key in LINE_FIELDS:
-        if key in fields and fields[key] is not None:
-            setattr(line, key, fields[key])
+    for key, value in fields.items():
+        if key in LINE_FIELDS and value is not None:
+            setattr(line, key, value)
     line.full_clean(exclude=["contract", "gross", "discount_amount", "tax_amount", "total"])
     line.compute()
     line.save()
@@ -504,7 +504,7 @@ def contract_reject(*, obj: Contract, user: User, data=None) -> Contract:
             decision=SignOffDecision.REJECTED,
             comment=fields.get("reason", ""),
         )
-        people = {contract.owner, contract.solution_owner} - {None}
+        people = {p for p in (contract.owner, contract.solution_owner) if p is not None}
         for person in people:
             notify(
                 recipient=person,

@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from activities.forms import ActivityForm
+from activities.selectors import record_activities
 from ltc.errors import Outcome
-from ltc.forms import ActivityForm
-from ltc.selectors import record_activities
 
 from . import selectors, services
 from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm

@@ -5,6 +5,7 @@ One function per business operation, keyword-only, one transaction each.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
 from typing import TYPE_CHECKING, TypedDict, Unpack
@@ -20,11 +21,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from activities.models import ActivityKind
+from activities.services import activity_create
 from customers.models import Account, Contact
 from ltc.handoffs import ticket_resolved
-from ltc.models import ActivityKind
-from ltc.services import absolute_url, activity_create, notify
 from ltc.transitions import perform_transition, transition_service
+from notifications.services import absolute_url, notify
 from roles.models import Team
 from roles.permissions import has_role, users_with_role
 from roles.policies import can, require
@@ -192,7 +194,7 @@ def escalation_recipients(role: str) -> list:
         for t in Team.objects.filter(members__groups__name=role, lead__isnull=False)
         .select_related("lead")
         .distinct()
-        if t.lead.is_active
+        if t.lead is not None and t.lead.is_active
     }
     return sorted(leads, key=lambda u: u.pk) or list(users_with_role("manager"))
 
@@ -268,7 +270,7 @@ def close_resolved_tickets(*, now=None) -> int:
     days = settings.LTC.get("TICKET_AUTO_CLOSE_DAYS", 7)
     closed = 0
     due = Ticket.objects.filter(
-        status=TicketStatus.RESOLVED, resolved_at__lte=now - timezone.timedelta(days=days)
+        status=TicketStatus.RESOLVED, resolved_at__lte=now - datetime.timedelta(days=days)
     )
     for ticket in due.iterator(chunk_size=200):
         try:

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from activities.forms import ActivityForm
+from activities.selectors import record_activities
 from customers.selectors import account_list, contact_list
 from ltc.errors import Outcome
-from ltc.forms import ActivityForm
-from ltc.selectors import record_activities, record_history
+from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.policies import can
 

@@ -7,8 +7,9 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self):
-        from ltc import events, panels, records, timers, workqueue
-        from ltc.services import FOLLOW_UP_SOURCES
+        from activities.services import FOLLOW_UP_SOURCES
+        from ltc import panels, records, timers, workqueue
+        from notifications import events
 
         from .models import Lead
         from .selectors import account_leads_panel, lead_list

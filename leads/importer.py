@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ltc.services import notify
+from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
 

@@ -13,8 +13,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from customers.models import Account, Contact
 from ltc.handoffs import lead_converted
-from ltc.services import notify
 from ltc.transitions import perform_transition, transition_service
+from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
 
@@ -167,7 +167,7 @@ def _account_for(lead: Lead, user: User) -> Account:
 
 def _contact_for(lead: Lead, account: Account) -> Contact:
     contacts = account.contacts.all()
-    match = None
+    match: Contact | None = None
     if lead.email:
         match = contacts.annotate(lemail=Lower("email")).filter(lemail=lead.email.lower()).first()
     if match is None and lead.phone:

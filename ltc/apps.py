@@ -3,11 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LtcConfig(AppConfig):
+    """The workflow engine: transitions, their log, hand-offs, timers, sign-off gates."""
+
     name = "ltc"
     verbose_name = _("Lead to cash")
 
     def ready(self):
-        from .services import webhooks_for_transition
+        from notifications.services import webhooks_for_transition
+
         from .transitions import transitioned
 
         transitioned.connect(webhooks_for_transition, dispatch_uid="ltc-webhooks")

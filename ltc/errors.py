@@ -71,7 +71,7 @@ def error_lines(exc: BaseException, labels: dict[str, str] | None = None) -> lis
     if not isinstance(exc, ValidationError):
         return [error_message(exc)]
     labels = labels or {}
-    lines = []
+    lines: list[str] = []
     for field, msgs in validation_detail(exc).items():
         label = "" if field in NON_FIELD_KEYS else labels.get(field, field)
         lines.extend(f"{label}: {m}" if label else m for m in msgs)

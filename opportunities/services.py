@@ -16,7 +16,6 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from ltc.handoffs import opportunity_won
 from ltc.models import TransitionLog
-from ltc.services import notify
 from ltc.transitions import (
     ConcurrentTransition,
     TransitionNotAllowed,
@@ -26,6 +25,7 @@ from ltc.transitions import (
     transition_service,
     validate_fields,
 )
+from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import can, require
 
@@ -53,8 +53,9 @@ OPPORTUNITY_PERMS = ("opportunities.view_opportunity", "opportunities.change_opp
 
 
 class OpportunityFields(TypedDict, total=False):
+    """The fields of a new opportunity besides its account and owner."""
+
     name: str
-    account: Account
     contact: Contact | None
     amount: Decimal
     currency: str
@@ -64,6 +65,10 @@ class OpportunityFields(TypedDict, total=False):
     next_step: str
     next_follow_up_at: datetime.datetime | None
     competitors: str
+
+
+class OpportunityUpdateFields(OpportunityFields, total=False):
+    account: Account
 
 
 class QuoteFields(TypedDict, total=False):
@@ -81,7 +86,7 @@ class QuoteLineFields(TypedDict, total=False):
     tax_rate: Decimal
 
 
-EDITABLE = tuple(OpportunityFields.__annotations__)
+EDITABLE = tuple(OpportunityUpdateFields.__annotations__)
 LINE_FIELDS = tuple(QuoteLineFields.__annotations__)
 UNSET = object()
 
@@ -98,7 +103,8 @@ def _revoke(opportunity: Opportunity, user: User):
 
 
 def _check_contact(opportunity: Opportunity):
-    if opportunity.contact_id and opportunity.contact.account_id != opportunity.account_id:
+    contact = opportunity.contact if opportunity.contact_id else None
+    if contact is not None and contact.account_id != opportunity.account_id:
         raise ValidationError({"contact": _("The contact belongs to another account.")})
 
 
@@ -149,7 +155,7 @@ def opportunity_create_from_lead(*, lead, account, contact, user: User) -> Oppor
 
 @transaction.atomic
 def opportunity_update(
-    *, opportunity: Opportunity, user: User, **fields: Unpack[OpportunityFields]
+    *, opportunity: Opportunity, user: User, **fields: Unpack[OpportunityUpdateFields]
 ) -> Opportunity:
     from .selectors import opportunity_can_edit
 
@@ -423,9 +429,9 @@ def quote_line_update(
     quote = _lock_editable(line.quote)
     line = QuoteLine.objects.select_related("quote", "product").get(pk=line.pk)
     product_changed = "product" in fields and fields["product"] != line.product
-    for key in LINE_FIELDS:
-        if key in fields and fields[key] is not None:
-            setattr(line, key, fields[key])
+    for key, value in fields.items():
+        if key in LINE_FIELDS and value is not None:
+            setattr(line, key, value)
     if product_changed and "unit_price" not in fields:
         line.unit_price = line.product.price
     _save_line(line)

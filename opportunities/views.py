@@ -17,10 +17,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from activities.forms import ActivityForm
+from activities.selectors import record_activities
 from ltc.errors import REFUSALS, Outcome, plain, transition_labels
-from ltc.forms import ActivityForm
 from ltc.money import money
-from ltc.selectors import record_activities, record_history
+from ltc.selectors import record_history
 from ltc.transitions import (
     run,
     transition_specs,

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import order_delivered
-from ltc.services import notify
 from ltc.transitions import perform_transition, transition_service
+from notifications.services import notify
 from roles.policies import require
 
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine

@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from activities.forms import ActivityForm
+from activities.selectors import record_activities
 from ltc.errors import Outcome
-from ltc.forms import ActivityForm
-from ltc.selectors import record_activities, record_history
+from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
 from roles.policies import can

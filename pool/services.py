@@ -19,7 +19,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from customers.models import Account
 from leads.models import Lead, LeadStatus
 from leads.services import OWNER_PERMS
-from ltc.services import notify
+from notifications.services import notify
 from roles.policies import require
 
 from .models import PoolEntry, PoolEvent

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from ltc.models import Notification
 from ltc.tasks import check_handoff_timers
 from ltc.timers import check
 from ltc.workqueue import work_queue
+from notifications.models import Notification
 from orders.models import Order
 from orders.tests.factories import order_in
 from orders.timers import ORDER_FULFILMENT

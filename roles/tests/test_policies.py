@@ -44,7 +44,7 @@ def test_every_app_with_actions_declares_them():
 
 def test_the_matrix_page_lists_each_declared_policy(client):
     client.force_login(user_with("sales"))
-    response = client.get(reverse("roles:matrix"))
+    response = client.get(reverse("role-matrix"))
     assert response.status_code == 200
     body = response.content.decode()
     for policy in registry().values():
@@ -62,7 +62,7 @@ def test_the_matrix_page_lists_each_declared_policy(client):
 def test_the_matrix_shows_a_changed_policy(client, override_policy):
     override_policy("pool.claim", roles=("service",))
     client.force_login(user_with("sales"))
-    body = client.get(reverse("roles:matrix")).content.decode()
+    body = client.get(reverse("role-matrix")).content.decode()
     row = body.split('data-policy="pool.claim"', 1)[1].split("</tr>", 1)[0]
     assert 'data-role="service" data-who="yes"' in row
     assert 'data-role="sales" data-who=""' in row

@@ -1,16 +1,13 @@
-"""API routes of the engine's own records: activities, notifications and outbound hooks."""
-
 from rest_framework.routers import SimpleRouter
 
-from .api.integrations import (
+from .api import (
     BotWebhookViewSet,
     NotificationPreferenceViewSet,
+    NotificationViewSet,
     WebhookEndpointViewSet,
 )
-from .api.views import ActivityViewSet, NotificationViewSet
 
 router = SimpleRouter()
-router.register("activities", ActivityViewSet, basename="activity")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register(
     "notification-preferences", NotificationPreferenceViewSet, basename="notification-preference"

@@ -3,9 +3,9 @@ is shown is what is enforced."""
 
 from django.apps import apps
 
-from ltc.transitions import state_field, transition_specs
+from roles.models import SYSTEM, Role
 
-from .models import SYSTEM, Role
+from .transitions import state_field, transition_specs
 
 
 def fsm_models():
@@ -23,7 +23,7 @@ def role_matrix() -> list[dict]:
     tables = []
     for model in fsm_models():
         field = state_field(model)
-        labels = dict(field.choices)
+        labels = dict(field.choices or [])
         rows = []
         for spec in transition_specs(model):
             rows.append(
@@ -51,7 +51,7 @@ def role_matrix() -> list[dict]:
 def matrix_sections() -> list[dict]:
     """Per app, in the order of INSTALLED_APPS: its state machines, then its declared
     policies for the actions that are not transitions (roles/policies.py)."""
-    from .policies import policy_tables
+    from roles.policies import policy_tables
 
     state_tables = role_matrix()
     policies = {t["app_label"]: t for t in policy_tables()}

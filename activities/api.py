@@ -1,29 +1,95 @@
-"""Activities and notifications in the REST API: each caller sees only their own."""
+"""Activities in the REST API: each caller sees only their own."""
 
 import django_filters
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ltc import services
-from ltc.models import Activity, ActivityKind, Notification
-from ltc.selectors import inbox
-
-from .mixins import (
+from ltc import records
+from ltc.api.mixins import (
     API_FILTERS,
     IDEMPOTENCY_KEY,
     ErrorSerializer,
     FieldErrors,
     IdempotentCreateMixin,
 )
-from .serializers import (
-    ActivitySerializer,
-    MarkReadSerializer,
-    NotificationSerializer,
-    UnreadSerializer,
-)
+
+from . import services
+from .models import Activity, ActivityKind
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RecordTypeField(serializers.Field):
+    """A record type as "app_label.model" (e.g. "leads.lead"); reads a ContentType, writes the
+    model class."""
+
+    default_error_messages = {"invalid": _("Unknown record type: %(value)s.")}
+
+    def to_representation(self, value: ContentType) -> str:
+        return f"{value.app_label}.{value.model}"
+
+    def to_internal_value(self, data):
+        try:
+            return apps.get_model(str(data))
+        except (LookupError, ValueError) as exc:
+            raise serializers.ValidationError(
+                self.error_messages["invalid"] % {"value": data}
+            ) from exc
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    record_type = RecordTypeField(source="content_type", help_text='e.g. "leads.lead"')
+    record_id = serializers.IntegerField(source="object_id", min_value=1)
+    done = serializers.BooleanField(
+        write_only=True, required=False, default=False, help_text="Log it as already done"
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "record_type",
+            "record_id",
+            "kind",
+            "subject",
+            "notes",
+            "owner",
+            "due_at",
+            "done_at",
+            "next_follow_up_at",
+            "created_at",
+            "done",
+        ]
+        read_only_fields = ["owner", "done_at", "created_at"]
+
+    def validate(self, attrs):
+        """The record must be one the caller may see: it replaces record_type/record_id."""
+        model = attrs.pop("content_type")
+        pk = attrs.pop("object_id")
+        user = self.context["request"].user
+        try:
+            record = records.visible(model, user).filter(pk=pk).first()
+        except Http404:
+            raise serializers.ValidationError(
+                {"record_type": [_("Activities cannot be attached to this record type.")]}
+            ) from None
+        if record is None:
+            raise serializers.ValidationError(
+                {"record_id": [_("No such record, or you may not see it.")]}
+            )
+        attrs["record"] = record
+        return attrs
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -94,58 +160,3 @@ class ActivityViewSet(
         """Mark the activity done (idempotent)."""
         activity = services.activity_complete(activity=self.get_object(), user=request.user)
         return Response(self.get_serializer(activity).data)
-
-
-class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
-
-    class Meta:
-        model = Notification
-        fields = ["unread"]
-
-
-@extend_schema(tags=["notifications"])
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
-    """The caller's in-app notifications, newest first."""
-
-    queryset = Notification.objects.none()
-    serializer_class = NotificationSerializer
-    filter_backends = API_FILTERS
-    filterset_class = NotificationFilter
-    search_fields = None
-    ordering_fields = ["created_at"]
-
-    def get_queryset(self):
-        return inbox(user=self.request.user)
-
-    @extend_schema(request=MarkReadSerializer, responses={200: UnreadSerializer, 400: FieldErrors})
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="mark-read",
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def mark_read(self, request):
-        """Mark the listed notifications read, or all of them without "ids"."""
-        body = MarkReadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        marked = services.notification_mark_read(
-            user=request.user, ids=body.validated_data.get("ids")
-        )
-        return Response({"marked": marked, "unread": self._unread()})
-
-    @extend_schema(responses={200: UnreadSerializer})
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="unread-count",
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def unread_count(self, request):
-        """How many notifications the caller has not read (the bell)."""
-        return Response({"unread": self._unread()})
-
-    def _unread(self) -> int:
-        return inbox(user=self.request.user).filter(read_at__isnull=True).count()

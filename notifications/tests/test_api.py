@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from ltc.models import BotWebhook, NotificationPreference, WebhookEndpoint
+from notifications.models import BotWebhook, NotificationPreference, WebhookEndpoint
 from roles.tests.factories import TeamFactory, user_with
 
 pytestmark = pytest.mark.django_db

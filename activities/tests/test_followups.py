@@ -7,13 +7,15 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
+from activities import services, tasks
+from activities.models import Activity
 from leads import services as lead_services
 from leads.models import Lead, LeadStatus
 from leads.tests.factories import LeadFactory, lead_in
 from leads.timers import LEAD_FIRST_TOUCH
-from ltc import services, tasks
-from ltc.models import Activity, Notification
+from ltc import tasks as ltc_tasks
 from ltc.timers import check
+from notifications.models import Notification
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +181,7 @@ def test_remind_untouched_leads_once_per_lead(owner, run_task):
     assert run_task(remind_untouched_leads) == 1
     assert run_task(remind_untouched_leads) == 0
     # the scheduled task runs every timer; the lead was reminded once already
-    assert run_task(tasks.check_handoff_timers.delay).get()["lead_first_touch"]["reminded"] == 0
+    assert run_task(ltc_tasks.check_handoff_timers.delay).get()["lead_first_touch"]["reminded"] == 0
     notes = Notification.objects.filter(recipient=owner)
     assert notes.count() == 1
     assert notes.get().key.startswith(f"handoff-remind:lead_first_touch:{late.pk}:")

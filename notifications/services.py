@@ -1,19 +1,20 @@
-"""Cross-cutting writes: activities and notifications."""
+"""Writes of notifications: notify people (in-app, email, group bots), preferences,
+integrator webhooks and the delivery of each outgoing message."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roles.permissions import has_role
+
 from .models import (
-    Activity,
     BotWebhook,
     Delivery,
     Notification,
@@ -144,94 +145,13 @@ def notification_mark_read(*, user, ids=None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-@transaction.atomic
-def activity_create(
-    *, record, owner, kind, subject, notes="", due_at=None, next_follow_up_at=None, done=False
-) -> Activity:
-    if next_follow_up_at and next_follow_up_at < timezone.now() - timezone.timedelta(days=3650):
-        raise ValidationError({"next_follow_up_at": _("Enter a realistic date.")})
-    activity = Activity(
-        content_type=ContentType.objects.get_for_model(type(record)),
-        object_id=record.pk,
-        kind=kind,
-        subject=subject,
-        notes=notes,
-        owner=owner,
-        due_at=due_at,
-        next_follow_up_at=next_follow_up_at,
-        done_at=timezone.now() if done else None,
-    )
-    activity.full_clean()
-    activity.save()
-    touch = getattr(record, "record_activity", None)
-    if touch is not None:
-        touch(activity)
-    return activity
-
-
-@transaction.atomic
-def activity_complete(*, activity: Activity, user) -> Activity:
-    if activity.owner_id != user.pk and not user.is_superuser:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("Only the owner can complete this activity."))
-    if activity.done_at is None:
-        activity.done_at = timezone.now()
-        activity.save(update_fields=["done_at"])
-    return activity
-
-
-def notify_due_follow_ups(*, now=None) -> int:
-    """Notify the owner of each due follow-up once, however often this runs.
-
-    Covers activities and any record type that registered itself in FOLLOW_UP_SOURCES.
-    """
-    now = now or timezone.now()
-    sent = 0
-    due = Activity.objects.filter(next_follow_up_at__lte=now, done_at__isnull=True).select_related(
-        "owner", "content_type"
-    )
-    for activity in due.iterator(chunk_size=500):
-        key = f"follow-up:activity:{activity.pk}:{activity.next_follow_up_at.isoformat()}"
-        if notify(
-            recipient=activity.owner,
-            key=key,
-            title=_("Follow up: %(subject)s") % {"subject": activity.subject},
-            body=_("The follow-up you planned is due."),
-            url=record_url(activity.content_type, activity.object_id),
-        ):
-            sent += 1
-    for source in FOLLOW_UP_SOURCES:
-        sent += source(now)
-    return sent
-
-
-# Record types with their own next_follow_up_at (leads, opportunities, ...) append a callable
-# (now) -> count here from their AppConfig.ready.
-FOLLOW_UP_SOURCES: list = []
-
-
-def record_url(content_type: ContentType, object_id: int) -> str:
-    model = content_type.model_class()
-    if model is None:
-        return ""
-    try:
-        return model(pk=object_id).get_absolute_url()
-    except Exception:
-        return ""
-
-
 def _can_manage_bots(user, team) -> bool:
-    from roles.permissions import has_role
-
     return user.is_superuser or has_role(user, "manager") or team.lead_id == user.pk
 
 
 @transaction.atomic
 def bot_webhook_save(*, user, bot: BotWebhook | None = None, **fields) -> BotWebhook:
     """A team's lead, a manager or an admin configures the team's group bots."""
-    from django.core.exceptions import PermissionDenied
-
     bot = bot or BotWebhook()
     for key in ("team", "provider", "name", "url", "secret", "events", "active"):
         if key in fields:
@@ -248,10 +168,6 @@ def bot_webhook_save(*, user, bot: BotWebhook | None = None, **fields) -> BotWeb
 @transaction.atomic
 def webhook_endpoint_save(*, user, endpoint: WebhookEndpoint | None = None, **fields):
     """Integrations are set up by managers and admins."""
-    from django.core.exceptions import PermissionDenied
-
-    from roles.permissions import has_role
-
     if not (user.is_superuser or has_role(user, "manager")):
         raise PermissionDenied(_("Only a manager sets up integrations."))
     endpoint = endpoint or WebhookEndpoint(created_by=user)

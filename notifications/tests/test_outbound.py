@@ -12,10 +12,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from leads.tests.factories import lead_in
-from ltc import services
-from ltc.models import BotWebhook, Delivery, Notification, NotificationPreference, WebhookEndpoint
-from ltc.outbound import check_url, endpoint_signature, feishu_sign
 from ltc.transitions import run
+from notifications import services
+from notifications.models import (
+    BotWebhook,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    WebhookEndpoint,
+)
+from notifications.outbound import check_url, endpoint_signature, feishu_sign
 from roles.tests.factories import TeamFactory, user_with
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +202,7 @@ def test_bot_events_filter_and_user_preferences(
     assert receiver.requests == []
     assert mailoutbox == []
     assert Notification.objects.filter(recipient=member).count() == 1  # kept for once-only
-    from ltc.selectors import inbox
+    from notifications.selectors import inbox
 
     assert not inbox(user=member).exists()
     assert NotificationPreference.objects.get(user=member).in_app is False

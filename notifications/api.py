@@ -1,18 +1,97 @@
-"""Where notifications go: a user's preferences, a team's group bots, integrators' webhooks."""
+"""Notifications in the REST API: the caller's inbox and preferences, a team's group bots,
+integrators' webhooks."""
 
+import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from ltc import services
-from ltc.events import EVENTS
-from ltc.models import BotWebhook, NotificationPreference, WebhookEndpoint
+from ltc.api.mixins import API_FILTERS, FieldErrors, write_schema
 from roles.models import Team
 from roles.permissions import has_role
 
-from .mixins import write_schema
+from . import services
+from .events import EVENTS
+from .models import BotWebhook, Notification, NotificationPreference, WebhookEndpoint
+from .selectors import inbox
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Mark only these; leave out to mark every unread notification",
+    )
+
+
+class UnreadSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+    marked = serializers.IntegerField(required=False)
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+
+
+@extend_schema(tags=["notifications"])
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The caller's in-app notifications, newest first."""
+
+    queryset = Notification.objects.none()
+    serializer_class = NotificationSerializer
+    filter_backends = API_FILTERS
+    filterset_class = NotificationFilter
+    search_fields = None
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return inbox(user=self.request.user)
+
+    @extend_schema(request=MarkReadSerializer, responses={200: UnreadSerializer, 400: FieldErrors})
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="mark-read",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def mark_read(self, request):
+        """Mark the listed notifications read, or all of them without "ids"."""
+        body = MarkReadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        marked = services.notification_mark_read(
+            user=request.user, ids=body.validated_data.get("ids")
+        )
+        return Response({"marked": marked, "unread": self._unread()})
+
+    @extend_schema(responses={200: UnreadSerializer})
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="unread-count",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def unread_count(self, request):
+        """How many notifications the caller has not read (the bell)."""
+        return Response({"unread": self._unread()})
+
+    def _unread(self) -> int:
+        return inbox(user=self.request.user).filter(read_at__isnull=True).count()
 
 
 class PreferenceSerializer(serializers.Serializer):

@@ -7,11 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from activities.models import Activity
+from activities.services import activity_create
 from customers.tests.factories import AccountFactory
 from leads.models import Lead
 from leads.tests.factories import LeadFactory
-from ltc.models import Activity, Notification
-from ltc.services import activity_create, notify
+from notifications.models import Notification
+from notifications.services import notify
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from leads.models import Lead
+from ltc.matrix import fsm_models, role_matrix
 from ltc.transitions import transition_specs
-from roles.matrix import fsm_models, role_matrix
 from roles.models import Role
 from roles.tests.factories import user_with
 
@@ -68,7 +68,7 @@ def test_matrix_shows_state_labels():
 
 def test_matrix_page_renders_for_any_signed_in_user(client):
     client.force_login(user_with("finance"))
-    response = client.get(reverse("roles:matrix"))
+    response = client.get(reverse("role-matrix"))
     assert response.status_code == 200
     html = response.content.decode()
     for spec in transition_specs(Lead):
@@ -76,6 +76,6 @@ def test_matrix_page_renders_for_any_signed_in_user(client):
 
 
 def test_matrix_page_needs_login(client):
-    response = client.get(reverse("roles:matrix"))
+    response = client.get(reverse("role-matrix"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
