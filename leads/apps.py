@@ -9,6 +9,11 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
     contributes = Contributes(
         records={"leads.Lead": "leads.selectors.lead_list"},
+        panels={
+            "customers.Account": (
+                ("leads/includes/account_leads.html", "leads.selectors.account_leads_panel"),
+            )
+        },
         work_queue=("leads.workqueue.lead_sections",),
         timers=("leads.timers.LEAD_ASSIGNMENT", "leads.timers.LEAD_FIRST_TOUCH"),
         events={

@@ -4,7 +4,8 @@ A stage's AppConfig sets `contributes = Contributes(...)`, with dotted paths (ap
 imported before the models, so nothing is imported there):
 
 - records: model label -> selector(*, user) of the records a user may see (ltc/records.py)
-- panels: model label -> templates a later stage adds to that record's page (ltc/panels.py)
+- panels: model label -> templates a later stage adds to that record's page, each a template
+  name or (template name, "app.selectors.func" giving its context) (ltc/panels.py)
 - work_queue: providers(user) of home-page sections (ltc/workqueue.py)
 - timers: HandoffTimer objects (ltc/timers.py)
 - flags: account flag providers (ltc/flags.py)
@@ -55,7 +56,7 @@ class Receiver:
 @dataclass(frozen=True)
 class Contributes:
     records: dict[str, str] = field(default_factory=dict)
-    panels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    panels: dict[str, tuple[str | tuple[str, str], ...]] = field(default_factory=dict)
     work_queue: tuple[str, ...] = ()
     timers: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
@@ -110,8 +111,12 @@ def wire(app_configs=None) -> None:
     for config, contributes in found:
         for label, selector in contributes.records.items():
             records.SELECTORS[apps.get_model(label)] = import_string(selector)
-        for label, templates in contributes.panels.items():
-            panels.PANELS.setdefault(label.lower(), []).extend(templates)
+        for label, entries in contributes.panels.items():
+            for entry in entries:
+                template, context = (entry, None) if isinstance(entry, str) else entry
+                panels.PANELS.setdefault(label.lower(), []).append(
+                    panels.Panel(template, import_string(context) if context else None)
+                )
         workqueue.PROVIDERS.extend(import_string(p) for p in contributes.work_queue)
         for path in contributes.timers:
             timer = import_string(path)

@@ -190,8 +190,9 @@ def test_the_registries_hold_what_is_declared():
     for config, contributes in declared():
         for label, selector in contributes.records.items():
             assert records.SELECTORS[apps.get_model(label)] is import_string(selector)
-        for label, templates in contributes.panels.items():
-            assert set(templates) <= set(panels.PANELS[label.lower()])
+        for label, entries in contributes.panels.items():
+            shown = {p.template_name for p in panels.PANELS[label.lower()]}
+            assert {e if isinstance(e, str) else e[0] for e in entries} <= shown
         for path in contributes.work_queue:
             assert import_string(path) in workqueue.PROVIDERS
         for path in contributes.timers:
