@@ -9,11 +9,11 @@ class BillingConfig(AppConfig):
     def ready(self):
         from contracts.receivers import on_invoice_paid
         from ltc import panels, records, timers, workqueue
-        from ltc.handoffs import contract_signed, invoice_paid, order_delivered
+        from ltc.handoffs import contract_signed, invoice_paid, order_accepted, order_delivered
 
         from . import services  # noqa: F401 - registers the transition services
         from .models import BankStatementLine, CreditNote, Invoice, Payment
-        from .receivers import on_contract_signed, on_order_delivered
+        from .receivers import on_contract_signed, on_order_accepted, on_order_delivered
         from .selectors import bank_line_list, credit_note_list, invoice_list, payment_list
         from .timers import INVOICE_ISSUE
         from .workqueue import billing_sections
@@ -27,6 +27,7 @@ class BillingConfig(AppConfig):
         workqueue.register(billing_sections)
         contract_signed.connect(on_contract_signed, dispatch_uid="billing.contract_signed")
         order_delivered.connect(on_order_delivered, dispatch_uid="billing.order_delivered")
+        order_accepted.connect(on_order_accepted, dispatch_uid="billing.order_accepted")
         # The contracts app completes the contract; its receiver is connected here until the
         # contracts app connects it itself (same dispatch_uid, so never twice).
         invoice_paid.connect(on_invoice_paid, dispatch_uid="contracts.invoice_paid")

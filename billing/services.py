@@ -127,6 +127,24 @@ def invoice_draft_from_milestone(*, milestone, user=None) -> Invoice:
     return invoice
 
 
+@transaction.atomic
+def invoice_raise_for_milestone(*, milestone, user) -> Invoice:
+    """Finance raises a milestone's invoice by hand (from the contract page or the API), e.g.
+    when the customer pays ahead of the trigger. The draft is tied to the milestone, so it
+    counts against it: the trigger's hand-off later answers this invoice instead of drafting a
+    second one. A milestone already invoiced answers its invoice."""
+    from contracts.models import ContractStatus, PaymentMilestone
+
+    require_finance(user, _("Only finance raises a milestone's invoice."))
+    milestone = PaymentMilestone.objects.select_related("contract").get(pk=milestone.pk)
+    contract = milestone.contract
+    if contract.status != ContractStatus.SIGNED or contract.superseded:
+        raise ValidationError(
+            {"milestone": _("Only the milestones of a signed contract are invoiced.")}
+        )
+    return invoice_draft_from_milestone(milestone=milestone, user=user)
+
+
 def draft_for_trigger(*, contract, trigger: str, user=None) -> list[Invoice]:
     return [
         invoice_draft_from_milestone(milestone=m, user=user)

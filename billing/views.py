@@ -402,3 +402,29 @@ def statement_pdf(request, account_pk):
     response = HttpResponse(render_pdf(account), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{account.pk}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def milestone_invoice(request, pk):
+    """Finance raises the invoice of one payment milestone from the contract page; it counts
+    against the milestone. A refusal re-shows the contract page with the reason."""
+    from django.urls import resolve
+
+    from contracts.models import PaymentMilestone
+
+    if not has_role(request.user, "finance"):
+        raise PermissionDenied
+    milestone = get_object_or_404(PaymentMilestone.objects.select_related("contract"), pk=pk)
+    try:
+        invoice = services.invoice_raise_for_milestone(milestone=milestone, user=request.user)
+    except ValidationError as exc:
+        _messages_from(request, exc)
+        match = resolve(milestone.contract.get_absolute_url())
+        response = match.func(request, *match.args, **match.kwargs)
+        response.status_code = 400
+        return response
+    messages.success(
+        request, _("Draft invoice raised for milestone “%(name)s”.") % {"name": milestone.name}
+    )
+    return redirect(invoice.get_absolute_url())

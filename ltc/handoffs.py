@@ -13,6 +13,8 @@ contract_signed   contracts: sign                    orders: the order; billing:
                                                      on-signing milestones
 order_delivered   orders: deliver                    billing: invoices of on-delivery
                                                      milestones; feedback: the NPS survey
+order_accepted    orders: accept (验收)              billing: invoices of on-acceptance
+                                                     milestones
 invoice_paid      billing: payment, balance zero     contracts: complete when all is done
 ticket_resolved   feedback: resolve                  feedback: the CSAT survey
 """
@@ -27,6 +29,8 @@ opportunity_won = Signal()
 contract_signed = Signal()
 # instance=Order, user=User
 order_delivered = Signal()
+# instance=Order, user=User
+order_accepted = Signal()
 # instance=Invoice, user=User or None (system)
 invoice_paid = Signal()
 # instance=Ticket, user=User

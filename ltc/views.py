@@ -96,8 +96,12 @@ def activity_done(request, pk):
 def transition(request, app_label, model, pk, name):
     """Run a transition from a record page; a refusal is shown on the page with its reason."""
     record = get_visible_or_404(app_label, model, pk, request.user)
+    data = request.POST
+    if request.FILES:
+        data = request.POST.copy()
+        data.update(request.FILES)
     try:
-        run(obj=record, name=name, user=request.user, data=request.POST)
+        run(obj=record, name=name, user=request.user, data=data)
     except UnknownTransition:
         messages.error(request, _("There is no such action."))
         return _back(request, record, status=404)
