@@ -258,3 +258,15 @@ def test_in_openapi(client):
     client.force_login(UserFactory(is_superuser=True))
     schema = client.get("/api/schema/?format=json").json()
     assert "/api/v1/chain/{resource}/{record_id}/" in schema["paths"]
+
+
+def test_a_record_without_a_deal_is_its_own_chain():
+    lead = lead_in("working")
+    admin = UserFactory(is_superuser=True)
+    body = api(admin).get(f"/api/v1/chain/leads/{lead.pk}/").json()
+    assert body["opportunity"] is None
+    found = steps(body)
+    assert [r["id"] for r in found["lead"]] == [lead.pk]
+    assert all(found[name] == [] for name in RESOURCES if name != "lead")
+    assert body["cycle_time"]["seconds"] is None
+    assert found["lead"][0]["next_roles"]  # a working lead waits on sales (or marketing)
