@@ -413,7 +413,8 @@ class ForecastViewSet(viewsets.ViewSet):
     )
     def list(self, request):
         _check_role(request.user)
-        unknown = sorted(set(request.query_params) - set(ForecastForm.base_fields))
+        allowed = {*ForecastForm.base_fields, "format"}  # ?format= picks the renderer
+        unknown = sorted(set(request.query_params) - allowed)
         if unknown:
             raise serializers.ValidationError(
                 {name: [_("Unknown query parameter.")] for name in unknown}

@@ -301,7 +301,7 @@ def api(user) -> APIClient:
 
 
 def test_api_answers_the_curve(world):
-    response = api(world["manager"]).get("/api/v1/kpis/forecast/", {"months": 6})
+    response = api(world["manager"]).get("/api/v1/kpis/forecast/", {"months": 6, "format": "json"})
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["currency"] == "CNY"
@@ -368,6 +368,8 @@ def test_superuser_page_and_static_script_exists(client):
 
     client.force_login(UserFactory(is_superuser=True))
     assert client.get("/kpis/forecast/").status_code == 200
+    pipeline_page = client.get("/opportunities/forecast/").content.decode()
+    assert 'href="/kpis/forecast/"' in pipeline_page
     assert finders.find("kpis/forecast.js")
     assert finders.find("vendor/chartjs/chart.umd.min.js")
 
