@@ -94,7 +94,10 @@ def seed_history(users):
             .select_related("account")
             .first()
         )
-        if order is None or order.delivered_on is None:
+        if order is None:
+            continue
+        _review_call(order.account)
+        if order.delivered_on is None:
             continue
         _answer(Survey.objects.filter(order=order).first(), deal.nps, deal.deliver_at(), 3)
         if not deal.ticket:
@@ -121,6 +124,26 @@ def seed_history(users):
         )
         csat = 5 if deal.nps >= 9 else 4 if deal.nps >= 7 else 2
         _answer(Survey.objects.filter(ticket=ticket).first(), csat, resolved, 1)
+
+
+REVIEW = "客户回访 / Account review call"
+
+
+def _review_call(account):
+    """A current customer's owner called them yesterday: customers with a running contract
+    keep their owner (the public pool takes back only accounts left idle)."""
+    from ltc.models import Activity
+    from ltc.services import activity_create
+
+    if (
+        account.owner_id is None
+        or Activity.objects.filter(
+            object_id=account.pk, subject=REVIEW, content_type__model="account"
+        ).exists()
+    ):
+        return
+    with history.frozen(timezone.now() - datetime.timedelta(days=1)):
+        activity_create(record=account, owner=account.owner, kind="call", subject=REVIEW, done=True)
 
 
 def _answer(survey, score, after, days):
