@@ -132,8 +132,8 @@ REVIEW = "客户回访 / Account review call"
 def _review_call(account):
     """A current customer's owner called them yesterday: customers with a running contract
     keep their owner (the public pool takes back only accounts left idle)."""
-    from ltc.models import Activity
-    from ltc.services import activity_create
+    from activities.models import Activity
+    from activities.services import activity_create
 
     if (
         account.owner_id is None

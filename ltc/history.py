@@ -128,18 +128,19 @@ def frozen(when: datetime.datetime):
     """Run the block with Django's clock (timezone.now, localdate, field defaults) at
     `when`. Django's `now()` reads the `datetime` class of django.utils.timezone, so a
     subclass that answers `when` there moves every reader of the clock, and nothing else."""
-    real = tz_module.datetime
+    names = vars(tz_module)  # the module's namespace, where now() looks `datetime` up
+    real = names["datetime"]
 
-    class Clock(real):
+    class Clock(datetime.datetime):
         @classmethod
         def now(cls, tz=None):
             return when.astimezone(tz) if tz is not None else when.replace(tzinfo=None)
 
-    tz_module.datetime = Clock
+    names["datetime"] = Clock
     try:
         yield
     finally:
-        tz_module.datetime = real
+        names["datetime"] = real
 
 
 def step(obj, name: str, user, when: datetime.datetime, data=None):

@@ -61,6 +61,13 @@ def test_seed_demo_has_a_year_of_history_and_is_idempotent():
     assert paid.count() >= 10
     assert Payment.objects.filter(date__lt=old.date()).exists()
     assert Survey.objects.filter(answered_at__lt=old).exists()
+    # deals accepted and paid in full have completed their contracts; none is left signed
+    # though done
+    from billing.services import contract_is_done
+    from contracts.models import Contract
+
+    assert Contract.objects.filter(status="completed", orders__in=accepted).exists()
+    assert not [c for c in Contract.objects.filter(status="signed") if contract_is_done(c)]
     before = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == before
