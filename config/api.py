@@ -20,6 +20,7 @@ API_APPS = [
     "feedback",
     "pool",
     "search",
+    "kpis",
 ]
 
 router = DefaultRouter()

@@ -26,8 +26,13 @@ def home(request):
 def transition(request, app_label, model, pk, name):
     """Run a transition from a record page; a refusal is shown on the page with its reason."""
     record = get_visible_or_404(app_label, model, pk, request.user)
+    data = request.POST
+    if request.FILES:
+        # a transition form with a file (e.g. the order's acceptance document)
+        data = request.POST.copy()
+        data.update(request.FILES)
     with Outcome(request, labels=transition_labels(record, name)) as outcome:
-        run(obj=record, name=name, user=request.user, data=request.POST)
+        run(obj=record, name=name, user=request.user, data=data)
     if not outcome.ok:
         return reshow(request, record.get_absolute_url(), outcome.status)
     messages.success(request, _("Done."))

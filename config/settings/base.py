@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "feedback",
     "pool",
     "search",
+    "kpis",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,8 @@ LTC = {
     # salesperson claims at most this many a day.
     "POOL_RETURN_DAYS": env.int("POOL_RETURN_DAYS", default=30),
     "POOL_DAILY_CLAIM_LIMIT": env.int("POOL_DAILY_CLAIM_LIMIT", default=5),
+    # The customer's acceptance document (验收单) uploaded with an order's acceptance.
+    "ACCEPTANCE_DOCUMENT_MAX_MB": env.int("ACCEPTANCE_DOCUMENT_MAX_MB", default=10),
 }
 
 LOGGING = {

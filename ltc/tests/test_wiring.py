@@ -234,6 +234,7 @@ def _hand_off(transition, next_stage, service_word):
         ("Contract.sign", "billing", "invoices"),
         ("Order.deliver", "billing", "invoices"),
         ("Order.deliver", "feedback", "survey"),
+        ("Order.accept", "billing", "invoices"),
         ("Ticket.resolve", "feedback", "survey"),
     ],
 )
