@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,5 +61,20 @@ def role_matrix_page(request):
             "sections": sections,
             "tables": [t for s in sections for t in s["tables"]],
             "roles": Role.choices,
+        },
+    )
+
+
+@login_required
+def api_quickstart(request):
+    """The integrator's first page: token, a lead, a transition, the chain, a webhook."""
+    return render(
+        request,
+        "ltc/api_quickstart.html",
+        {
+            "site": request.build_absolute_uri("/").rstrip("/"),
+            "api_root": "/api/v1/",
+            "docs_url": reverse("api-docs"),
+            "schema_url": reverse("schema"),
         },
     )
