@@ -18,6 +18,7 @@ API_APPS = [
     "billing",
     "feedback",
     "pool",
+    "kpis",
 ]
 
 router = DefaultRouter()
