@@ -32,6 +32,7 @@ migrate: install
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py kpi_rollup --months 13 --if-empty
 
 run: install assets messages seed
 	sh scripts/serve.sh $(HOST)

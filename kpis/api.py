@@ -150,13 +150,7 @@ class TargetViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        from django.db.models import Q
-
-        qs = Target.objects.all().order_by("-period_start", "metric", "pk")
-        user = self.request.user
-        if can_set_targets(user):
-            return qs
-        return qs.filter(Q(owner=user) | Q(team__lead=user))
+        return selectors.visible_targets(self.request.user)
 
     def check_permissions(self, request):
         super().check_permissions(request)

@@ -48,6 +48,10 @@ class Scope:
 
 
 def led_teams(user) -> dict[int, set[int]]:
+    """The teams a user leads and their members (cached on the user for the request)."""
+    cached = getattr(user, "_kpi_led_teams", None)
+    if cached is not None:
+        return cached
     teams = defaultdict(set)
     for team_id, member in Team.members.through.objects.filter(team__lead=user).values_list(
         "team_id", "user_id"
@@ -55,6 +59,7 @@ def led_teams(user) -> dict[int, set[int]]:
         teams[team_id].add(member)
     for team_id in Team.objects.filter(lead=user).values_list("pk", flat=True):
         teams[team_id].add(user.pk)
+    user._kpi_led_teams = teams
     return teams
 
 
@@ -81,13 +86,12 @@ def team_members(team_id: int) -> set[int]:
     return members
 
 
-def owner_filter(user, metric, *, team=None, owner=None) -> Q:
-    """The snapshot filter for what `user` may see of `metric`, narrowed to a team or owner;
-    BadParameter names `team` or `owner` when the caller may not see it."""
+def visible_owners(user, metric, *, team=None, owner=None) -> set[int] | None:
+    """The owners whose rows `user` may see of `metric`, narrowed to a team or an owner
+    (None: everyone, unowned rows included); BadParameter names `team` or `owner` when the
+    caller may not see it."""
     scope = scope_for(user, metric)
-    q = Q()
-    if not scope.everyone:
-        q &= Q(owner_id__in=scope.owners)
+    ids: set[int] | None = None if scope.everyone else set(scope.owners)
     if team not in (None, ""):
         try:
             team_id = int(team)
@@ -95,9 +99,10 @@ def owner_filter(user, metric, *, team=None, owner=None) -> Q:
             raise BadParameter("team", _("Not a team id.")) from None
         if not scope.everyone and team_id not in scope.teams:
             raise BadParameter("team", _("You may not see this team."))
-        if not Team.objects.filter(pk=team_id).exists():
+        if scope.everyone and not Team.objects.filter(pk=team_id).exists():
             raise BadParameter("team", _("No such team."))
-        q &= Q(owner_id__in=team_members(team_id))
+        members = team_members(team_id)
+        ids = members if ids is None else ids & members
     if owner not in (None, ""):
         try:
             owner_id = int(owner)
@@ -107,8 +112,13 @@ def owner_filter(user, metric, *, team=None, owner=None) -> Q:
             raise BadParameter("owner", _("You may not see this person."))
         if scope.everyone and not get_user_model().objects.filter(pk=owner_id).exists():
             raise BadParameter("owner", _("No such person."))
-        q &= Q(owner_id=owner_id)
-    return q
+        ids = {owner_id} if ids is None else ids & {owner_id}
+    return ids
+
+
+def owner_filter(user, metric, *, team=None, owner=None) -> Q:
+    ids = visible_owners(user, metric, team=team, owner=owner)
+    return Q() if ids is None else Q(owner_id__in=ids)
 
 
 def parse_date(value, field: str) -> datetime.date:
@@ -149,27 +159,45 @@ def _sums(names, q: Q, days_q: Q, currency: str | None):
     )
 
 
-def series(
-    user,
+DERIVED_FROM = {"dso": ["ar_open", "invoiced"], "cei": ["ar_open", "ar_current", "invoiced"]}
+
+
+def stored_names(key: str) -> list[str]:
+    return DERIVED_FROM.get(key, [key])
+
+
+def is_point(metric: metrics.Metric) -> bool:
+    """A value at a moment (balances, workload) rather than a flow summed over days."""
+    return metric.kind == "stock" or (metric.current and metric.key != "pipeline")
+
+
+def _days_q(metric, period: Period) -> Q:
+    q = Q(day__gte=period.start, day__lte=period.end)
+    if metric.key == "cei":
+        q |= Q(day=period.start - DAY)  # the opening balance of the first bucket
+    return q
+
+
+def compute(
+    metric: metrics.Metric,
     key: str,
+    rows,
     period: Period,
     group_by: str = "month",
     *,
-    team=None,
-    owner=None,
-    currency: str | None = None,
     whole: bool = False,
+    today: datetime.date | None = None,
 ) -> list[dict]:
-    """The metric per bucket of `group_by` and per currency: numerator, denominator, value.
+    """Bucket loaded snapshot sums ({metric, day, currency, n, d}) into values.
 
-    Flows (counts, amounts, ratios) are Σnum ÷ Σden over the bucket; stocks are the value on
-    the bucket's last day; DSO = open AR at the end × days ÷ credit sales of the bucket; CEI
-    = (opening AR + sales − closing AR) ÷ (opening AR + sales − closing current AR) × 100.
+    Flows (counts, amounts, ratios) are Σnum ÷ Σden over the bucket; balances are the value
+    on the bucket's last day (today at the latest; workload on the last day it was
+    recorded); DSO = open AR at the end × days ÷ credit sales of the bucket; CEI = (opening
+    AR + sales − closing AR) ÷ (opening AR + sales − closing current AR) × 100.
     """
-    metric = get_metric(key)
-    if group_by not in ("day", "week", "month", "quarter"):
-        raise BadParameter("group_by", _("One of day, week, month, quarter."))
-    q = owner_filter(user, metric, team=team, owner=owner)
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
     if whole:  # one bucket that is exactly the period
         starts, spans = [period.start], [(period.start, period.end)]
 
@@ -189,62 +217,87 @@ def series(
             (start, cur), {"period": start, "currency": cur, "numerator": ZERO, "denominator": ZERO}
         )
 
-    if metric.kind in ("derived", "stock"):
-        ends = [e for _s, e in spans]
-        openings = [s - DAY for s, _e in spans]
-        names = {"dso": ["ar_open", "invoiced"], "cei": ["ar_open", "ar_current", "invoiced"]}
-        stock_names = names.get(metric.key, [key])
-        rows = _sums(
-            stock_names,
-            q,
-            Q(day__in=ends + openings) | Q(day__gte=period.start, day__lte=period.end),
-            currency,
-        )
-        stock = defaultdict(lambda: ZERO)  # (metric, day, currency) -> Σ
+    names = stored_names(key)
+    if metric.kind == "derived" or is_point(metric):
+        stock = defaultdict(lambda: [ZERO, ZERO])  # (metric, day, currency) -> Σ
         flow = defaultdict(lambda: ZERO)  # (bucket, currency) -> Σ invoiced
+        days_with_data = defaultdict(set)
         currencies = set()
         for r in rows:
+            if r["metric"] not in names:
+                continue
             currencies.add(r["currency"])
             if r["metric"] == "invoiced":
                 if period.start <= r["day"] <= period.end:
                     flow[(bucket_of(r["day"]), r["currency"])] += r["n"]
             else:
-                stock[(r["metric"], r["day"], r["currency"])] += r["n"]
+                cellv = stock[(r["metric"], r["day"], r["currency"])]
+                cellv[0] += r["n"]
+                cellv[1] += r["d"]
+                days_with_data[r["currency"]].add(r["day"])
         for (s, e), start in zip(spans, starts, strict=True):
+            if s > today:
+                continue
+            end = min(e, today)
             for cur in sorted(currencies):
-                if metric.kind == "stock":
-                    c = cell(start, cur)
-                    c["numerator"] = stock[(key, e, cur)]
-                    c["denominator"] = Decimal(1)
+                c = cell(start, cur)
+                if is_point(metric):
+                    day = end
+                    if metric.current:  # recorded only on the days the rollup ran
+                        recorded = [d for d in days_with_data[cur] if s <= d <= end]
+                        if not recorded:
+                            continue
+                        day = max(recorded)
+                    c["numerator"], c["denominator"] = stock[(key, day, cur)]
                     continue
                 sales = flow[(start, cur)]
-                closing = stock[("ar_open", e, cur)]
-                c = cell(start, cur)
+                closing = stock[("ar_open", end, cur)][0]
                 if metric.key == "dso":
-                    c["numerator"] = closing * ((e - s).days + 1)
+                    c["numerator"] = closing * ((end - s).days + 1)
                     c["denominator"] = sales
                 else:
-                    opening = stock[("ar_open", s - DAY, cur)]
+                    opening = stock[("ar_open", s - DAY, cur)][0]
                     c["numerator"] = opening + sales - closing
-                    c["denominator"] = opening + sales - stock[("ar_current", e, cur)]
+                    c["denominator"] = opening + sales - stock[("ar_current", end, cur)][0]
     else:
-        rows = _sums([key], q, Q(day__gte=period.start, day__lte=period.end), currency)
         for r in rows:
+            if r["metric"] != key or not (period.start <= r["day"] <= period.end):
+                continue
             c = cell(bucket_of(r["day"]), r["currency"])
             c["numerator"] += r["n"]
             c["denominator"] += r["d"]
     scale = 100 if metric.key == "cei" else metric.scale
     result = []
     for c in sorted(out.values(), key=lambda c: (c["period"], c["currency"])):
-        if metric.kind in ("count", "amount", "stock"):
-            value = c["numerator"]
-        elif c["denominator"]:
-            value = c["numerator"] / c["denominator"] * scale
-        else:
-            value = None
+        value = (
+            metric.value(c["numerator"], c["denominator"])
+            if metric.kind != "derived"
+            else (c["numerator"] / c["denominator"] * scale if c["denominator"] else None)
+        )
         c["value"] = value.quantize(Decimal("0.01")) if value is not None else None
         result.append(c)
     return result
+
+
+def series(
+    user,
+    key: str,
+    period: Period,
+    group_by: str = "month",
+    *,
+    team=None,
+    owner=None,
+    currency: str | None = None,
+    whole: bool = False,
+) -> list[dict]:
+    """The metric per bucket of `group_by` and per currency: numerator, denominator, value
+    (see `compute`). One query for the snapshots."""
+    metric = get_metric(key)
+    if group_by not in ("day", "week", "month", "quarter"):
+        raise BadParameter("group_by", _("One of day, week, month, quarter."))
+    q = owner_filter(user, metric, team=team, owner=owner)
+    rows = _sums(stored_names(key), q, _days_q(metric, period), currency)
+    return compute(metric, key, rows, period, group_by, whole=whole)
 
 
 def total(user, key, period: Period, **kwargs) -> dict[str, dict]:
@@ -258,34 +311,41 @@ def total(user, key, period: Period, **kwargs) -> dict[str, dict]:
         c["numerator"] += r["numerator"]
         c["denominator"] += r["denominator"]
     for c in out.values():
-        if metric.kind in ("count", "amount", "stock"):
-            c["value"] = c["numerator"]
-        elif c["denominator"]:
-            scale = 100 if metric.key == "cei" else metric.scale
-            c["value"] = (c["numerator"] / c["denominator"] * scale).quantize(Decimal("0.01"))
-        else:
-            c["value"] = None
+        c["value"] = value_of(metric, c["numerator"], c["denominator"])
     return out
 
 
-def attainment(user, period: Period, *, team=None, owner=None) -> list[dict]:
-    """Targets of the period for what the user may see, with the actual figure: the sum of
-    the monthly or quarterly targets that fall inside the period, per metric and currency."""
-    from django.db.models import Q as Q_
+def value_of(metric, num, den) -> Decimal | None:
+    if metric.kind == "derived":
+        scale = 100 if metric.key == "cei" else metric.scale
+        value = num / den * scale if den else None
+    else:
+        value = metric.value(num, den)
+    return value.quantize(Decimal("0.01")) if value is not None else None
 
-    targets = Target.objects.filter(
-        period_start__gte=period.start, period_start__lte=period.end
-    ).select_related("owner", "team")
+
+def attainment(user, period: Period, *, team=None, owner=None) -> list[dict]:
+    """Targets that start inside the period, summed per metric and currency, beside the
+    actual figure. Whose targets: the chosen person's or team's; with no choice, a
+    manager's view sums the team targets (the person targets where no team has one), a team
+    lead's the teams they lead, anyone else their own."""
+    targets = Target.objects.filter(period_start__gte=period.start, period_start__lte=period.end)
     if owner not in (None, ""):
         targets = targets.filter(owner_id=owner)
     elif team not in (None, ""):
         targets = targets.filter(team_id=team)
-    if not has_role(user, "manager"):
-        teams = led_teams(user)
-        targets = targets.filter(Q_(owner=user) | Q_(team_id__in=list(teams)))
+    elif has_role(user, "manager"):
+        team_metrics = set(targets.filter(team__isnull=False).values_list("metric", flat=True))
+        targets = targets.filter(
+            Q(team__isnull=False) | Q(owner__isnull=False) & ~Q(metric__in=team_metrics)
+        )
+    elif led_teams(user):
+        targets = targets.filter(team_id__in=list(led_teams(user)))
+    else:
+        targets = targets.filter(owner=user)
     wanted = defaultdict(lambda: ZERO)
-    for t in targets:
-        wanted[(t.metric, t.currency if t.metric in ("bookings", "collected") else "")] += t.value
+    for metric, cur, value in targets.values_list("metric", "currency", "value"):
+        wanted[(metric, cur if metric in ("bookings", "collected") else "")] += value
     rows = []
     for (key, cur), goal in sorted(wanted.items()):
         actual = (
@@ -303,3 +363,11 @@ def attainment(user, period: Period, *, team=None, owner=None) -> list[dict]:
             }
         )
     return rows
+
+
+def visible_targets(user):
+    """Managers see every target; others their own and their led teams'."""
+    qs = Target.objects.order_by("-period_start", "metric", "pk")
+    if has_role(user, "manager"):
+        return qs
+    return qs.filter(Q(owner=user) | Q(team_id__in=list(led_teams(user))))

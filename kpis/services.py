@@ -92,3 +92,83 @@ def target_save(*, user, target: Target | None = None, **fields) -> Target:
     except IntegrityError as exc:
         raise ValidationError({"metric": _("This target is set already for that period.")}) from exc
     return target
+
+
+HEADERS = ("person", "team", "period", "period start", "metric", "value", "currency")
+
+
+def target_import(*, user, raw: bytes) -> int:
+    """Create or update targets from an XLSX sheet (columns: HEADERS), all or nothing: any
+    bad row refuses the file with every row's error."""
+    import io
+
+    from openpyxl import load_workbook
+
+    if not can_set_targets(user):
+        raise PermissionDenied(_("Only managers set targets."))
+    try:
+        sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).active
+        rows = list(sheet.iter_rows(values_only=True))
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise ValidationError(_("The XLSX file cannot be opened: it may be damaged.")) from exc
+    if not rows:
+        raise ValidationError(_("The sheet is empty."))
+    header = [str(c or "").strip().lower() for c in rows[0]]
+    missing = [h for h in HEADERS if h not in header]
+    if missing:
+        raise ValidationError(_("Missing columns: %(c)s") % {"c": ", ".join(missing)})
+    if len(rows) > 5001:
+        raise ValidationError(_("At most 5,000 targets per file."))
+    users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
+    teams = {t.name: t for t in Team.objects.all()}
+    errors, cleaned = [], []
+    for number, values in enumerate(rows[1:], start=2):
+        if not any(v not in (None, "") for v in values):
+            continue
+        row = dict(zip(header, values, strict=False))
+        person, team = str(row.get("person") or "").strip(), str(row.get("team") or "").strip()
+        start = row.get("period start")
+        if isinstance(start, datetime.datetime):
+            start = start.date()
+        elif isinstance(start, str):
+            try:
+                start = datetime.date.fromisoformat(start.strip())
+            except ValueError:
+                start = None
+        existing = None
+        try:
+            fields = {
+                "owner": users.get(person) if person else None,
+                "team": teams.get(team) if team else None,
+                "period_kind": str(row.get("period") or "").strip().lower(),
+                "period_start": start,
+                "metric": str(row.get("metric") or "").strip(),
+                "value": row.get("value"),
+                "currency": str(row.get("currency") or "").strip().upper() or "CNY",
+            }
+            if person and fields["owner"] is None:
+                raise ValidationError({"person": _("Unknown person.")})
+            if team and fields["team"] is None:
+                raise ValidationError({"team": _("Unknown team.")})
+            existing = Target.objects.filter(
+                owner=fields["owner"], team=fields["team"], period_kind=fields["period_kind"],
+                period_start=start if isinstance(start, datetime.date) else None,
+                metric=fields["metric"],
+            ).first()  # fmt: skip
+            cleaned.append((existing, clean_target(instance=existing, **fields)))
+        except ValidationError as exc:
+            detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            errors.append(_("Row %(n)d: %(e)s") % {"n": number, "e": detail})
+    keys = [(d["owner"], d["team"], d["period_kind"], d["period_start"], d["metric"])
+            for _e, d in cleaned]  # fmt: skip
+    if len(keys) != len(set(keys)):
+        errors.append(_("The file sets the same target twice."))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for existing, data in cleaned:
+            target = existing or Target(created_by=user)
+            for name, value in data.items():
+                setattr(target, name, value)
+            target.save()
+    return len(cleaned)
