@@ -24,8 +24,9 @@ class TargetForm(forms.ModelForm):
         model = Target
         fields = ["owner", "team", "period_kind", "period_start", "metric", "value", "currency"]
 
-    def validate_unique(self):
-        """Uniqueness is checked by the service with the field it concerns."""
+    def _post_clean(self):
+        """The model's rules (one subject, not negative, once per period) are checked by
+        kpis.services.clean_target, which names the field each error concerns."""
 
 
 class TargetImportForm(forms.Form):
