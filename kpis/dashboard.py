@@ -148,25 +148,85 @@ def _month_labels(span: Period) -> list[datetime.date]:
     return out
 
 
-def _trend(user, keys, span, *, team, owner, currency, labels=None):
-    """One dataset per metric by month over `span` (None where there is no data)."""
-    months = _month_labels(span)
+def _scoped(user, keys, *, team, owner) -> list[tuple[Q, list[str]]]:
+    """Group metric names by the owner filter the user gets for them (usually one)."""
+    groups: list[tuple[Q, list[str]]] = []
+    for key in keys:
+        q = selectors.owner_filter(user, metrics.get(key), team=team, owner=owner)
+        for existing_q, names in groups:
+            if existing_q == q:
+                names.append(key)
+                break
+        else:
+            groups.append((q, [key]))
+    return groups
+
+
+def monthly(user, keys, span: Period, *, team, owner, currency) -> dict:
+    """Σnum, Σden per (metric, month, currency) of flow metrics over whole months: one
+    query per scope."""
+    from django.db.models.functions import TruncMonth
+
+    out = {}
+    for q, names in _scoped(user, keys, team=team, owner=owner):
+        rows = (
+            KpiSnapshot.objects.filter(
+                q, metric__in=names, day__gte=span.start, day__lte=span.end,
+                currency__in=[currency, ""],
+            )
+            .annotate(month=TruncMonth("day"))
+            .values("metric", "month", "currency")
+            .annotate(n=Sum("numerator"), d=Sum("denominator"))
+            .order_by()
+        )  # fmt: skip
+        for r in rows:
+            month = r["month"].date() if hasattr(r["month"], "date") else r["month"]
+            out[(r["metric"], month, r["currency"])] = (r["n"], r["d"])
+    return out
+
+
+def balances(user, keys, days, *, team, owner, currency) -> dict:
+    """Σnum per (metric, day, currency) of balance metrics on the given days."""
+    out = {}
+    for q, names in _scoped(user, keys, team=team, owner=owner):
+        rows = (
+            KpiSnapshot.objects.filter(
+                q, metric__in=names, day__in=list(days), currency__in=[currency, ""]
+            )
+            .values("metric", "day", "currency")
+            .annotate(n=Sum("numerator"))
+            .order_by()
+        )
+        for r in rows:
+            out[(r["metric"], r["day"], r["currency"])] = r["n"]
+    return out
+
+
+def _trend(keys, months, flows, points, currency, today):
     datasets = []
     for key in keys:
         metric = metrics.METRICS[key]
         wanted = currency if (metric.money or key in ("dso", "cei")) else ""
-        values = selectors.series(
-            user, key, span, "month", team=team, owner=owner, currency=currency
-        )
-        by_month = {v["period"]: v["value"] for v in values if v["currency"] == wanted}
-        datasets.append(
-            {
-                "key": key,
-                "label": str((labels or {}).get(key, metric.label)),
-                "data": [_num(by_month.get(m)) for m in months],
-            }
-        )
-    return [f"{m:%Y-%m}" for m in months], datasets
+        data = []
+        for m in months:
+            end = min(add_months(m, 1) - DAY, today)
+            if key in ("dso", "cei"):
+                sales = flows.get(("invoiced", m, wanted), (None, None))[0]
+                closing = points.get(("ar_open", end, wanted), Decimal("0"))
+                if key == "dso":
+                    num, den = closing * ((end - m).days + 1), sales
+                else:
+                    opening = points.get(("ar_open", m - DAY, wanted), Decimal("0"))
+                    current = points.get(("ar_current", end, wanted), Decimal("0"))
+                    num = opening + (sales or 0) - closing
+                    den = opening + (sales or 0) - current
+                value = num / den * (1 if key == "dso" else 100) if den and m <= today else None
+            else:
+                num, den = flows.get((key, m, wanted), (None, None))
+                value = metric.value(num, den) if num is not None else None
+            data.append(_num(value.quantize(Decimal("0.01")) if value is not None else None))
+        datasets.append({"key": key, "label": str(metric.label), "data": data})
+    return datasets
 
 
 def _num(value):
@@ -183,7 +243,9 @@ def _table(labels, datasets):
     }
 
 
-def charts(user, period: Period, *, team=None, owner=None, currency=None) -> list[dict]:
+def charts(
+    user, period: Period, *, team=None, owner=None, currency=None, coverage=None
+) -> list[dict]:
     currency = currency or default_currency()
     span = trailing_months(period)
     kw = {"team": team, "owner": owner, "currency": currency}
@@ -203,22 +265,44 @@ def charts(user, period: Period, *, team=None, owner=None, currency=None) -> lis
             }
         )
 
+    today = timezone.localdate()
+    months = _month_labels(span)
+    labels = [f"{m:%Y-%m}" for m in months]
+    trend_keys = ["bookings", "collected", "invoiced", "win_rate", "fulfilment_cycle",
+                  "on_time_delivery", "csat", "nps", "sla_breach"]  # fmt: skip
+    flows = monthly(user, trend_keys, span, **kw)
+    aging_keys = [k for k, *_rest in metrics.AGING]
+    end = min(period.end, today)
+    days = {end} | {min(add_months(m, 1) - DAY, today) for m in months}
+    days |= {m - DAY for m in months}
+    points = balances(user, ["ar_open", *aging_keys], days, **kw)
+
     funnel_keys = ["funnel_leads", "qualified_leads", "funnel_opportunities", "funnel_won"]
-    values = []
-    for key in funnel_keys:
-        hit = selectors.total(user, key, period, team=team, owner=owner).get("", {})
-        values.append(_num(hit.get("value")) or 0)
-    labels = [str(metrics.METRICS[k].label) for k in funnel_keys]
-    chart("funnel", _("Funnel"), "bar", labels, [{"label": _("Count"), "data": values}],
+    totals = defaultdict(lambda: Decimal("0"))
+    for q, names in _scoped(user, funnel_keys, team=team, owner=owner):
+        for name, n in (
+            KpiSnapshot.objects.filter(
+                q, metric__in=names, day__gte=period.start, day__lte=period.end
+            )
+            .values("metric")
+            .annotate(n=Sum("numerator"))
+            .values_list("metric", "n")
+            .order_by()
+        ):
+            totals[name] += n
+    chart("funnel", _("Funnel"), "bar", [str(metrics.METRICS[k].label) for k in funnel_keys],
+          [{"label": _("Count"), "data": [_num(totals[k]) for k in funnel_keys]}],
           "funnel_leads")  # fmt: skip
 
-    labels, ds = _trend(user, ["bookings", "collected"], span, **kw)
-    chart("bookings", _("Bookings and collections by month (%(c)s)") % {"c": currency}, "bar",
-          labels, ds, "bookings")  # fmt: skip
-    labels, ds = _trend(user, ["win_rate"], span, **kw)
-    chart("win-rate", _("Win rate by month (%)"), "line", labels, ds, "win_rate")
+    def trend(keys):
+        return _trend(keys, months, flows, points, currency, today)
 
-    coverage = pipeline_coverage(user, period, team=team, owner=owner, currency=currency)
+    chart("bookings", _("Bookings and collections by month (%(c)s)") % {"c": currency}, "bar",
+          labels, trend(["bookings", "collected"]), "bookings")  # fmt: skip
+    chart("win-rate", _("Win rate by month (%)"), "line", labels, trend(["win_rate"]), "win_rate")
+
+    if coverage is None:
+        coverage = pipeline_coverage(user, period, team=team, owner=owner, currency=currency)
     ratio = coverage["coverage"] if coverage["coverage"] is not None else "—"
     chart(
         "coverage",
@@ -228,26 +312,19 @@ def charts(user, period: Period, *, team=None, owner=None, currency=None) -> lis
         [{"label": currency, "data": [_num(coverage["pipeline"]), _num(coverage["remaining"])]}],
         "pipeline",
         note=_("Coverage: %(v)s") % {"v": ratio},
-    )  # fmt: skip
-
-    aging_keys = [k for k, *_rest in metrics.AGING]
-    aging = []
-    for key in aging_keys:
-        hit = selectors.total(user, key, period, team=team, owner=owner, currency=currency)
-        aging.append(_num(hit.get(currency, {}).get("value")) or 0)
+    )
+    aging = [_num(points.get((k, end, currency), Decimal("0"))) for k in aging_keys]
     chart("aging", _("AR aging at the end of the period (%(c)s)") % {"c": currency}, "bar",
           [str(metrics.METRICS[k].label) for k in aging_keys],
           [{"label": currency, "data": aging}], "ar_open")  # fmt: skip
-
-    labels, ds = _trend(user, ["dso", "cei"], span, **kw)
-    chart("dso-cei", _("DSO (days) and CEI (%) by month"), "line", labels, ds, "dso")
-    labels, ds = _trend(user, ["fulfilment_cycle", "on_time_delivery"], span, **kw)
+    chart("dso-cei", _("DSO (days) and CEI (%) by month"), "line", labels, trend(["dso", "cei"]),
+          "dso")  # fmt: skip
     chart("fulfilment", _("Fulfilment cycle (days) and on-time delivery (%)"), "line", labels,
-          ds, "fulfilment_cycle")  # fmt: skip
-    labels, ds = _trend(user, ["csat", "nps"], span, **kw)
-    chart("csat-nps", _("CSAT (%) and NPS by month"), "line", labels, ds, "csat")
-    labels, ds = _trend(user, ["sla_breach"], span, **kw)
-    chart("sla", _("SLA breach rate by month (%)"), "line", labels, ds, "sla_breach")
+          trend(["fulfilment_cycle", "on_time_delivery"]), "fulfilment_cycle")  # fmt: skip
+    chart("csat-nps", _("CSAT (%) and NPS by month"), "line", labels, trend(["csat", "nps"]),
+          "csat")  # fmt: skip
+    chart("sla", _("SLA breach rate by month (%)"), "line", labels, trend(["sla_breach"]),
+          "sla_breach")  # fmt: skip
 
     labels, data = split_values(user, "handoff_ontime", period, team=team, owner=owner)
     chart("handoffs", _("Hand-off on-time rate per hand-off (%)"), "bar", labels,
@@ -326,14 +403,18 @@ def workload_by_person(user, period, *, team=None, owner=None):
     return [names.get(r["owner_id"], "—") for r in rows], [_num(r["n"]) for r in rows]
 
 
-def pipeline_coverage(user, period: Period, *, team=None, owner=None, currency=None) -> dict:
+def pipeline_coverage(
+    user, period: Period, *, team=None, owner=None, currency=None, attainment=None
+) -> dict:
     """Weighted pipeline expected to close in the period ÷ what is left of the bookings
     target (target − bookings so far)."""
     currency = currency or default_currency()
     pipe = selectors.total(user, "pipeline", period, team=team, owner=owner, currency=currency)
     pipeline = pipe.get(currency, {}).get("value") or Decimal("0")
     remaining = None
-    for row in selectors.attainment(user, period, team=team, owner=owner):
+    if attainment is None:
+        attainment = selectors.attainment(user, period, team=team, owner=owner)
+    for row in attainment:
         if row["metric"] == "bookings" and row["currency"] == currency:
             remaining = row["remaining"]
     coverage = (pipeline / remaining).quantize(Decimal("0.01")) if remaining else None

@@ -44,7 +44,11 @@ def overview(request):
     for section in sections:
         for row in section["rows"]:
             row["drill"] = reverse("kpis:drill") + "?" + urlencode(f.query(metric=row["key"]))
-    charts = dashboard.charts(request.user, f.period, currency=f.currency, **kw)
+    attainment = selectors.attainment(request.user, f.period, **kw)
+    coverage = dashboard.pipeline_coverage(
+        request.user, f.period, currency=f.currency, attainment=attainment, **kw
+    )
+    charts = dashboard.charts(request.user, f.period, currency=f.currency, coverage=coverage, **kw)
     for chart in charts:
         chart["drill"] = reverse("kpis:drill") + "?" + urlencode(f.query(metric=chart["metric"]))
     context = {
@@ -55,8 +59,8 @@ def overview(request):
             {"id": c["id"], "type": c["type"], "labels": c["labels"], "datasets": c["datasets"]}
             for c in charts
         ],
-        "attainment": selectors.attainment(request.user, f.period, **kw),
-        "coverage": dashboard.pipeline_coverage(request.user, f.period, currency=f.currency, **kw),
+        "attainment": attainment,
+        "coverage": coverage,
         "median_cycle": dashboard.median_sales_cycle(request.user, f.period, **kw),
         "previous": f.period.previous(),
         "year_ago": f.period.year_ago(),
