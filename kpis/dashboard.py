@@ -251,12 +251,14 @@ def charts(
     kw = {"team": team, "owner": owner, "currency": currency}
     out = []
 
-    def chart(chart_id, title, kind, labels, datasets, metric, note=""):
+    def chart(chart_id, title, kind, labels, datasets, metric, note="", horizontal=False):
         out.append(
             {
                 "id": chart_id,
                 "title": title,
                 "type": kind,
+                "horizontal": horizontal,
+                "height": max(240, 26 * len(labels)) if horizontal else 240,
                 "labels": labels,
                 "datasets": datasets,
                 "table": _table(labels, datasets),
@@ -328,13 +330,13 @@ def charts(
 
     labels, data = split_values(user, "handoff_ontime", period, team=team, owner=owner)
     chart("handoffs", _("Hand-off on-time rate per hand-off (%)"), "bar", labels,
-          [{"label": _("On time %"), "data": data}], "handoff_ontime")  # fmt: skip
+          [{"label": _("On time %"), "data": data}], "handoff_ontime", horizontal=True)  # fmt: skip
     labels, data = workload_by_person(user, period, team=team, owner=owner)
     chart("workload", _("Workload per person (open items)"), "bar", labels,
-          [{"label": _("Open items"), "data": data}], "workload")  # fmt: skip
+          [{"label": _("Open items"), "data": data}], "workload", horizontal=True)  # fmt: skip
     labels, data = split_values(user, "dwell", period, team=team, owner=owner, roles=True)
     chart("dwell", _("Dwell time per state and owning role (mean hours)"), "bar", labels,
-          [{"label": _("Hours"), "data": data}], "dwell")  # fmt: skip
+          [{"label": _("Hours"), "data": data}], "dwell", horizontal=True)  # fmt: skip
     return out
 
 

@@ -56,7 +56,7 @@ def overview(request):
         "sections": sections,
         "charts": charts,
         "chart_data": [
-            {"id": c["id"], "type": c["type"], "labels": c["labels"], "datasets": c["datasets"]}
+            {key: c[key] for key in ("id", "type", "labels", "datasets", "horizontal")}
             for c in charts
         ],
         "attainment": attainment,

@@ -10,7 +10,7 @@
   charts.forEach(function (spec) {
     var canvas = document.querySelector('canvas[data-kpi-chart="' + spec.id + '"]');
     if (!canvas) return;
-    var horizontal = spec.type === "bar" && spec.labels.length > 6;
+    var horizontal = !!spec.horizontal;
     new Chart(canvas, {
       type: spec.type,
       data: {
