@@ -178,3 +178,19 @@ def test_overview_query_count_does_not_grow_with_data(world, django_assert_max_n
             c.get(reverse("kpis:overview"), {"period": "year", "at": "2026-03-01"}).status_code
             == 200
         )
+
+
+def test_drill_down_and_targets_pages_run_a_fixed_number_of_queries(
+    world, django_assert_max_num_queries
+):
+    c = client_for(world["manager"])
+    for metric in ("funnel_leads", "bookings", "ar_open", "handoff_ontime:order_fulfilment"):
+        with django_assert_max_num_queries(25):
+            r = c.get(reverse("kpis:drill"), {**QUERY, "metric": metric})
+        assert r.status_code == 200
+    for i in range(5):
+        Target.objects.create(owner=world["sales"][i % 3], period_kind="month",
+                              period_start=datetime.date(2026, i + 1, 1), metric="bookings",
+                              value=Decimal("10"))  # fmt: skip
+    with django_assert_max_num_queries(15):
+        assert c.get(reverse("kpis:targets")).status_code == 200
