@@ -11,12 +11,13 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from ltc.api.exceptions import validation_detail
+from ltc.errors import validation_detail
 from roles.models import Team
+from roles.policies import can, get
 
 from . import metrics, selectors
 from .models import PeriodKind, Target, TargetMetric
-from .services import can_set_targets, target_save
+from .services import target_save
 
 KPI_PARAMS = {"metric", "from", "to", "group_by", "team", "owner", "currency", "format"}
 
@@ -156,8 +157,8 @@ class TargetViewSet(
 
     def check_permissions(self, request):
         super().check_permissions(request)
-        if request.method in ("POST", "PATCH") and not can_set_targets(request.user):
-            self.permission_denied(request, message=_("Only managers set targets."))
+        if request.method in ("POST", "PATCH") and not can(request.user, "kpis.targets"):
+            self.permission_denied(request, message=get("kpis.targets").refusal)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "request": self.request}

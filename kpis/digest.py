@@ -1,6 +1,6 @@
 """The weekly KPI digest (Monday 09:00 TIME_ZONE): last week's overview table and what is
 late, to every manager and team lead, in the app, by email and in their teams' chat bots
-(ltc.services.notify). Exactly once per ISO week: the week's DigestSent row and the
+(notifications.services.notify). Exactly once per ISO week: the week's DigestSent row and the
 notifications are written in one transaction, and each notification's key names the week."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from ltc.services import notify
 from ltc.timers import where_work_waits
+from notifications.services import notify
 
 from . import dashboard
 from .models import DigestSent

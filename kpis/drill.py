@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from ltc.services import record_url
+from activities.services import record_url
 
 from . import metrics, selectors
 from .periods import Period

@@ -27,6 +27,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ltc.money import HUNDRED, money
+
 ONE, ZERO = Decimal("1"), Decimal("0")
 HOUR = Decimal(3600)
 DAY_SECONDS = Decimal(86400)
@@ -205,7 +207,7 @@ def pipeline(start, end):
         "pk", "name", "owner_id", "currency", "amount", "probability", "expected_close_date"
     )
     for pk, name, owner, cur, amount, prob, close in qs.iterator(chunk_size=5000):
-        weighted = (amount * prob / Decimal(100)).quantize(Decimal("0.01"))
+        weighted = money(amount * prob / HUNDRED)
         day = close or today
         yield Row(day, owner, cur, weighted, amount, "opportunities.opportunity", pk, name)
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ltc.bases import CreatedBy
 from ltc.money import CurrencyField, default_currency
 
 AMOUNT = {"max_digits": 20, "decimal_places": 4}
@@ -83,7 +84,7 @@ class PeriodKind(models.TextChoices):
     QUARTER = "quarter", _("Quarter")
 
 
-class Target(models.Model):
+class Target(CreatedBy):
     """A goal (目标) for a person or a team for one month or quarter."""
 
     owner = models.ForeignKey(
@@ -110,9 +111,6 @@ class Target(models.Model):
         _("target"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     currency = CurrencyField(default=default_currency)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

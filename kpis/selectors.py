@@ -219,8 +219,12 @@ def compute(
 
     names = stored_names(key)
     if metric.kind == "derived" or is_point(metric):
-        stock = defaultdict(lambda: [ZERO, ZERO])  # (metric, day, currency) -> Σ
-        flow = defaultdict(lambda: ZERO)  # (bucket, currency) -> Σ invoiced
+        stock: defaultdict[tuple, list[Decimal]] = defaultdict(
+            lambda: [ZERO, ZERO]
+        )  # (metric, day, currency) -> Σ
+        flow: defaultdict[tuple, Decimal] = defaultdict(
+            lambda: ZERO
+        )  # (bucket, currency) -> Σ invoiced
         days_with_data = defaultdict(set)
         currencies = set()
         for r in rows:
@@ -343,7 +347,7 @@ def attainment(user, period: Period, *, team=None, owner=None) -> list[dict]:
         targets = targets.filter(team_id__in=list(led_teams(user)))
     else:
         targets = targets.filter(owner=user)
-    wanted = defaultdict(lambda: ZERO)
+    wanted: defaultdict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for metric, cur, value in targets.values_list("metric", "currency", "value"):
         wanted[(metric, cur if metric in ("bookings", "collected") else "")] += value
     rows = []
@@ -371,3 +375,31 @@ def visible_targets(user):
     if has_role(user, "manager"):
         return qs
     return qs.filter(Q(owner=user) | Q(team_id__in=list(led_teams(user))))
+
+
+def handoff_rating_panel(*, record, user) -> dict:
+    """The hand-offs `user` may rate on `record`, each with their own score so far (the
+    context of the rating panel kpis declares on the receiving record's page)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    from .models import HandoffRating
+    from .ratings import handoffs_for
+
+    if user is None or not user.is_authenticated:
+        return {"ratings": []}
+    specs = handoffs_for(record, user)
+    if not specs:
+        return {"ratings": []}
+    mine = dict(
+        HandoffRating.objects.filter(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            rated_by=user,
+        ).values_list("handoff", "score")
+    )
+    meta = record._meta
+    return {
+        "ratings": [{"key": s.key, "label": s.label, "score": mine.get(s.key)} for s in specs],
+        "rate_url": reverse("kpis:rate-handoff", args=[meta.app_label, meta.model_name, record.pk]),
+    }

@@ -1,23 +1,20 @@
-"""KPI writes: targets (managers only)."""
+"""KPI writes: targets (the `kpis.targets` and `kpis.import_targets` policies)."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from roles.models import Team
-from roles.permissions import has_role
+from roles.policies import require
 
 from .models import PeriodKind, Target, TargetMetric
-
-
-def can_set_targets(user) -> bool:
-    return has_role(user, "manager")
 
 
 def clean_target(
@@ -79,8 +76,7 @@ def clean_target(
 
 def target_save(*, user, target: Target | None = None, **fields) -> Target:
     """Create or update a target (managers only); one transaction."""
-    if not can_set_targets(user):
-        raise PermissionDenied(_("Only managers set targets."))
+    require(user, "kpis.targets")
     data = clean_target(instance=target, **fields)
     try:
         with transaction.atomic():
@@ -104,8 +100,7 @@ def target_import(*, user, raw: bytes) -> int:
 
     from openpyxl import load_workbook
 
-    if not can_set_targets(user):
-        raise PermissionDenied(_("Only managers set targets."))
+    require(user, "kpis.import_targets")
     try:
         sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).active
         rows = list(sheet.iter_rows(values_only=True))
@@ -137,7 +132,7 @@ def target_import(*, user, raw: bytes) -> int:
                 start = None
         existing = None
         try:
-            fields = {
+            fields: dict[str, Any] = {
                 "owner": users.get(person) if person else None,
                 "team": teams.get(team) if team else None,
                 "period_kind": str(row.get("period") or "").strip().lower(),
@@ -150,11 +145,11 @@ def target_import(*, user, raw: bytes) -> int:
                 raise ValidationError({"person": _("Unknown person.")})
             if team and fields["team"] is None:
                 raise ValidationError({"team": _("Unknown team.")})
-            existing = Target.objects.filter(
-                owner=fields["owner"], team=fields["team"], period_kind=fields["period_kind"],
-                period_start=start if isinstance(start, datetime.date) else None,
-                metric=fields["metric"],
-            ).first()  # fmt: skip
+            if isinstance(start, datetime.date):
+                existing = Target.objects.filter(
+                    owner=fields["owner"], team=fields["team"], period_kind=fields["period_kind"],
+                    period_start=start, metric=fields["metric"],
+                ).first()  # fmt: skip
             cleaned.append((existing, clean_target(instance=existing, **fields)))
         except ValidationError as exc:
             detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,15 +11,17 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from activities.services import record_url
+from ltc.errors import Outcome, reshow
 from ltc.records import get_visible_or_404
-from ltc.services import record_url
+from roles.policies import can, require
 
 from . import dashboard, drill, exports, selectors
 from .filters import choices, read_filters
 from .forms import TargetForm, TargetImportForm
 from .models import Target
 from .ratings import handoff_rate
-from .services import can_set_targets, target_import, target_save
+from .services import target_import, target_save
 
 
 def _bad(request, template, exc: selectors.BadParameter, context=None):
@@ -65,7 +66,8 @@ def overview(request):
         "previous": f.period.previous(),
         "year_ago": f.period.year_ago(),
         "export_query": urlencode(f.query()),
-        "can_set_targets": can_set_targets(request.user),
+        "can_set_targets": can(request.user, "kpis.targets"),
+        "can_export": can(request.user, "kpis.export"),
         **choices(request.user),
     }
     return render(request, "kpis/overview.html", context)
@@ -101,6 +103,7 @@ def drill_down(request):
 def export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    require(request.user, "kpis.export")
     try:
         f = read_filters(request.user, request.GET)
     except selectors.BadParameter as exc:
@@ -108,101 +111,87 @@ def export(request, fmt: str):
     return exports.dashboard_export(request.user, f, fmt)
 
 
-@login_required
-def targets(request):
-    manager = can_set_targets(request.user)
-    form = TargetForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if not manager:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                target_save(user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, _("Target saved."))
-                return redirect("kpis:targets")
-        status = 400
+def _targets_page(request, *, form, import_form, status: int):
     qs = selectors.visible_targets(request.user).select_related("owner", "team")[:500]
     return render(
         request,
         "kpis/targets.html",
-        {"form": form, "targets": qs, "manager": manager, "import_form": TargetImportForm()},
+        {
+            "form": form,
+            "targets": qs,
+            "manager": can(request.user, "kpis.targets"),
+            "import_form": import_form,
+        },
         status=status,
     )
 
 
 @login_required
+def targets(request):
+    form = TargetForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, "kpis.targets")
+        outcome = Outcome(request, form=form)
+        if form.is_valid():
+            with outcome:
+                target_save(user=request.user, **form.cleaned_data)
+            if outcome.ok:
+                messages.success(request, _("Target saved."))
+                return redirect("kpis:targets")
+        return _targets_page(
+            request, form=form, import_form=TargetImportForm(), status=outcome.status
+        )
+    return _targets_page(request, form=form, import_form=TargetImportForm(), status=200)
+
+
+@login_required
 def target_edit(request, pk):
-    if not can_set_targets(request.user):
-        raise PermissionDenied
+    require(request.user, "kpis.targets")
     target = get_object_or_404(Target, pk=pk)
     form = TargetForm(request.POST or None, instance=target)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             target_save(user=request.user, target=target, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
+        if outcome.ok:
             messages.success(request, _("Target saved."))
             return redirect("kpis:targets")
     return render(
-        request,
-        "kpis/target_form.html",
-        {"form": form, "target": target},
-        status=400 if request.method == "POST" else 200,
+        request, "kpis/target_form.html", {"form": form, "target": target}, status=outcome.status
     )
 
 
 @login_required
 @require_POST
 def target_upload(request):
-    if not can_set_targets(request.user):
-        raise PermissionDenied
+    """All rows or none: a refused file is shown again with every row's error."""
+    require(request.user, "kpis.import_targets")
     form = TargetImportForm(request.POST, request.FILES)
-    errors = []
+    outcome = Outcome(request, form=form)
     if form.is_valid():
-        try:
+        with outcome:
             count = target_import(user=request.user, raw=form.cleaned_data["file"].read())
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
+        if outcome.ok:
             messages.success(request, _("%(n)d targets imported.") % {"n": count})
             return redirect("kpis:targets")
-    qs = selectors.visible_targets(request.user).select_related("owner", "team")[:500]
-    return render(
-        request,
-        "kpis/targets.html",
-        {
-            "form": TargetForm(),
-            "targets": qs,
-            "manager": True,
-            "import_form": form,
-            "import_errors": errors,
-        },  # fmt: skip
-        status=400,
-    )
+    return _targets_page(request, form=TargetForm(), import_form=form, status=outcome.status)
 
 
 @login_required
 @require_POST
 def rate_handoff(request, app_label, model_name, pk):
+    """One click on a record page; a refused rating is shown on that page with its status."""
     record = get_visible_or_404(app_label, model_name, pk, request.user)
-    try:
+    with Outcome(request) as outcome:
         handoff_rate(
             user=request.user,
             record=record,
             handoff=request.POST.get("handoff", ""),
             score=request.POST.get("score"),
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Thank you: your rating of this hand-off is saved."))
+    if not outcome.ok:
+        return reshow(request, record_url_for(record), outcome.status)
+    messages.success(request, _("Thank you: your rating of this hand-off is saved."))
     back = request.POST.get("next") or record_url_for(record)
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = record_url_for(record)

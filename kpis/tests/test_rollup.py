@@ -23,6 +23,7 @@ from kpis.rollup import rollup, team_of_users
 from kpis.selectors import total
 from leads.models import Lead
 from ltc.models import TransitionLog
+from ltc.money import money
 from opportunities.models import Opportunity
 from orders.models import Order
 
@@ -377,7 +378,7 @@ def test_current_metrics_are_written_for_today():
     assert leads == open_leads
     pipeline = KpiSnapshot.objects.filter(metric="pipeline").aggregate(s=Sum("numerator"))["s"]
     raw = sum(
-        (o.amount * o.probability / 100).quantize(Decimal("0.01"))
+        money(o.amount * o.probability / 100)
         for o in Opportunity.objects.filter(
             stage__in=["qualification", "needs_analysis", "proposal", "negotiation"]
         )
