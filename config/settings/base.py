@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -190,6 +191,16 @@ CELERY_BEAT_SCHEDULE = {
     "tickets-sla-escalate": {"task": "feedback.tasks.escalate_sla_breaches", "schedule": 300.0},
     "tickets-auto-close": {"task": "feedback.tasks.close_resolved_tickets", "schedule": 3600.0},
     "pool-return-idle": {"task": "pool.tasks.return_idle_to_pool", "schedule": 86400.0},
+    # Nightly at 01:30 (TIME_ZONE): recompute the trailing 35 days of KPI snapshots.
+    "kpi-rollup-nightly": {
+        "task": "kpis.tasks.kpi_rollup_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # Monday 09:00 (TIME_ZONE): the weekly KPI digest, once per week.
+    "kpi-weekly-digest": {
+        "task": "kpis.tasks.kpi_weekly_digest",
+        "schedule": crontab(hour=9, minute=0, day_of_week=1),
+    },
 }
 
 # Business rules a company tunes.
