@@ -24,7 +24,6 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("service/", include("feedback.urls")),
     path("pool/", include("pool.urls")),
-    path("kpis/", include("kpis.urls")),
     path("search/", include("search.urls")),
     path("kpis/", include("kpis.urls")),
     path("api/v1/", include("config.api")),
