@@ -52,7 +52,7 @@ bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Typed code: the workflow engine and every app's services and selectors.
-MYPY_PATHS = ltc/*.py $(wildcard */services.py */selectors.py)
+MYPY_PATHS = $(sort $(wildcard ltc/*.py */services.py */selectors.py))
 
 lint: install
 	$(VENV)/bin/ruff check .

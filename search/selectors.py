@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,7 @@ class Source:
     label: object
     records: Callable[..., QuerySet]
     fields: tuple[str, ...]
-    detail: Callable[[object], str]
+    detail: Callable[[Any], str]
 
 
 def _account_of(record) -> str:
