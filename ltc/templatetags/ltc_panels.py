@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def record_panels(context, record):
-    """Render every panel later stages registered for this record's model, each with the data
+    """Render every panel later stages declared for this record's model, each with the data
     its stage provides for the viewing user."""
     flat = context.flatten()
     request = context.get("request")
