@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roles.models import Role
-from roles.permissions import has_role
+from roles.policies import can
 
 from .errors import Outcome, reshow, transition_labels
 from .matrix import matrix_sections
@@ -42,7 +42,7 @@ def transition(request, app_label, model, pk, name):
 @login_required
 def handoffs(request):
     """Where work waits: each hand-off's queue, how much of it is late, the oldest wait."""
-    if not (request.user.is_superuser or has_role(request.user, "manager")):
+    if not can(request.user, "ltc.handoffs"):
         raise PermissionDenied
     from .timers import where_work_waits
 
