@@ -20,12 +20,14 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from customers.models import Account
+from ltc.api.fields import StrictDecimalField
 from ltc.api.mixins import (
     FieldErrors,
     IdempotentCreateMixin,
     TransitionsMixin,
     transitions_schema,
 )
+from ltc.api.schema import RoleShapedSerializer
 from ltc.money import default_currency
 
 from . import bank, reports, services
@@ -82,13 +84,27 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
 
 class InvoiceLineInput(serializers.Serializer):
     description = serializers.CharField(max_length=300)
-    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, default="1")
-    unit_price = serializers.DecimalField(**MONEY)
-    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2, default="0")
+    quantity = StrictDecimalField(max_digits=12, decimal_places=3, default="1")
+    unit_price = StrictDecimalField(**MONEY)
+    tax_rate = StrictDecimalField(max_digits=5, decimal_places=2, default="0")
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
-    """The full invoice (finance, manager)."""
+# What every role that sees an invoice gets; the rest is for finance and the manager.
+INVOICE_STATUS_FIELDS = [
+    "id",
+    "number",
+    "status",
+    "account",
+    "account_name",
+    "contract",
+    "issue_date",
+    "due_date",
+]
+
+
+class InvoiceSerializer(RoleShapedSerializer, serializers.ModelSerializer):
+    """The full invoice (finance, manager). Sales and marketing get only the status fields
+    (InvoiceStatusSerializer): the others are documented as not required."""
 
     account_name = serializers.CharField(source="account.name", read_only=True)
     contract_number = serializers.CharField(
@@ -130,6 +146,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        role_dependent_fields = [f for f in fields if f not in INVOICE_STATUS_FIELDS]
 
 
 class InvoiceStatusSerializer(serializers.ModelSerializer):
@@ -139,16 +156,7 @@ class InvoiceStatusSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invoice
-        fields = [
-            "id",
-            "number",
-            "status",
-            "account",
-            "account_name",
-            "contract",
-            "issue_date",
-            "due_date",
-        ]
+        fields = INVOICE_STATUS_FIELDS
         read_only_fields = fields
 
 
@@ -312,13 +320,13 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 class AllocationInput(serializers.Serializer):
     invoice = serializers.IntegerField()
-    amount = serializers.DecimalField(**MONEY)
+    amount = StrictDecimalField(**MONEY)
 
 
 class PaymentSerializer(serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
     allocations = AllocationSerializer(many=True, read_only=True)
-    unallocated = serializers.DecimalField(read_only=True, **MONEY)
+    unallocated = StrictDecimalField(read_only=True, **MONEY)
 
     class Meta:
         model = Payment
@@ -347,7 +355,7 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 class PaymentCreateSerializer(serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
-    amount = serializers.DecimalField(**MONEY)
+    amount = StrictDecimalField(**MONEY)
     currency = serializers.CharField(required=False, max_length=3)
     date = serializers.DateField(required=False)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, default="bank_transfer")
@@ -460,7 +468,7 @@ class CreditNoteSerializer(serializers.ModelSerializer):
 
 class CreditNoteCreateSerializer(serializers.Serializer):
     invoice = serializers.IntegerField()
-    amount = serializers.DecimalField(**MONEY)
+    amount = StrictDecimalField(**MONEY)
     reason = serializers.CharField()
 
 
@@ -561,7 +569,7 @@ class StatementImportSerializer(serializers.Serializer):
 class MatchInput(serializers.Serializer):
     payment = serializers.IntegerField(required=False, allow_null=True)
     invoice = serializers.IntegerField(required=False, allow_null=True)
-    amount = serializers.DecimalField(required=False, **MONEY)
+    amount = StrictDecimalField(required=False, **MONEY)
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -662,6 +670,8 @@ class BankLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 class AgingReportViewSet(viewsets.ViewSet):
     """AR aging by account and currency (current, 1–30, 31–60, 61–90, 90+ days past due) and
     DSO per currency over the last `days` days (default 90). Finance and the manager."""
+
+    extra_query_params = {"list": ["as_of", "days"]}
 
     @extend_schema(
         parameters=[

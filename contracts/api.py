@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Contact
+from ltc.api.fields import StrictDecimalField
 from ltc.api.mixins import ErrorSerializer, FieldErrors, TransitionsMixin, transitions_schema
 
 from . import services
@@ -63,14 +64,14 @@ class ContractLineSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    percentage = serializers.DecimalField(
+    percentage = StrictDecimalField(
         max_digits=7,
         decimal_places=4,
         required=False,
         allow_null=True,
         help_text="Share of the contract total (give this or amount)",
     )
-    amount = serializers.DecimalField(
+    amount = StrictDecimalField(
         max_digits=14,
         decimal_places=2,
         required=False,
@@ -334,7 +335,9 @@ class ContractViewSet(
             file=body.validated_data["file"],
             name=body.validated_data.get("name", ""),
         )
-        return Response(AttachmentSerializer(attachment).data, status=201)
+        # With the request in the context the file is an absolute URI, as documented.
+        data = AttachmentSerializer(attachment, context=self.get_serializer_context()).data
+        return Response(data, status=201)
 
 
 @extend_schema(tags=["contracts"])

@@ -17,7 +17,7 @@ from .selectors import account_list, contact_list
 
 
 class AccountSerializer(serializers.ModelSerializer):
-    owner_name = serializers.StringRelatedField(source="owner", read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
 
     class Meta:
         model = Account

@@ -1,6 +1,7 @@
 """The service stage in the REST API: tickets (with transitions), surveys (read), market
 feedback items, and account flags (read + clear)."""
 
+import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -240,20 +241,27 @@ class AccountFlagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AccountFlagFilter(django_filters.FilterSet):
+    open = django_filters.BooleanFilter(
+        field_name="cleared_at", lookup_expr="isnull", label="Only flags not cleared yet"
+    )
+
+    class Meta:
+        model = AccountFlag
+        fields = ["account", "reason", "open"]
+
+
 @extend_schema(tags=["service"])
 class AccountFlagViewSet(viewsets.ReadOnlyModelViewSet):
     """Accounts flagged at risk (detractor NPS, missed SLA); service clears them."""
 
     queryset = AccountFlag.objects.none()
     serializer_class = AccountFlagSerializer
-    filterset_fields = ["account", "reason"]
+    filterset_class = AccountFlagFilter
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
-        qs = flag_list(user=self.request.user)
-        if self.action == "list" and self.request.query_params.get("open") == "1":
-            qs = qs.filter(cleared_at__isnull=True)
-        return qs
+        return flag_list(user=self.request.user)
 
     @extend_schema(
         request=None,

@@ -30,7 +30,7 @@ from .selectors import lead_list
 
 
 class LeadSerializer(serializers.ModelSerializer):
-    owner_name = serializers.StringRelatedField(source="owner", read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
 
     class Meta:
         model = Lead

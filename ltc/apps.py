@@ -7,7 +7,10 @@ class LtcConfig(AppConfig):
     verbose_name = _("Lead to cash")
 
     def ready(self):
+        from .api import schema  # noqa: F401  (registers the schema extensions)
+        from .api.fields import use_strict_decimals
         from .services import webhooks_for_transition
         from .transitions import transitioned
 
         transitioned.connect(webhooks_for_transition, dispatch_uid="ltc-webhooks")
+        use_strict_decimals()

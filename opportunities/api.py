@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Account, Contact
+from ltc.api.fields import StrictDecimalField
 from ltc.api.mixins import (
     ErrorSerializer,
     FieldErrors,
@@ -41,7 +42,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
     )
     account_name = serializers.CharField(source="account.name", read_only=True)
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
-    weighted_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    weighted_amount = StrictDecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
         model = Opportunity
@@ -428,8 +429,8 @@ class ForecastRowSerializer(serializers.Serializer):
     month = serializers.CharField(allow_null=True, help_text="YYYY-MM of the expected close")
     currency = serializers.CharField()
     count = serializers.IntegerField()
-    amount = serializers.DecimalField(max_digits=20, decimal_places=2)
-    weighted = serializers.DecimalField(
+    amount = StrictDecimalField(max_digits=20, decimal_places=2)
+    weighted = StrictDecimalField(
         max_digits=20, decimal_places=2, help_text="Σ amount × probability"
     )
 
@@ -438,6 +439,8 @@ class ForecastRowSerializer(serializers.Serializer):
 class ForecastViewSet(viewsets.ViewSet):
     """Weighted pipeline of the open opportunities the caller may see, by expected close
     month and currency (amounts in different currencies are never added up)."""
+
+    extra_query_params = {"list": ["owner", "team"]}
 
     @extend_schema(
         parameters=[

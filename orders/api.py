@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
+from ltc.api.fields import StrictDecimalField
 from ltc.api.mixins import IdempotentCreateMixin, TransitionsMixin, transitions_schema
 
 from . import services
@@ -19,7 +20,7 @@ from .selectors import order_list, shipment_list
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
-    remaining = serializers.DecimalField(max_digits=12, decimal_places=3, read_only=True)
+    remaining = StrictDecimalField(max_digits=12, decimal_places=3, read_only=True)
 
     class Meta:
         model = OrderLine

@@ -137,7 +137,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ltc.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ltc.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -152,6 +152,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field name ("status") collides across components get a stable name.
     "ENUM_NAME_OVERRIDES": {"FeedbackStatusEnum": "feedback.models.FeedbackStatus"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ltc.api.schema.document_error_answers",
+    ],
 }
 
 # Celery. With REDIS_URL: a Redis broker and separate worker/beat processes. Without it, the
