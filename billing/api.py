@@ -19,8 +19,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from contracts.selectors import contract_list
 from customers.models import Account
+from customers.selectors import account_list
+from leads.selectors import lead_list
 from ltc.api.fields import StrictDecimalField
+from ltc.api.filters import VisibleFilter
 from ltc.api.mixins import (
     FieldErrors,
     IdempotentCreateMixin,
@@ -29,6 +33,7 @@ from ltc.api.mixins import (
 )
 from ltc.api.schema import RoleShapedSerializer
 from ltc.money import default_currency
+from opportunities.selectors import opportunity_list
 
 from . import bank, reports, services
 from .models import (
@@ -89,6 +94,24 @@ class InvoiceLineInput(serializers.Serializer):
     tax_rate = StrictDecimalField(max_digits=5, decimal_places=2, default="0")
 
 
+class InvoiceAllocationSerializer(serializers.ModelSerializer):
+    """A payment applied to the invoice."""
+
+    payment_date = serializers.DateField(source="payment.date", read_only=True)
+
+    class Meta:
+        model = PaymentAllocation
+        fields = ["id", "payment", "payment_date", "amount", "reversed", "created_at"]
+        read_only_fields = fields
+
+
+class InvoiceCreditNoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CreditNote
+        fields = ["id", "number", "amount", "reason", "issue_date"]
+        read_only_fields = fields
+
+
 # What every role that sees an invoice gets; the rest is for finance and the manager.
 INVOICE_STATUS_FIELDS = [
     "id",
@@ -112,6 +135,12 @@ class InvoiceSerializer(RoleShapedSerializer, serializers.ModelSerializer):
     )
     lines = InvoiceLineSerializer(many=True, read_only=True)
     editable = serializers.BooleanField(source="is_editable", read_only=True)
+    allocations = InvoiceAllocationSerializer(
+        many=True, read_only=True, help_text="Payments applied to it"
+    )
+    credit_notes = InvoiceCreditNoteSerializer(
+        many=True, read_only=True, help_text="Credit notes against it"
+    )
 
     class Meta:
         model = Invoice
@@ -137,6 +166,8 @@ class InvoiceSerializer(RoleShapedSerializer, serializers.ModelSerializer):
             "balance",
             "notes",
             "lines",
+            "allocations",
+            "credit_notes",
             "emailed_to",
             "issued_at",
             "paid_at",
@@ -183,10 +214,24 @@ class InvoiceFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=InvoiceStatus.choices)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    account = VisibleFilter(field_name="account", selector=account_list)
+    contract = VisibleFilter(field_name="contract", selector=contract_list)
+    opportunity = VisibleFilter(field_name="contract__opportunity", selector=opportunity_list)
+    lead = VisibleFilter(field_name="contract__opportunity__lead", selector=lead_list)
+    payment = VisibleFilter(field_name="allocations__payment", selector=payment_list, distinct=True)
 
     class Meta:
         model = Invoice
-        fields = ["status", "account", "contract", "currency", "milestone"]
+        fields = [
+            "status",
+            "account",
+            "contract",
+            "opportunity",
+            "lead",
+            "payment",
+            "currency",
+            "milestone",
+        ]
 
 
 def _finance_only(request):
@@ -207,7 +252,14 @@ class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         qs = invoice_list(user=self.request.user)
         if sees_money(self.request.user):
-            qs = qs.prefetch_related("lines")
+            qs = qs.prefetch_related(
+                "lines",
+                Prefetch(
+                    "allocations",
+                    queryset=PaymentAllocation.objects.select_related("payment").order_by("pk"),
+                ),
+                Prefetch("credit_notes", queryset=CreditNote.objects.order_by("pk")),
+            )
         return qs
 
     def get_serializer_class(self):
@@ -372,10 +424,15 @@ class PaymentFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=PaymentStatus.choices)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    account = VisibleFilter(field_name="account", selector=account_list)
+    invoice = VisibleFilter(field_name="allocations__invoice", selector=invoice_list, distinct=True)
+    contract = VisibleFilter(
+        field_name="allocations__invoice__contract", selector=contract_list, distinct=True
+    )
 
     class Meta:
         model = Payment
-        fields = ["status", "account", "currency", "method"]
+        fields = ["status", "account", "invoice", "contract", "currency", "method"]
 
 
 def _payments_qs(user):
@@ -472,6 +529,18 @@ class CreditNoteCreateSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class CreditNoteFilter(django_filters.FilterSet):
+    invoice = VisibleFilter(field_name="invoice", selector=invoice_list)
+    account = VisibleFilter(field_name="invoice__account", selector=account_list)
+    invoice__account = VisibleFilter(
+        field_name="invoice__account", selector=account_list, label="Same as account"
+    )
+
+    class Meta:
+        model = CreditNote
+        fields = ["invoice", "account", "invoice__account"]
+
+
 class CreditNoteViewSet(
     IdempotentCreateMixin,
     ServiceCreateMixin,
@@ -483,7 +552,7 @@ class CreditNoteViewSet(
     CN-YYYY-NNNNNN without gaps. Never edited or deleted."""
 
     serializer_class = CreditNoteSerializer
-    filterset_fields = ["invoice", "invoice__account"]
+    filterset_class = CreditNoteFilter
     search_fields = ["number", "invoice__number", "reason"]
     ordering_fields = ["created_at", "amount"]
 

@@ -8,6 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Account, Contact
+from customers.selectors import account_list
+from ltc.api.filters import VisibleFilter
 from ltc.api.mixins import (
     ErrorSerializer,
     FieldErrors,
@@ -15,6 +17,7 @@ from ltc.api.mixins import (
     TransitionsMixin,
     transitions_schema,
 )
+from orders.selectors import order_list
 
 from . import services
 from .models import AccountFlag, FeedbackItem, FeedbackStatus, Survey, Ticket
@@ -83,6 +86,15 @@ class TicketSerializer(serializers.ModelSerializer):
         return fields
 
 
+class TicketFilter(django_filters.FilterSet):
+    account = VisibleFilter(field_name="account", selector=account_list)
+    order = VisibleFilter(field_name="order", selector=order_list)
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "category", "priority", "assigned_role", "account", "order"]
+
+
 @extend_schema(tags=["service"])
 @transitions_schema(Ticket, TicketSerializer)
 class TicketViewSet(
@@ -100,7 +112,7 @@ class TicketViewSet(
 
     queryset = Ticket.objects.none()
     serializer_class = TicketSerializer
-    filterset_fields = ["status", "category", "priority", "assigned_role", "account"]
+    filterset_class = TicketFilter
     search_fields = ["subject", "description"]
     ordering_fields = ["created_at", "priority"]
     ordering = ["-created_at", "-pk"]
@@ -140,6 +152,16 @@ class SurveySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SurveyFilter(django_filters.FilterSet):
+    account = VisibleFilter(field_name="account", selector=account_list)
+    order = VisibleFilter(field_name="order", selector=order_list)
+    ticket = VisibleFilter(field_name="ticket", selector=ticket_list)
+
+    class Meta:
+        model = Survey
+        fields = ["kind", "account", "ticket", "order"]
+
+
 @extend_schema(tags=["service"])
 class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
     """CSAT and NPS surveys and their answers (read-only: customers answer through the
@@ -147,7 +169,7 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Survey.objects.none()
     serializer_class = SurveySerializer
-    filterset_fields = ["kind", "account", "ticket", "order"]
+    filterset_class = SurveyFilter
     ordering_fields = ["created_at", "answered_at", "score"]
     ordering = ["-created_at", "-pk"]
 
@@ -242,6 +264,7 @@ class AccountFlagSerializer(serializers.ModelSerializer):
 
 
 class AccountFlagFilter(django_filters.FilterSet):
+    account = VisibleFilter(field_name="account", selector=account_list)
     open = django_filters.BooleanFilter(
         field_name="cleared_at", lookup_expr="isnull", label="Only flags not cleared yet"
     )

@@ -31,6 +31,9 @@ from .selectors import lead_list
 
 class LeadSerializer(serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
+    opportunity = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The opportunity it was converted into"
+    )
 
     class Meta:
         model = Lead
@@ -56,6 +59,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "disqualify_reason",
             "account",
             "contact",
+            "opportunity",
             "converted_at",
             "next_follow_up_at",
             "last_activity_at",
@@ -136,7 +140,9 @@ class LeadViewSet(
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
-        return lead_list(user=self.request.user)
+        # The opportunity is the reverse of Opportunity.lead: one join, no import of the
+        # later stage.
+        return lead_list(user=self.request.user).select_related("opportunity")
 
     def perform_create(self, serializer):
         fields = {"source": LeadSource.API, **serializer.validated_data}  # captured by the API

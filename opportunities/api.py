@@ -43,6 +43,16 @@ class OpportunitySerializer(serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
     weighted_amount = StrictDecimalField(max_digits=14, decimal_places=2, read_only=True)
+    quotes = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Its quotes, every version"
+    )
+    contracts = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Its contracts, every version (amendments too)"
+    )
+    contract = serializers.SerializerMethodField(
+        help_text="The contract in force: the newest version not superseded"
+    )
+    orders = serializers.SerializerMethodField(help_text="The orders of its contracts")
 
     class Meta:
         model = Opportunity
@@ -71,6 +81,10 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "fulfilment_owner",
             "stage_changed_at",
             "closed_at",
+            "quotes",
+            "contract",
+            "contracts",
+            "orders",
             "created_by",
             "created_at",
             "updated_at",
@@ -91,6 +105,27 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def get_contract(self, opportunity) -> int | None:
+        current = [c for c in opportunity.contracts.all() if not c.superseded]
+        return max(current, key=lambda c: (c.version, c.pk)).pk if current else None
+
+    def get_orders(self, opportunity) -> list[int]:
+        return sorted(o.pk for c in opportunity.contracts.all() for o in c.orders.all())
+
+
+def with_links(queryset):
+    """Opportunities with the ids of their quotes, contracts and orders in three queries
+    whatever the page size. Contracts and orders are later stages: reached through the reverse
+    accessors of Opportunity, never imported."""
+    contract_model = Opportunity._meta.get_field("contracts").related_model
+    order_model = contract_model._meta.get_field("orders").related_model
+    return queryset.prefetch_related(
+        # Whole rows: deferring the protected state field would load it row by row.
+        Prefetch("quotes", queryset=Quote.objects.order_by("pk")),
+        Prefetch("contracts", queryset=contract_model.objects.order_by("pk")),
+        Prefetch("contracts__orders", queryset=order_model.objects.order_by("pk")),
+    )
 
 
 class TeamSerializer(serializers.Serializer):
@@ -127,7 +162,7 @@ class OpportunityViewSet(
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
-        return opportunity_list(user=self.request.user)
+        return with_links(opportunity_list(user=self.request.user))
 
     def perform_create(self, serializer):
         serializer.instance = services.opportunity_create(
