@@ -25,6 +25,7 @@ from customers.selectors import account_list
 from leads.selectors import lead_list
 from ltc.api.fields import StrictDecimalField
 from ltc.api.filters import VisibleFilter
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     FieldErrors,
     IdempotentCreateMixin,
@@ -51,6 +52,7 @@ from .models import (
     PaymentStatus,
 )
 from .selectors import (
+    INVOICE_STATUS_FIELDS,
     bank_line_list,
     credit_note_list,
     invoice_list,
@@ -110,19 +112,6 @@ class InvoiceCreditNoteSerializer(serializers.ModelSerializer):
         model = CreditNote
         fields = ["id", "number", "amount", "reason", "issue_date"]
         read_only_fields = fields
-
-
-# What every role that sees an invoice gets; the rest is for finance and the manager.
-INVOICE_STATUS_FIELDS = [
-    "id",
-    "number",
-    "status",
-    "account",
-    "account_name",
-    "contract",
-    "issue_date",
-    "due_date",
-]
 
 
 class InvoiceSerializer(RoleShapedSerializer, serializers.ModelSerializer):
@@ -240,7 +229,7 @@ def _finance_only(request):
 
 
 @transitions_schema(Invoice, InvoiceSerializer)
-class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
+class InvoiceViewSet(HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
     """Invoices with their lines. POST creates a draft (finance); PATCH changes a draft;
     DELETE removes a draft. An issued invoice is never edited or deleted (400)."""
 
@@ -261,6 +250,10 @@ class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
                 Prefetch("credit_notes", queryset=CreditNote.objects.order_by("pk")),
             )
         return qs
+
+    def history_fields(self):
+        # Sales and marketing read an invoice's status fields only, in its history too.
+        return None if sees_money(self.request.user) else set(INVOICE_STATUS_FIELDS)
 
     def get_serializer_class(self):
         if getattr(self, "swagger_fake_view", False) or sees_money(self.request.user):
@@ -443,6 +436,7 @@ def _payments_qs(user):
 
 @transitions_schema(Payment, PaymentSerializer)
 class PaymentViewSet(
+    HistoryMixin,
     IdempotentCreateMixin,
     ServiceCreateMixin,
     TransitionsMixin,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
 from roles.models import SYSTEM
@@ -153,6 +154,8 @@ class Invoice(StateMachineModel):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -466,6 +469,8 @@ class Payment(StateMachineModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-date", "-pk"]

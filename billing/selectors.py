@@ -17,6 +17,19 @@ from .models import BankStatementLine, CreditNote, Invoice, Payment
 MONEY_ROLES = ("finance", "manager")
 
 
+# What every role that sees an invoice reads; the rest is for finance and the manager.
+INVOICE_STATUS_FIELDS = [
+    "id",
+    "number",
+    "status",
+    "account",
+    "account_name",
+    "contract",
+    "issue_date",
+    "due_date",
+]
+
+
 def sees_money(user) -> bool:
     """May see amounts of invoices and payments (finance, manager, superuser)."""
     return bool(

@@ -40,7 +40,7 @@ from .models import (
     Invoice,
     PaymentAllocation,
 )
-from .selectors import invoice_list, payment_list, sees_money
+from .selectors import INVOICE_STATUS_FIELDS, invoice_list, payment_list, sees_money
 
 PAGE_SIZE = 25
 
@@ -114,6 +114,8 @@ def invoice_detail(request, pk):
             "is_finance": is_finance,
             "can_credit": is_finance and invoice.status in OPEN_STATES and invoice.balance > 0,
             "history": record_history(invoice),
+            # Without money fields, the audit shows only the fields the page shows.
+            "audit_fields": None if money else INVOICE_STATUS_FIELDS,
             "credit_form": CreditNoteForm(),
         },
     )

@@ -18,6 +18,7 @@ from customers.selectors import account_list
 from leads.selectors import lead_list
 from ltc.api.fields import StrictDecimalField
 from ltc.api.filters import VisibleFilter
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import ErrorSerializer, FieldErrors, TransitionsMixin, transitions_schema
 from opportunities.selectors import opportunity_list
 
@@ -251,6 +252,7 @@ class ContractFilter(django_filters.FilterSet):
 @extend_schema(tags=["contracts"])
 @transitions_schema(Contract, ContractSerializer)
 class ContractViewSet(
+    HistoryMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

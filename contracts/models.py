@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
 from ltc.signoffs import SignOffDecision, ensure_signed_off, missing_sign_offs
 from ltc.transitions import StateMachineModel
@@ -138,6 +139,8 @@ class Contract(StateMachineModel):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

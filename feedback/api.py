@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from customers.models import Account, Contact
 from customers.selectors import account_list
 from ltc.api.filters import VisibleFilter
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     ErrorSerializer,
     FieldErrors,
@@ -98,6 +99,7 @@ class TicketFilter(django_filters.FilterSet):
 @extend_schema(tags=["service"])
 @transitions_schema(Ticket, TicketSerializer)
 class TicketViewSet(
+    HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,

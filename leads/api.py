@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     API_FILTERS,
     ErrorSerializer,
@@ -120,6 +121,7 @@ RoundRobinResult = inline_serializer(
 @transitions_schema(Lead, LeadSerializer)
 @write_schema(LeadSerializer, "marketing and sales (the owner)")
 class LeadViewSet(
+    HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,

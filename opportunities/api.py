@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from customers.models import Account, Contact
 from ltc.api.fields import StrictDecimalField
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     ErrorSerializer,
     FieldErrors,
@@ -143,6 +144,7 @@ class TeamSerializer(serializers.Serializer):
 @extend_schema(tags=["opportunities"])
 @transitions_schema(Opportunity, OpportunitySerializer)
 class OpportunityViewSet(
+    HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -324,6 +326,7 @@ class QuoteSerializer(serializers.ModelSerializer):
 @extend_schema(tags=["quotes"])
 @transitions_schema(Quote, QuoteSerializer)
 class QuoteViewSet(
+    HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,

@@ -16,6 +16,7 @@ from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from leads.models import LeadSource
+from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
 from ltc.signoffs import SignOffDecision, ensure_signed_off, missing_sign_offs
 from ltc.transitions import StateMachineModel
@@ -164,6 +165,8 @@ class Opportunity(StateMachineModel):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -366,6 +369,8 @@ class Quote(StateMachineModel):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -16,6 +16,7 @@ from customers.selectors import account_list
 from leads.selectors import lead_list
 from ltc.api.fields import StrictDecimalField
 from ltc.api.filters import VisibleFilter
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import IdempotentCreateMixin, TransitionsMixin, transitions_schema
 from opportunities.selectors import opportunity_list
 
@@ -108,6 +109,7 @@ class ShipmentFilter(django_filters.FilterSet):
 @extend_schema(tags=["orders"])
 @transitions_schema(Order, OrderSerializer)
 class OrderViewSet(
+    HistoryMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
 from roles.models import Role
@@ -100,6 +101,8 @@ class Order(StateMachineModel):
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -2,10 +2,11 @@
 
 An integrator who misspells a filter (or uses one that does not exist, like `?lead=` on a
 resource without that relation) would otherwise get the whole list back and act on it. What a
-view accepts is what the schema documents for it: the parameters of its filter backends
-(django-filter fields with their range suffixes, ?search=, ?ordering=) and of its paginator on
-list endpoints, `format`, and the extras the view declares in `extra_query_params`
-({action: [names]}) and documents with extend_schema.
+view accepts is what the schema documents for it: on list endpoints the parameters of its
+filter backends (django-filter fields with their range suffixes, ?search=, ?ordering=); on
+those and the actions in `paginated_actions` its paginator's; everywhere `format`, and the
+extras the view declares in `extra_query_params` ({action: [names]}) and documents with
+extend_schema.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ def allowed_query_params(view) -> set[str]:
     action = getattr(view, "action", None)
     extras = getattr(view, "extra_query_params", {}) or {}
     names.update(extras.get(action, ()))
+    paginator = getattr(view, "paginator", None)
+    if paginator is not None and action in ("list", *getattr(view, "paginated_actions", ())):
+        names.update(p["name"] for p in paginator.get_schema_operation_parameters(view))
     if action != "list":
         return names
     for backend_class in getattr(view, "filter_backends", None) or ():
@@ -49,9 +53,6 @@ def allowed_query_params(view) -> set[str]:
                 names |= filterset_params(filterset_class)
         else:
             names.update(p["name"] for p in backend.get_schema_operation_parameters(view))
-    paginator = getattr(view, "paginator", None)
-    if paginator is not None:
-        names.update(p["name"] for p in paginator.get_schema_operation_parameters(view))
     return names
 
 

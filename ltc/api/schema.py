@@ -1,7 +1,7 @@
 """The OpenAPI schema tells what the API really does.
 
-- Filters and pagination are documented on list endpoints only, as StrictQueryParamsMixin
-  accepts them there only.
+- Filters are documented on list endpoints only, pagination on those and on the actions in
+  the view's `paginated_actions`, as StrictQueryParamsMixin accepts them there only.
 - A blank email (an optional address left empty) is documented as "an email or empty".
 - Fields a serializer leaves out for some roles are not required in its response component.
 - Every operation documents the error answers any request can get (postprocessing hook): 400
@@ -27,8 +27,12 @@ class AutoSchema(SpectacularAutoSchema):
     def get_filter_backends(self):
         return super().get_filter_backends() if self._filters_apply() else []
 
+    def _paginates(self) -> bool:
+        action = getattr(self.view, "action", None)
+        return self._filters_apply() or action in getattr(self.view, "paginated_actions", ())
+
     def _get_pagination_parameters(self):
-        return super()._get_pagination_parameters() if self._filters_apply() else []
+        return super()._get_pagination_parameters() if self._paginates() else []
 
 
 class BlankableEmailExtension(OpenApiSerializerFieldExtension):
