@@ -35,6 +35,7 @@ from ltc.api.mixins import (
 from ltc.api.schema import RoleShapedSerializer
 from ltc.money import default_currency
 from opportunities.selectors import opportunity_list
+from roles.policies import require
 
 from . import bank, reports, services
 from .models import (
@@ -319,7 +320,7 @@ class InvoiceViewSet(HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
     def from_milestone(self, request):
         from contracts.models import ContractStatus, PaymentMilestone
 
-        services.require_finance(request.user)
+        require(request.user, "billing.invoice")
         data = FromMilestoneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         milestone = (

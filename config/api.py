@@ -9,7 +9,8 @@ from ltc.api.routers import ApiRouter
 
 # Apps that publish API routes, in the order of the lead-to-cash chain.
 API_APPS = [
-    "ltc",
+    "notifications",
+    "activities",
     "customers",
     "catalog",
     "leads",
@@ -19,6 +20,7 @@ API_APPS = [
     "billing",
     "feedback",
     "pool",
+    "search",
 ]
 
 # Digits-only ids and the query-parameter check on every route (see ltc.api.routers).

@@ -7,8 +7,9 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Customer service")
 
     def ready(self):
-        from ltc import events, flags, records, timers, workqueue
+        from ltc import flags, records, timers, workqueue
         from ltc.handoffs import order_delivered, ticket_resolved
+        from notifications import events
 
         from . import services  # noqa: F401 - registers the transition services
         from .flags import open_account_flags

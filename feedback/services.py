@@ -5,8 +5,10 @@ One function per business operation, keyword-only, one transaction each.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
 from django.core import signing
@@ -19,13 +21,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from activities.models import ActivityKind
+from activities.services import activity_create
 from customers.models import Account, Contact
 from ltc.handoffs import ticket_resolved
-from ltc.models import ActivityKind
-from ltc.services import absolute_url, activity_create, notify
 from ltc.transitions import perform_transition, transition_service
+from notifications.services import absolute_url, notify
 from roles.models import Team
 from roles.permissions import has_role, users_with_role
+from roles.policies import can, require
 
 from . import clock
 from .models import (
@@ -43,10 +47,25 @@ from .models import (
 )
 from .sla import Calendar
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from orders.models import Order
+
 log = logging.getLogger(__name__)
 
-TICKET_EDITABLE = ("subject", "description", "category", "priority", "contact", "order", "assignee")
-TICKET_CREATORS = ("service", "operations", "sales")
+
+class TicketFields(TypedDict, total=False):
+    subject: str
+    description: str
+    category: str
+    priority: str
+    contact: Contact | None
+    order: Order | None
+    assignee: User | None
+
+
+TICKET_EDITABLE = tuple(TicketFields.__annotations__)
 
 
 # --- tickets -----------------------------------------------------------------------------------
@@ -63,7 +82,7 @@ def _check_ticket_links(*, account, contact, order):
 @transaction.atomic
 def ticket_create(
     *,
-    user,
+    user: User,
     account: Account,
     subject: str,
     category: str = "other",
@@ -75,8 +94,7 @@ def ticket_create(
 ) -> Ticket:
     """Open a case; after-sales categories (product, delivery) go to operations, the rest to
     customer service."""
-    if not has_role(user, *TICKET_CREATORS):
-        raise PermissionDenied(_("Only service, operations and sales open tickets."))
+    require(user, "feedback.ticket_create")
     _check_ticket_links(account=account, contact=contact, order=order)
     ticket = Ticket(
         subject=subject,
@@ -95,12 +113,12 @@ def ticket_create(
     return ticket
 
 
-def ticket_can_edit(*, user, ticket: Ticket) -> bool:
-    return has_role(user, "service", "operations") and ticket.status != TicketStatus.CLOSED
+def ticket_can_edit(*, user: User, ticket: Ticket) -> bool:
+    return can(user, "feedback.ticket_handle") and ticket.status != TicketStatus.CLOSED
 
 
 @transaction.atomic
-def ticket_update(*, user, ticket: Ticket, **fields) -> Ticket:
+def ticket_update(*, user: User, ticket: Ticket, **fields: Unpack[TicketFields]) -> Ticket:
     if not ticket_can_edit(user=user, ticket=ticket):
         raise PermissionDenied(_("You may not edit this ticket."))
     for key, value in fields.items():
@@ -115,11 +133,10 @@ def ticket_update(*, user, ticket: Ticket, **fields) -> Ticket:
 
 
 @transaction.atomic
-def ticket_reply(*, user, ticket: Ticket, body: str):
+def ticket_reply(*, user: User, ticket: Ticket, body: str):
     """A public reply to the customer: logged as an email activity; the first one is the
     ticket's first response (like `start`)."""
-    if not has_role(user, "service", "operations"):
-        raise PermissionDenied(_("Only service and operations reply to customers."))
+    require(user, "feedback.ticket_handle")
     if not (body or "").strip():
         raise ValidationError({"body": _("Write the reply.")})
     activity = activity_create(
@@ -149,7 +166,7 @@ def _record_late(ticket: Ticket, target: str, *, now=None):
 
 
 @transition_service(Ticket, "start")
-def ticket_start(*, obj: Ticket, user, data=None) -> Ticket:
+def ticket_start(*, obj: Ticket, user: User, data=None) -> Ticket:
     first = obj.first_response_at is None
     ticket = perform_transition(obj=obj, name="start", user=user, data=data)
     if first:
@@ -158,7 +175,7 @@ def ticket_start(*, obj: Ticket, user, data=None) -> Ticket:
 
 
 @transition_service(Ticket, "resolve")
-def ticket_resolve(*, obj: Ticket, user, data=None) -> Ticket:
+def ticket_resolve(*, obj: Ticket, user: User, data=None) -> Ticket:
     """in_progress → resolved with the resolution; the CSAT survey goes out (ticket_resolved
     hand-off) in the same transaction."""
 
@@ -177,7 +194,7 @@ def escalation_recipients(role: str) -> list:
         for t in Team.objects.filter(members__groups__name=role, lead__isnull=False)
         .select_related("lead")
         .distinct()
-        if t.lead.is_active
+        if t.lead is not None and t.lead.is_active
     }
     return sorted(leads, key=lambda u: u.pk) or list(users_with_role("manager"))
 
@@ -253,7 +270,7 @@ def close_resolved_tickets(*, now=None) -> int:
     days = settings.LTC.get("TICKET_AUTO_CLOSE_DAYS", 7)
     closed = 0
     due = Ticket.objects.filter(
-        status=TicketStatus.RESOLVED, resolved_at__lte=now - timezone.timedelta(days=days)
+        status=TicketStatus.RESOLVED, resolved_at__lte=now - datetime.timedelta(days=days)
     )
     for ticket in due.iterator(chunk_size=200):
         try:
@@ -293,9 +310,8 @@ def account_flag_raise(
 
 
 @transaction.atomic
-def account_flag_clear(*, flag: AccountFlag, user) -> AccountFlag:
-    if not has_role(user, "service"):
-        raise PermissionDenied(_("Only customer service clears an account flag."))
+def account_flag_clear(*, flag: AccountFlag, user: User) -> AccountFlag:
+    require(user, "feedback.flag_clear")
     if AccountFlag.objects.filter(pk=flag.pk, cleared_at__isnull=True).update(
         cleared_at=timezone.now(), cleared_by=user
     ):
@@ -443,9 +459,8 @@ def survey_answer(*, token: str, score, comment: str = "") -> Survey:
 
 # --- feedback items ------------------------------------------------------------------------------
 @transaction.atomic
-def feedback_item_create(*, user, kind, category, title, description="", account=None):
-    if not has_role(user, "sales", "service"):
-        raise PermissionDenied(_("Sales and service capture market feedback."))
+def feedback_item_create(*, user: User, kind, category, title, description="", account=None):
+    require(user, "feedback.item_create")
     item = FeedbackItem(
         kind=kind,
         category=category,
@@ -478,7 +493,7 @@ ORDER = [FeedbackStatus.NEW, FeedbackStatus.ACKNOWLEDGED, FeedbackStatus.DONE]
 
 
 @transaction.atomic
-def feedback_item_set_status(*, user, item: FeedbackItem, status: str) -> FeedbackItem:
+def feedback_item_set_status(*, user: User, item: FeedbackItem, status: str) -> FeedbackItem:
     """The team it is routed to acknowledges it and marks it done."""
     if not (user.is_superuser or has_role(user, item.routed_to)):
         raise PermissionDenied(_("Only the team this feedback is routed to updates it."))

@@ -7,11 +7,12 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self):
-        from ltc import events, records, timers, workqueue
-        from ltc.services import FOLLOW_UP_SOURCES
+        from activities.services import FOLLOW_UP_SOURCES
+        from ltc import panels, records, timers, workqueue
+        from notifications import events
 
         from .models import Lead
-        from .selectors import lead_list
+        from .selectors import account_leads_panel, lead_list
         from .services import notify_due_lead_follow_ups
         from .timers import LEAD_ASSIGNMENT, LEAD_FIRST_TOUCH
         from .workqueue import lead_sections
@@ -20,6 +21,9 @@ class LeadsConfig(AppConfig):
         events.register("handoff-remind", _("A hand-off waiting on me is past its target"))
         events.register("handoff-escalate", _("A hand-off in my team is escalated"))
         records.register(Lead, lead_list)
+        panels.register(
+            "customers.account", "leads/includes/account_leads.html", context=account_leads_panel
+        )
         timers.register(LEAD_ASSIGNMENT)
         timers.register(LEAD_FIRST_TOUCH)
         workqueue.register(lead_sections)

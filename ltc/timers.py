@@ -19,10 +19,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import notify
 from roles.models import Team
 from roles.permissions import users_with_role
-
-from .services import notify
 
 
 @dataclass

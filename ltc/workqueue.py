@@ -3,10 +3,12 @@ AppConfig.ready returning sections of records waiting for a transition the user 
 
 from django.utils import timezone
 
-from . import selectors
+from notifications.selectors import inbox
 
 QUEUE_LIMIT = 10
 PROVIDERS: list = []
+# (user, now) -> the user's due follow-ups, contributed by the activities app.
+FOLLOW_UPS: list = []
 
 
 def register(provider):
@@ -14,6 +16,11 @@ def register(provider):
     if provider not in PROVIDERS:
         PROVIDERS.append(provider)
     return provider
+
+
+def register_follow_ups(source):
+    if source not in FOLLOW_UPS:
+        FOLLOW_UPS.append(source)
 
 
 def work_queue(user) -> dict:
@@ -27,7 +34,9 @@ def work_queue(user) -> dict:
     now = timezone.now()
     return {
         "sections": sections,
-        "follow_ups": list(selectors.due_follow_ups(user=user, now=now)[:QUEUE_LIMIT]),
-        "recent_notifications": list(selectors.inbox(user=user)[:5]),
+        "follow_ups": [
+            item for source in FOLLOW_UPS for item in source(user=user, now=now)[:QUEUE_LIMIT]
+        ],
+        "recent_notifications": list(inbox(user=user)[:5]),
         "now": now,
     }

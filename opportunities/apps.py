@@ -7,9 +7,10 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunities")
 
     def ready(self):
-        from ltc import events, records, timers, workqueue
+        from activities.services import FOLLOW_UP_SOURCES
+        from ltc import records, timers, workqueue
         from ltc.handoffs import lead_converted
-        from ltc.services import FOLLOW_UP_SOURCES
+        from notifications import events
 
         from . import services  # noqa: F401 - registers the transition services
         from .models import Opportunity, Quote

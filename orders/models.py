@@ -15,6 +15,7 @@ from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from ltc.audit import audit_history
+from ltc.bases import TimeStamped
 from ltc.money import CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
 from roles.models import Role
@@ -69,7 +70,7 @@ class StateRolePermission(RolePermission):
         return "; ".join(parts)
 
 
-class Order(StateMachineModel):
+class Order(StateMachineModel, TimeStamped):
     number = models.CharField(_("number"), max_length=30, blank=True, db_index=True)
     contract = models.ForeignKey(
         "contracts.Contract",
@@ -99,8 +100,6 @@ class Order(StateMachineModel):
     proof_of_delivery = models.CharField(_("proof of delivery"), max_length=300, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = audit_history()
 
@@ -197,7 +196,7 @@ class Order(StateMachineModel):
                 O.IN_FULFILLMENT: ("manager",),
             }
         ),
-        custom={"label": _("Cancel"), "form": f"{FORMS}.ReasonForm"},
+        custom={"label": _("Cancel"), "form": "ltc.forms.ReasonForm"},
     )
     def cancel(self, *, by=None, reason=""):
         if not (reason or "").strip():

@@ -7,6 +7,6 @@ class PoolConfig(AppConfig):
     verbose_name = _("Public pool")
 
     def ready(self):
-        from ltc import events
+        from notifications import events
 
         events.register("pool-return", _("A lead or account of mine went back to the pool"))

@@ -323,7 +323,7 @@ def test_quote_handoff_timer_reminds_then_escalates_once_each(sales):
     from django.utils import timezone
 
     from ltc import timers
-    from ltc.models import Notification
+    from notifications.models import Notification
 
     timer = timers.TIMERS["opportunity_quote"]
     support, manager = user_with("sales_support"), user_with("manager")
@@ -346,7 +346,7 @@ def test_sign_off_timer_waits_on_the_missing_signers(sales):
     from django.utils import timezone
 
     from ltc import timers
-    from ltc.models import Notification
+    from notifications.models import Notification
     from opportunities.models import QuoteSignOff
 
     manager, finance = user_with("manager"), user_with("finance")
