@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from customers.models import Contact
 from customers.selectors import account_list
 from leads.selectors import lead_list
-from ltc.api.fields import StrictDecimalField
+from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import ErrorSerializer, FieldErrors, TransitionsMixin, transitions_schema
@@ -144,8 +144,11 @@ class ContractSerializer(serializers.ModelSerializer):
         many=True, read_only=True, help_text="Its invoices (drafts and voided ones too)"
     )
 
+    account_flags = AccountFlagsField(account="account_id")
+
     class Meta:
         model = Contract
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "number",
@@ -158,6 +161,7 @@ class ContractSerializer(serializers.ModelSerializer):
             "lead",
             "account",
             "account_name",
+            "account_flags",
             "signatories",
             "status",
             "start_date",

@@ -8,6 +8,7 @@ pointing at them.
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
+from ltc.api.fields import AccountFlagsField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
 
@@ -20,8 +21,11 @@ from .selectors import account_list, contact_list
 class AccountSerializer(serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
 
+    account_flags = AccountFlagsField(account="pk")
+
     class Meta:
         model = Account
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "name",
@@ -33,6 +37,7 @@ class AccountSerializer(serializers.ModelSerializer):
             "tax_id",
             "owner",
             "owner_name",
+            "account_flags",
             "credit_limit",
             "currency",
             "notes",

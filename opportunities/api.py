@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Account, Contact
-from ltc.api.fields import StrictDecimalField
+from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     ErrorSerializer,
@@ -55,13 +55,17 @@ class OpportunitySerializer(serializers.ModelSerializer):
     )
     orders = serializers.SerializerMethodField(help_text="The orders of its contracts")
 
+    account_flags = AccountFlagsField(account="account_id")
+
     class Meta:
         model = Opportunity
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "name",
             "account",
             "account_name",
+            "account_flags",
             "contact",
             "lead",
             "stage",
@@ -268,12 +272,16 @@ class QuoteSerializer(serializers.ModelSerializer):
     sign_offs = QuoteSignOffSerializer(many=True, read_only=True)
     missing_sign_offs = serializers.SerializerMethodField()
 
+    account_flags = AccountFlagsField(account="opportunity.account_id")
+
     class Meta:
         model = Quote
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "number",
             "opportunity",
+            "account_flags",
             "version",
             "revised_from",
             "superseded",

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from contracts.selectors import contract_list
 from customers.selectors import account_list
 from leads.selectors import lead_list
-from ltc.api.fields import StrictDecimalField
+from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import IdempotentCreateMixin, TransitionsMixin, transitions_schema
@@ -53,8 +53,11 @@ class OrderSerializer(serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True, read_only=True)
     shipments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
+    account_flags = AccountFlagsField(account="account_id")
+
     class Meta:
         model = Order
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "number",
@@ -62,6 +65,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "contract_number",
             "account",
             "account_name",
+            "account_flags",
             "owner",
             "owner_name",
             "status",

@@ -6,6 +6,7 @@ import math
 import re
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 # A plain decimal: ASCII digits, an optional sign and point; no exponent, no digit grouping,
@@ -43,3 +44,76 @@ def use_strict_decimals():
     from django.db import models
 
     serializers.ModelSerializer.serializer_field_mapping[models.DecimalField] = StrictDecimalField
+
+
+class AccountFlagSerializer(serializers.Serializer):
+    """An open warning on the record's account (e.g. a detractor NPS, a missed SLA)."""
+
+    id = serializers.IntegerField()
+    reason = serializers.CharField(help_text="The reason's code")
+    label = serializers.CharField(help_text="The reason, in the caller's language")
+    note = serializers.CharField(allow_blank=True)
+    since = serializers.DateTimeField(help_text="When the flag was raised")
+
+
+def _account_id(instance, path: str):
+    value = instance
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+@extend_schema_field(AccountFlagSerializer(many=True))
+class AccountFlagsField(serializers.Field):
+    """`account_flags`: the open flags on the record's account (ltc.flags: the later stages
+    provide them, so an earlier stage shows them without importing those stages).
+
+    `account` is the attribute path from the record to its account id ("pk" on an account).
+    In a list, FlagsListSerializer reads the flags of every account on the page at once.
+    """
+
+    def __init__(self, *, account: str = "account_id", **kwargs):
+        self.account_path = account
+        kwargs.update(source="*", read_only=True)
+        kwargs.setdefault("help_text", "Open flags on the account (customer at risk)")
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        from ltc.flags import flags_for_accounts
+
+        account_id = _account_id(instance, self.account_path)
+        if account_id is None:
+            return []
+        known = self.context.get("_account_flags")
+        if known is None or account_id not in known:
+            known = flags_for_accounts([account_id])
+        return [
+            {
+                "id": flag.get("id"),
+                "reason": flag.get("reason", ""),
+                "label": str(flag.get("label", "")),
+                "note": flag.get("note", ""),
+                "since": serializers.DateTimeField().to_representation(flag.get("since")),
+            }
+            for flag in known.get(account_id, [])
+        ]
+
+
+class FlagsListSerializer(serializers.ListSerializer):
+    """A list whose child has an AccountFlagsField: the flags of all its accounts are read in
+    one go (one query per provider, whatever the page size)."""
+
+    def to_representation(self, data):
+        from django.db.models import Manager
+
+        from ltc.flags import flags_for_accounts
+
+        items = list(data.all() if isinstance(data, Manager) else data)
+        paths = {
+            f.account_path for f in self.child.fields.values() if isinstance(f, AccountFlagsField)
+        }
+        ids = {_account_id(item, path) for item in items for path in paths}
+        self.context["_account_flags"] = flags_for_accounts(ids)
+        return super().to_representation(items)
