@@ -134,6 +134,11 @@ class TicketViewSet(
 
 
 class SurveySerializer(serializers.ModelSerializer):
+    public_link = serializers.SerializerMethodField(
+        help_text="The customer's answer link, for service, the account owner and managers "
+        "(e.g. to deliver it by chat); null for other roles and once answered"
+    )
+
     class Meta:
         model = Survey
         fields = [
@@ -149,9 +154,16 @@ class SurveySerializer(serializers.ModelSerializer):
             "answered_at",
             "score",
             "comment",
+            "public_link",
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_public_link(self, survey) -> str | None:
+        request = self.context.get("request")
+        if request is None:
+            return None
+        return services.survey_public_link(survey, user=request.user)
 
 
 class SurveyFilter(django_filters.FilterSet):
