@@ -46,7 +46,7 @@ def use_strict_decimals():
     serializers.ModelSerializer.serializer_field_mapping[models.DecimalField] = StrictDecimalField
 
 
-class AccountFlagSerializer(serializers.Serializer):
+class OpenAccountFlagSerializer(serializers.Serializer):
     """An open warning on the record's account (e.g. a detractor NPS, a missed SLA)."""
 
     id = serializers.IntegerField()
@@ -65,7 +65,7 @@ def _account_id(instance, path: str):
     return value
 
 
-@extend_schema_field(AccountFlagSerializer(many=True))
+@extend_schema_field(OpenAccountFlagSerializer(many=True))
 class AccountFlagsField(serializers.Field):
     """`account_flags`: the open flags on the record's account (ltc.flags: the later stages
     provide them, so an earlier stage shows them without importing those stages).
