@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ltc import workqueue
 from notifications.services import notify
 
 from .models import Activity
@@ -53,7 +54,8 @@ def activity_complete(*, activity: Activity, user) -> Activity:
 def notify_due_follow_ups(*, now=None) -> int:
     """Notify the owner of each due follow-up once, however often this runs.
 
-    Covers activities and any record type that registered itself in FOLLOW_UP_SOURCES.
+    Covers activities and every record type a stage declares in `contributes.follow_ups`
+    (ltc/wiring.py).
     """
     now = now or timezone.now()
     sent = 0
@@ -71,14 +73,9 @@ def notify_due_follow_ups(*, now=None) -> int:
             url=record_url(activity.content_type, activity.object_id),
         ):
             sent += 1
-    for source in FOLLOW_UP_SOURCES:
+    for source in workqueue.FOLLOW_UP_NOTICES:
         sent += source(now)
     return sent
-
-
-# Record types with their own next_follow_up_at (leads, opportunities, ...) append a callable
-# (now) -> count here from their AppConfig.ready.
-FOLLOW_UP_SOURCES: list = []
 
 
 def record_url(content_type: ContentType, object_id: int) -> str:

@@ -4,8 +4,8 @@ operation, each one transaction (DESIGN.md, Invoice and Payment).
 Money rules: allocations only to the same account's open invoices in the same currency, never
 more than the invoice's balance nor the payment's unallocated amount; invoice rows are locked
 (SELECT ... FOR UPDATE, in id order) before their figures change, and the database check
-constraints are the last line. Transitions with effects are registered with
-@transition_service so the browser, the API and Celery all run them.
+constraints are the last line. Transitions with effects are declared in
+BillingConfig.contributes so the browser, the API and Celery all run them.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ltc.handoffs import invoice_paid
-from ltc.transitions import perform_transition, transition_service
+from ltc.transitions import perform_transition
 from notifications.services import notify
 from roles.permissions import users_with_role
 from roles.policies import require
@@ -132,6 +131,67 @@ def draft_for_trigger(*, contract, trigger: str, user: User | None = None) -> li
         invoice_draft_from_milestone(milestone=m, user=user)
         for m in contract.milestones.filter(trigger=trigger).order_by("position", "pk")
     ]
+
+
+def invoices_for_signed_contract(*, contract, user=None) -> list[Invoice]:
+    """contract_signed: the invoice drafts of the on-signing milestones."""
+    from contracts.models import MilestoneTrigger
+
+    return draft_for_trigger(contract=contract, trigger=MilestoneTrigger.ON_SIGNING, user=user)
+
+
+def invoices_for_delivered_order(*, order, user=None) -> list[Invoice]:
+    """order_delivered: the invoice drafts of the on-delivery milestones; then the contract
+    completes if the delivery was the last thing it waited for (everything already paid)."""
+    from contracts.models import MilestoneTrigger
+
+    drafts = draft_for_trigger(
+        contract=order.contract, trigger=MilestoneTrigger.ON_DELIVERY, user=user
+    )
+    contract_complete_if_done(contract=order.contract, user=user)
+    return drafts
+
+
+# --- contract completion ------------------------------------------------------------------------
+def contract_is_done(contract) -> bool:
+    """Every order delivered (accepted, where the plan has an on-acceptance milestone and
+    orders have an acceptance step), every milestone invoiced, and every invoice paid. Billing
+    decides it because billing comes after orders and sees both."""
+    from contracts.models import MilestoneTrigger
+    from orders.models import Order, OrderStatus
+
+    milestones = list(contract.milestones.all())
+    accepted = getattr(OrderStatus, "ACCEPTED", None)
+    finished = {OrderStatus.DELIVERED, accepted} - {None}
+    needs_acceptance = any(m.trigger == MilestoneTrigger.ON_ACCEPTANCE for m in milestones)
+    if accepted is not None and needs_acceptance:
+        finished = {accepted}
+    orders = [
+        o.status
+        for o in Order.objects.filter(contract=contract).exclude(status=OrderStatus.CANCELLED)
+    ]
+    if not orders or any(status not in finished for status in orders):
+        return False
+    invoices = list(Invoice.objects.filter(contract=contract).exclude(status=S.VOID))
+    if any(invoice.status != S.PAID for invoice in invoices):
+        return False
+    invoiced = {invoice.milestone_id for invoice in invoices}
+    return all(m.pk in invoiced for m in milestones)
+
+
+def contract_complete_if_done(*, contract, user=None) -> bool:
+    """Complete a signed contract when it is done (see contract_is_done), whichever came last:
+    the last payment or the last delivery. Runs inside the caller's transaction."""
+    from contracts.models import Contract, ContractStatus
+    from contracts.services import contract_complete
+
+    if contract is None:
+        return False
+    contract = Contract.objects.get(pk=contract.pk)
+    if contract.status != ContractStatus.SIGNED or not contract_is_done(contract):
+        return False
+    contract_complete(contract=contract)
+    return True
 
 
 def draft_dated_milestones(*, today: datetime.date | None = None) -> int:
@@ -285,7 +345,6 @@ def _queue_invoice_email(pk: int):
         log.exception("could not queue the email of invoice %s", pk)
 
 
-@transition_service(Invoice, "issue")
 def invoice_issue(*, obj: Invoice, user: User, data=None) -> Invoice:
     """draft → issued: the next gapless number of the issue year (Invoice.issue, counter row
     locked in this transaction), the due date from the payment terms, and the PDF mailed to
@@ -301,7 +360,6 @@ def invoice_issue(*, obj: Invoice, user: User, data=None) -> Invoice:
     return perform_transition(obj=obj, name="issue", user=user, data=data, effect=mail)
 
 
-@transition_service(Invoice, "void")
 def invoice_void(*, obj: Invoice, user: User, data=None) -> Invoice:
     """draft, issued → void with a reason; refused once a payment was applied (the model
     rule). The number of a voided invoice stays used: the series keeps no gap."""
@@ -315,14 +373,15 @@ def _system(invoice: Invoice, name: str, user: User) -> Invoice:
 
 def _sync_status(invoice: Invoice, user: User) -> Invoice:
     """Move a locked, saved invoice to the state its figures describe (system transitions):
-    balance zero → paid (and send invoice_paid); part settled → partially_paid (an overdue
-    invoice stays overdue); nothing settled → issued; past due with a balance → overdue."""
+    balance zero → paid (and the contract completes if that was all it waited for); part
+    settled → partially_paid (an overdue invoice stays overdue); nothing settled → issued;
+    past due with a balance → overdue."""
     settled = invoice.amount_paid + invoice.amount_credited
     status = invoice.status
     if invoice.balance == ZERO and invoice.total > 0:
         if status != S.PAID:
             invoice = _system(invoice, "settle", user)
-            invoice_paid.send(sender=Invoice, instance=invoice, user=user)
+            contract_complete_if_done(contract=invoice.contract, user=user)
         return invoice
     if settled > 0:
         if status == S.ISSUED:
@@ -475,7 +534,6 @@ def payment_record(
     return payment
 
 
-@transition_service(Payment, "reverse")
 def payment_reverse(*, obj: Payment, user: User, data=None) -> Payment:
     """recorded, reconciled → reversed (a bounced payment) with a reason: every allocation is
     given back, so the invoices' balances reopen (paid → partially paid or issued, overdue
@@ -499,7 +557,6 @@ def payment_reverse(*, obj: Payment, user: User, data=None) -> Payment:
     return perform_transition(obj=obj, name="reverse", user=user, data=data, effect=give_back)
 
 
-@transition_service(Payment, "reconcile")
 def payment_reconcile(*, obj: Payment, user: User, data=None) -> Payment:
     """recorded → reconciled (matched to a bank statement line)."""
     return perform_transition(obj=obj, name="reconcile", user=user, data=data)

@@ -18,7 +18,13 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import HUNDRED, CurrencyField, MoneyField, line_amounts
-from ltc.signoffs import SignOffDecision, ensure_signed_off, missing_sign_offs
+from ltc.signoffs import (
+    SignOff,
+    SignOffDecision,
+    SignOffRole,
+    ensure_signed_off,
+    missing_sign_offs,
+)
 from ltc.transitions import StateMachineModel
 from roles.models import SYSTEM
 from roles.permissions import RolePermission
@@ -36,11 +42,6 @@ class ContractStatus(models.TextChoices):
 
 
 S = ContractStatus
-
-
-class SignOffRole(models.TextChoices):
-    FINANCE = "finance", _("Finance")
-    MANAGER = "manager", _("Manager")
 
 
 def value_threshold() -> Decimal:
@@ -236,6 +237,10 @@ class Contract(StateMachineModel, CreatedBy, TimeStamped):
 
     def missing_sign_offs(self) -> list[str]:
         return missing_sign_offs(self.required_sign_offs(), self.signed_off_roles())
+
+    def sign_off_scope(self) -> dict:
+        """A sign-off counts for the review round it was given in."""
+        return {"review_round": self.review_round}
 
     # --- transitions (DESIGN.md, Contract) -----------------------------------------------------
     @transition(
@@ -458,20 +463,13 @@ class PaymentMilestone(models.Model):
         return self.name
 
 
-class ContractSignOff(models.Model):
+class ContractSignOff(SignOff):
     """A sign-off (or a rejection) in one review round of a contract: who, which role, when."""
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="sign_offs"
     )
     review_round = models.PositiveIntegerField(_("review round"))
-    role = models.CharField(_("role"), max_length=20, choices=SignOffRole.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    decision = models.CharField(_("decision"), max_length=10, choices=SignOffDecision.choices)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

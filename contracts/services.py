@@ -1,7 +1,7 @@
 """Writes on contracts: one function per business operation, each one transaction.
 
-Transitions with more than the generic effect are registered with @transition_service, so the
-browser, the API and Celery all go through them (ltc.transitions.run).
+Transitions with more than the generic effect are declared in ContractsConfig.contributes, so
+the browser, the API and Celery all go through them (ltc.transitions.run).
 """
 
 from __future__ import annotations
@@ -11,23 +11,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import contract_signed
-from ltc.models import TransitionLog
+from ltc.signoffs import record_rejection, sign_off
 from ltc.transitions import (
-    ConcurrentTransition,
-    TransitionNotAllowed,
-    get_spec,
     perform_transition,
-    role_allows,
-    transition_service,
-    validate_fields,
 )
 from notifications.services import notify
 from roles.permissions import users_with_role
@@ -37,11 +30,9 @@ from .models import (
     Contract,
     ContractAttachment,
     ContractLine,
-    ContractSignOff,
     ContractStatus,
     MilestoneTrigger,
     PaymentMilestone,
-    SignOffDecision,
     SignOffRole,
 )
 from .plan import allocate
@@ -395,7 +386,6 @@ def _notify_reviewers(contract: Contract, roles):
             )
 
 
-@transition_service(Contract, "submit_for_review")
 def contract_submit_for_review(*, obj: Contract, user: User, data=None) -> Contract:
     """draft → in_review (lines, and a plan summing to the total); finance is asked to review,
     the manager too when the value threshold or the credit check requires it."""
@@ -405,104 +395,51 @@ def contract_submit_for_review(*, obj: Contract, user: User, data=None) -> Contr
     return contract
 
 
+def _recheck_credit(contract: Contract) -> list[str]:
+    """Finance's sign-off runs the credit check again (exposure may have grown since submit);
+    returns the sign-offs it newly requires."""
+    was = contract.required_sign_offs()
+    contract.run_credit_check()
+    contract.save(
+        update_fields=["over_value_threshold", "over_credit_limit", "credit_exposure", "updated_at"]
+    )
+    return [r for r in contract.required_sign_offs() if r not in was]
+
+
 def _sign_off(*, obj: Contract, user: User, data, role: str, name: str) -> Contract:
-    """Record `role`'s sign-off in the current review round; approve the contract when every
-    required sign-off is in, whatever their order. Locked like a transition."""
-    spec = get_spec(Contract, name)
-    if not role_allows(spec, obj, user):
-        raise PermissionDenied(_("Your role may not run “%(name)s”.") % {"name": spec.label})
-    fields = validate_fields(spec, data)
-    comment = fields.get("comment", "")
-    with transaction.atomic():
-        locked = Contract.objects.select_for_update().select_related("account").get(pk=obj.pk)
-        if locked.status != obj.status:
-            raise ConcurrentTransition(_("The record was changed by someone else; reload it."))
-        if locked.status != ContractStatus.IN_REVIEW:
-            raise TransitionNotAllowed(
-                _("“%(name)s” is not possible from %(state)s.")
-                % {"name": spec.label, "state": locked.get_status_display()}
-            )
-        label = SignOffRole(role).label
-        if role == SignOffRole.FINANCE:
-            # The credit check runs again on approval: exposure may have grown since submit.
-            was = locked.required_sign_offs()
-            locked.run_credit_check()
-            locked.save(
-                update_fields=[
-                    "over_value_threshold",
-                    "over_credit_limit",
-                    "credit_exposure",
-                    "updated_at",
-                ]
-            )
-            newly = [r for r in locked.required_sign_offs() if r not in was]
-        else:
-            newly = []
-        if role not in locked.required_sign_offs():
-            raise ValidationError(
-                _("This contract does not need a %(role)s sign-off.") % {"role": label}
-            )
-        try:
-            with transaction.atomic():
-                ContractSignOff.objects.create(
-                    contract=locked,
-                    review_round=locked.review_round,
-                    role=role,
-                    user=user,
-                    decision=SignOffDecision.APPROVED,
-                    comment=comment,
-                )
-        except IntegrityError as exc:
-            raise ValidationError(
-                _("The %(role)s sign-off is already recorded.") % {"role": label}
-            ) from exc
-        missing = locked.missing_sign_offs()
-        if not missing:
-            return perform_transition(
-                obj=locked, name="approve", user=user, system=True, data={"comment": comment}
-            )
-        if newly:
-            _notify_reviewers(locked, newly)
-        TransitionLog.objects.create(
-            content_type=ContentType.objects.get_for_model(Contract),
-            object_id=locked.pk,
-            transition=name,
-            source=locked.status,
-            target=locked.status,
-            by=user,
-            comment=comment
-            or _("%(role)s signed off; waiting for: %(missing)s")
-            % {"role": label, "missing": ", ".join(str(SignOffRole(r).label) for r in missing)},
-        )
-        return locked
+    """Record `role`'s sign-off in the current review round through the sign-off gate; the
+    contract is approved when every required sign-off is in, whatever their order."""
+    return sign_off(
+        obj=obj,
+        name=name,
+        role=role,
+        user=user,
+        data=data,
+        related=("account",),
+        not_needed=_("This contract does not need a %(role)s sign-off."),
+        prepare=_recheck_credit if role == SignOffRole.FINANCE else None,
+        on_partial=lambda contract, newly: _notify_reviewers(contract, newly or []),
+    )
 
 
-@transition_service(Contract, "approve")
 def contract_approve(*, obj: Contract, user: User, data=None) -> Contract:
     """Finance's approval (after the credit check); the contract is approved at once unless a
     manager's sign-off is also needed (over the credit limit or the value threshold)."""
     return _sign_off(obj=obj, user=user, data=data, role=SignOffRole.FINANCE, name="approve")
 
 
-@transition_service(Contract, "manager_sign_off")
 def contract_manager_sign_off(*, obj: Contract, user: User, data=None) -> Contract:
     return _sign_off(
         obj=obj, user=user, data=data, role=SignOffRole.MANAGER, name="manager_sign_off"
     )
 
 
-@transition_service(Contract, "reject")
 def contract_reject(*, obj: Contract, user: User, data=None) -> Contract:
     """in_review → draft with a reason, recorded as finance's rejection in this round."""
 
     def record(contract: Contract, fields):
-        ContractSignOff.objects.create(
-            contract=contract,
-            review_round=contract.review_round,
-            role=SignOffRole.FINANCE,
-            user=user,
-            decision=SignOffDecision.REJECTED,
-            comment=fields.get("reason", ""),
+        record_rejection(
+            record=contract, role=SignOffRole.FINANCE, user=user, reason=fields.get("reason", "")
         )
         people = {p for p in (contract.owner, contract.solution_owner) if p is not None}
         for person in people:
@@ -517,7 +454,6 @@ def contract_reject(*, obj: Contract, user: User, data=None) -> Contract:
     return perform_transition(obj=obj, name="reject", user=user, data=data, effect=record)
 
 
-@transition_service(Contract, "sign")
 def contract_sign(*, obj: Contract, user: User, data=None) -> Contract:
     """approved → signed with the signing date and the customer's signatory; the contract is
     read-only from now on. An amendment replaces the version it amends. Sends contract_signed
@@ -534,7 +470,8 @@ def contract_sign(*, obj: Contract, user: User, data=None) -> Contract:
 
 
 def contract_complete(*, contract: Contract) -> Contract:
-    """signed → completed, run by the system (billing calls it when everything is paid)."""
+    """signed → completed, run by the system (billing calls it when every order is delivered
+    and every milestone invoiced and paid)."""
     return perform_transition(obj=contract, name="complete", user=None, system=True)
 
 

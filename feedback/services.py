@@ -24,10 +24,9 @@ from django.utils.translation import gettext as _
 from activities.models import ActivityKind
 from activities.services import activity_create
 from customers.models import Account, Contact
-from ltc.handoffs import ticket_resolved
-from ltc.transitions import perform_transition, transition_service
+from ltc.timers import escalation_recipients
+from ltc.transitions import perform_transition
 from notifications.services import absolute_url, notify
-from roles.models import Team
 from roles.permissions import has_role, users_with_role
 from roles.policies import can, require
 
@@ -165,7 +164,6 @@ def _record_late(ticket: Ticket, target: str, *, now=None):
         ticket_breach(ticket=ticket, target=target, escalate=False, now=now)
 
 
-@transition_service(Ticket, "start")
 def ticket_start(*, obj: Ticket, user: User, data=None) -> Ticket:
     first = obj.first_response_at is None
     ticket = perform_transition(obj=obj, name="start", user=user, data=data)
@@ -174,29 +172,16 @@ def ticket_start(*, obj: Ticket, user: User, data=None) -> Ticket:
     return ticket
 
 
-@transition_service(Ticket, "resolve")
 def ticket_resolve(*, obj: Ticket, user: User, data=None) -> Ticket:
-    """in_progress → resolved with the resolution; the CSAT survey goes out (ticket_resolved
-    hand-off) in the same transaction."""
+    """in_progress → resolved with the resolution; the CSAT survey goes out in the same
+    transaction (the survey belongs to this stage: no hand-off)."""
 
-    def hand_off(ticket: Ticket, fields):
-        ticket_resolved.send(sender=Ticket, instance=ticket, user=user)
+    def survey(ticket: Ticket, fields):
+        survey_for_resolved_ticket(ticket=ticket)
 
-    ticket = perform_transition(obj=obj, name="resolve", user=user, data=data, effect=hand_off)
+    ticket = perform_transition(obj=obj, name="resolve", user=user, data=data, effect=survey)
     _record_late(ticket, clock.RESOLUTION)
     return ticket
-
-
-def escalation_recipients(role: str) -> list:
-    """The leads of the teams with members holding `role` (the service lead), else managers."""
-    leads = {
-        t.lead
-        for t in Team.objects.filter(members__groups__name=role, lead__isnull=False)
-        .select_related("lead")
-        .distinct()
-        if t.lead is not None and t.lead.is_active
-    }
-    return sorted(leads, key=lambda u: u.pk) or list(users_with_role("manager"))
 
 
 TARGET_LABELS = {
@@ -222,7 +207,8 @@ def ticket_breach(*, ticket: Ticket, target: str, escalate: bool = True, now=Non
             % {"ticket": ticket, "target": TARGET_LABELS[target]},
         )
     if escalate:
-        for user in escalation_recipients("service"):
+        # the leads of the service agents' teams (the service lead), else the managers
+        for user in escalation_recipients(users_with_role("service"), "manager"):
             notify(
                 recipient=user,
                 key=f"sla-breach:{ticket.pk}:{target}",

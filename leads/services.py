@@ -13,7 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from customers.models import Account, Contact
 from ltc.handoffs import lead_converted
-from ltc.transitions import perform_transition, transition_service
+from ltc.transitions import perform_transition
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
@@ -190,7 +190,6 @@ def _may_link(user: User, account: Account) -> bool:
     return account_list(user=user).filter(pk=account.pk).exists()
 
 
-@transition_service(Lead, "convert")
 def lead_convert(*, obj: Lead, user: User, data=None) -> Lead:
     """qualified → converted: create or link the Account and Contact, then hand off to the
     next stage, in one transaction. The state machine and the row lock refuse a second run."""

@@ -2,9 +2,10 @@
 knowing it (e.g. billing's planned/invoiced/collected table on the contract page, the
 account's leads on the account page).
 
-A stage registers `register("contracts.contract", "billing/includes/milestone_billing.html")`
-in its AppConfig.ready, optionally with `context=func(record=..., user=...) -> dict` for the
-data the panel shows; the record page renders `{% record_panels record %}`."""
+A stage declares `panels={"contracts.Contract": ("billing/includes/milestone_billing.html",)}`
+in its AppConfig (ltc/wiring.py); an entry may be `(template, "app.selectors.func")` where
+`func(record=..., user=...) -> dict` gives the data the panel shows. The record page renders
+`{% record_panels record %}`."""
 
 from __future__ import annotations
 
@@ -18,16 +19,9 @@ class Panel:
     context: Callable[..., dict] | None = None
 
 
-_PANELS: dict[str, list[Panel]] = {}
-
-
-def register(
-    model_label: str, template_name: str, *, context: Callable[..., dict] | None = None
-) -> None:
-    panels = _PANELS.setdefault(model_label.lower(), [])
-    if all(p.template_name != template_name for p in panels):
-        panels.append(Panel(template_name, context))
+# model label (lower case) -> panels
+PANELS: dict[str, list[Panel]] = {}
 
 
 def panels_for(record) -> list[Panel]:
-    return list(_PANELS.get(record._meta.label_lower, ()))
+    return list(PANELS.get(record._meta.label_lower, ()))

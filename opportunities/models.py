@@ -19,7 +19,13 @@ from leads.models import LeadSource
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CurrencyField, MoneyField, line_amounts, money
-from ltc.signoffs import SignOffDecision, ensure_signed_off, missing_sign_offs
+from ltc.signoffs import (
+    SignOff,
+    SignOffDecision,
+    SignOffRole,
+    ensure_signed_off,
+    missing_sign_offs,
+)
 from ltc.transitions import StateMachineModel
 from roles.models import SYSTEM
 from roles.permissions import RolePermission
@@ -284,11 +290,6 @@ class QuoteStatus(models.TextChoices):
 
 
 Q = QuoteStatus
-
-
-class SignOffRole(models.TextChoices):
-    MANAGER = "manager", _("Manager")
-    FINANCE = "finance", _("Finance")
 
 
 def default_valid_until():
@@ -588,19 +589,12 @@ class QuoteLine(models.Model):
             )
 
 
-class QuoteSignOff(models.Model):
+class QuoteSignOff(SignOff):
     """One required sign-off (or a rejection) on a quote: who, in which role, when."""
 
     quote = models.ForeignKey(
         Quote, verbose_name=_("quote"), on_delete=models.CASCADE, related_name="sign_offs"
     )
-    role = models.CharField(_("role"), max_length=20, choices=SignOffRole.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    decision = models.CharField(_("decision"), max_length=10, choices=SignOffDecision.choices)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

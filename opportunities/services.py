@@ -1,5 +1,5 @@
 """Writes on opportunities and quotes: one function per business operation, each one
-transaction. Transitions with cross-model effects are registered with @transition_service so
+transaction. Transitions with cross-model effects are declared in OpportunitiesConfig.contributes so
 that `ltc.transitions.run` (browser, API, Celery) always goes through them."""
 
 from __future__ import annotations
@@ -7,23 +7,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from ltc.handoffs import opportunity_won
-from ltc.models import TransitionLog
+from ltc.signoffs import record_rejection, sign_off
 from ltc.transitions import (
     ConcurrentTransition,
     TransitionNotAllowed,
-    get_spec,
     perform_transition,
-    role_allows,
-    transition_service,
-    validate_fields,
 )
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
@@ -33,9 +28,7 @@ from .models import (
     Opportunity,
     Quote,
     QuoteLine,
-    QuoteSignOff,
     QuoteStatus,
-    SignOffDecision,
     SignOffRole,
     Stage,
 )
@@ -227,7 +220,6 @@ def _notify_assigned(opportunity: Opportunity, person, field: str):
     )
 
 
-@transition_service(Opportunity, "win")
 def opportunity_win(*, obj: Opportunity, user: User, data=None) -> Opportunity:
     """negotiation → won, then the hand-off to contracts (a signal; the contracts stage, when it
     exists, drafts the contract from the accepted quote) in the same transaction."""
@@ -460,7 +452,6 @@ def _notify_signers(quote: Quote):
             )
 
 
-@transition_service(Quote, "submit")
 def quote_submit(*, obj: Quote, user: User, data=None) -> Quote:
     """draft → pending_approval; a quote whose every discount is within policy goes straight on
     to approved in the same transaction (logged as an approval on submission)."""
@@ -480,73 +471,29 @@ def quote_submit(*, obj: Quote, user: User, data=None) -> Quote:
 
 
 def _sign(*, obj: Quote, user: User, data, role: str, name: str) -> Quote:
-    """Record `role`'s sign-off on a pending quote; approve it when every required sign-off
-    is in, whatever their order. Locked like a transition, so two signers cannot race."""
-    spec = get_spec(Quote, name)
-    if not role_allows(spec, obj, user):
-        raise PermissionDenied(_("Your role may not run “%(name)s”.") % {"name": spec.label})
-    fields = validate_fields(spec, data)
-    comment = fields.get("comment", "")
-    with transaction.atomic():
-        locked = Quote.objects.select_for_update().get(pk=obj.pk)
-        if locked.status != obj.status:
-            raise ConcurrentTransition(_("The record was changed by someone else; reload it."))
-        if locked.status != QuoteStatus.PENDING_APPROVAL:
-            raise TransitionNotAllowed(
-                _("“%(name)s” is not possible from %(state)s.")
-                % {"name": spec.label, "state": locked.get_status_display()}
-            )
-        label = SignOffRole(role).label
-        if role not in locked.required_sign_offs():
-            raise ValidationError(
-                _("This quote does not need a %(role)s sign-off.") % {"role": label}
-            )
-        try:
-            with transaction.atomic():
-                QuoteSignOff.objects.create(
-                    quote=locked,
-                    role=role,
-                    user=user,
-                    decision=SignOffDecision.APPROVED,
-                    comment=comment,
-                )
-        except IntegrityError as exc:
-            raise ValidationError(
-                _("The %(role)s sign-off is already recorded.") % {"role": label}
-            ) from exc
-        missing = locked.missing_sign_offs()
-        if not missing:
-            return perform_transition(
-                obj=locked, name="approve", user=user, system=True, data={"comment": comment}
-            )
-        TransitionLog.objects.create(
-            content_type=ContentType.objects.get_for_model(Quote),
-            object_id=locked.pk,
-            transition=name,
-            source=locked.status,
-            target=locked.status,
-            by=user,
-            comment=comment
-            or _("%(role)s signed off; waiting for: %(missing)s")
-            % {"role": label, "missing": ", ".join(str(SignOffRole(r).label) for r in missing)},
-        )
-        return locked
+    """Record `role`'s sign-off on a pending quote through the sign-off gate; the quote is
+    approved when every required sign-off is in, whatever their order."""
+    return sign_off(
+        obj=obj,
+        name=name,
+        role=role,
+        user=user,
+        data=data,
+        not_needed=_("This quote does not need a %(role)s sign-off."),
+    )
 
 
-@transition_service(Quote, "approve")
 def quote_approve(*, obj: Quote, user: User, data=None) -> Quote:
     """The manager's sign-off; approves the quote if no other sign-off is missing."""
     return _sign(obj=obj, user=user, data=data, role=SignOffRole.MANAGER, name="approve")
 
 
-@transition_service(Quote, "sign_off")
 def quote_sign_off(*, obj: Quote, user: User, data=None) -> Quote:
     """Finance's sign-off (a self-loop on pending_approval); approves the quote if the
     manager has already signed."""
     return _sign(obj=obj, user=user, data=data, role=SignOffRole.FINANCE, name="sign_off")
 
 
-@transition_service(Quote, "send")
 def quote_send(*, obj: Quote, user: User, data=None) -> Quote:
     """approved → sent; after commit the PDF is emailed to the opportunity's contact."""
     quote = perform_transition(obj=obj, name="send", user=user, data=data)
@@ -560,17 +507,12 @@ def quote_send(*, obj: Quote, user: User, data=None) -> Quote:
     return quote
 
 
-@transition_service(Quote, "reject")
 def quote_reject(*, obj: Quote, user: User, data=None) -> Quote:
     """pending_approval → draft with a reason, recorded as the manager's rejection."""
 
     def record(quote: Quote, fields):
-        QuoteSignOff.objects.create(
-            quote=quote,
-            role=SignOffRole.MANAGER,
-            user=user,
-            decision=SignOffDecision.REJECTED,
-            comment=fields.get("reason", ""),
+        record_rejection(
+            record=quote, role=SignOffRole.MANAGER, user=user, reason=fields.get("reason", "")
         )
 
     return perform_transition(obj=obj, name="reject", user=user, data=data, effect=record)

@@ -1,5 +1,5 @@
 """Writes on orders and shipments: one function per business operation, each one
-transaction. `deliver` is registered with @transition_service so every caller sends the
+transaction. `deliver` is declared in OrdersConfig.contributes so every caller sends the
 order_delivered hand-off."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import order_delivered
-from ltc.transitions import perform_transition, transition_service
+from ltc.transitions import perform_transition
 from notifications.services import notify
 from roles.policies import require
 
@@ -185,7 +185,6 @@ def _qty(value: Decimal) -> str:
 
 
 # --- transitions -------------------------------------------------------------------------------
-@transition_service(Order, "deliver")
 def order_deliver(*, obj: Order, user: User, data=None) -> Order:
     """shipped → delivered with the delivery date; sends order_delivered (billing drafts the
     on-delivery invoices, feedback sends the NPS survey) in the same transaction."""
