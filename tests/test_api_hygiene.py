@@ -244,3 +244,20 @@ def test_every_operation_documents_the_common_error_answers():
             assert {"400", "401", "403", "404", "429"} <= codes, (method, path)
             if method in ("post", "put", "patch", "delete"):
                 assert {"409", "413"} <= codes, (method, path)
+
+
+@pytest.mark.parametrize(
+    "moment", ["1271-02-18T07:45:01", "1900-01-01T00:00:00Z", "9999-12-31T23:59:59"]
+)
+def test_a_date_time_outside_1970_to_9000_is_refused(moment):
+    from leads.models import Lead
+
+    client, _user = client_for("sales")
+    response = client.post(
+        "/api/v1/leads/",
+        {"name": "Li", "email": "li@example.com", "next_follow_up_at": moment},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "next_follow_up_at" in response.json()
+    assert not Lead.objects.exists()

@@ -39,11 +39,27 @@ class StrictDecimalField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
+class StrictDateTimeField(serializers.DateTimeField):
+    """A DateTimeField that takes moments from 1970 to 9000 only: older ones are answered in
+    the local mean time of their era (an offset with seconds, e.g. +08:05:43, which is not a
+    valid RFC 3339 date-time), and the far end overflows when converted between zones."""
+
+    default_error_messages = {"range": _("Give a date and time between 1970 and 9000.")}
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not 1970 <= parsed.year <= 9000:
+            self.fail("range")
+        return parsed
+
+
 def use_strict_decimals():
-    """Every ModelSerializer maps a model DecimalField to StrictDecimalField."""
+    """Every ModelSerializer maps a model DecimalField to StrictDecimalField and a model
+    DateTimeField to StrictDateTimeField."""
     from django.db import models
 
     serializers.ModelSerializer.serializer_field_mapping[models.DecimalField] = StrictDecimalField
+    serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = StrictDateTimeField
 
 
 class OpenAccountFlagSerializer(serializers.Serializer):
