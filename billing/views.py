@@ -42,7 +42,7 @@ from .models import (
     Invoice,
     PaymentAllocation,
 )
-from .selectors import invoice_list, payment_list, sees_money
+from .selectors import INVOICE_STATUS_FIELDS, invoice_list, payment_list, sees_money
 
 PAGE_SIZE = 25
 
@@ -110,6 +110,8 @@ def invoice_detail(request, pk):
             and invoice.status in OPEN_STATES
             and invoice.balance > 0,
             "history": record_history(invoice),
+            # Without money fields, the audit shows only the fields the page shows.
+            "audit_fields": None if money else INVOICE_STATUS_FIELDS,
             "credit_form": CreditNoteForm(),
         },
     )

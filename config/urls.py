@@ -31,3 +31,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
+
+# Under /api/ Django's own error answers are JSON too (ltc.api.errors).
+handler400 = "ltc.api.errors.bad_request"
+handler403 = "ltc.api.errors.permission_denied"
+handler404 = "ltc.api.errors.page_not_found"
+handler500 = "ltc.api.errors.server_error"

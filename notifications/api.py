@@ -128,7 +128,8 @@ class NotificationPreferenceViewSet(viewsets.ViewSet):
         return Response(self._rows(request.user))
 
     @extend_schema(
-        request=PreferenceSerializer(many=True), responses=PreferenceSerializer(many=True)
+        request=PreferenceSerializer(many=True),
+        responses={200: PreferenceSerializer(many=True)},  # saves settings, creates nothing
     )
     def create(self, request):
         serializer = PreferenceSerializer(data=request.data, many=True)

@@ -22,6 +22,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Account, Contact
+from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     ErrorSerializer,
     FieldErrors,
@@ -48,15 +50,29 @@ class OpportunitySerializer(serializers.ModelSerializer):
     )
     account_name = serializers.CharField(source="account.name", read_only=True)
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
-    weighted_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    weighted_amount = StrictDecimalField(max_digits=14, decimal_places=2, read_only=True)
+    quotes = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Its quotes, every version"
+    )
+    contracts = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Its contracts, every version (amendments too)"
+    )
+    contract = serializers.SerializerMethodField(
+        help_text="The contract in force: the newest version not superseded"
+    )
+    orders = serializers.SerializerMethodField(help_text="The orders of its contracts")
+
+    account_flags = AccountFlagsField(account="account_id")
 
     class Meta:
         model = Opportunity
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "name",
             "account",
             "account_name",
+            "account_flags",
             "contact",
             "lead",
             "stage",
@@ -77,6 +93,10 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "fulfilment_owner",
             "stage_changed_at",
             "closed_at",
+            "quotes",
+            "contract",
+            "contracts",
+            "orders",
             "created_by",
             "created_at",
             "updated_at",
@@ -98,6 +118,27 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    def get_contract(self, opportunity) -> int | None:
+        current = [c for c in opportunity.contracts.all() if not c.superseded]
+        return max(current, key=lambda c: (c.version, c.pk)).pk if current else None
+
+    def get_orders(self, opportunity) -> list[int]:
+        return sorted(o.pk for c in opportunity.contracts.all() for o in c.orders.all())
+
+
+def with_links(queryset):
+    """Opportunities with the ids of their quotes, contracts and orders in three queries
+    whatever the page size. Contracts and orders are later stages: reached through the reverse
+    accessors of Opportunity, never imported."""
+    contract_model = Opportunity._meta.get_field("contracts").related_model
+    order_model = contract_model._meta.get_field("orders").related_model
+    return queryset.prefetch_related(
+        # Whole rows: deferring the protected state field would load it row by row.
+        Prefetch("quotes", queryset=Quote.objects.order_by("pk")),
+        Prefetch("contracts", queryset=contract_model.objects.order_by("pk")),
+        Prefetch("contracts__orders", queryset=order_model.objects.order_by("pk")),
+    )
+
 
 class TeamSerializer(serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
@@ -114,6 +155,7 @@ class TeamSerializer(serializers.Serializer):
 @extend_schema(tags=["opportunities"])
 @transitions_schema(Opportunity, OpportunitySerializer)
 class OpportunityViewSet(
+    HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -133,7 +175,7 @@ class OpportunityViewSet(
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
-        return opportunity_list(user=self.request.user)
+        return with_links(opportunity_list(user=self.request.user))
 
     def perform_create(self, serializer):
         serializer.instance = services.opportunity_create(
@@ -241,12 +283,16 @@ class QuoteSerializer(serializers.ModelSerializer):
         "(win, or negotiate first): {transition, label, opportunity, api}; else null"
     )
 
+    account_flags = AccountFlagsField(account="opportunity.account_id")
+
     class Meta:
         model = Quote
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "number",
             "opportunity",
+            "account_flags",
             "version",
             "revised_from",
             "superseded",
@@ -320,6 +366,7 @@ class QuoteSerializer(serializers.ModelSerializer):
 @extend_schema(tags=["quotes"])
 @transitions_schema(Quote, QuoteSerializer)
 class QuoteViewSet(
+    HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -462,8 +509,8 @@ class ForecastRowSerializer(serializers.Serializer):
     month = serializers.CharField(allow_null=True, help_text="YYYY-MM of the expected close")
     currency = serializers.CharField()
     count = serializers.IntegerField()
-    amount = serializers.DecimalField(max_digits=20, decimal_places=2)
-    weighted = serializers.DecimalField(
+    amount = StrictDecimalField(max_digits=20, decimal_places=2)
+    weighted = StrictDecimalField(
         max_digits=20, decimal_places=2, help_text="Σ amount × probability"
     )
 
@@ -472,6 +519,8 @@ class ForecastRowSerializer(serializers.Serializer):
 class ForecastViewSet(viewsets.ViewSet):
     """Weighted pipeline of the open opportunities the caller may see, by expected close
     month and currency (amounts in different currencies are never added up)."""
+
+    extra_query_params = {"list": ["owner", "team"]}
 
     @extend_schema(
         parameters=[

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from ltc.audit import audit_history
 from ltc.bases import TimeStamped
 from ltc.money import CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
@@ -104,6 +105,8 @@ class Order(StateMachineModel, TimeStamped):
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
