@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .transitions import apply_locked, check_transition, lock, recheck, record_transition
@@ -124,7 +124,7 @@ def sign_off(
                 )
         except IntegrityError as exc:
             raise ValidationError(
-                _gettext("The %(role)s sign-off is already recorded.") % {"role": label}
+                gettext("The %(role)s sign-off is already recorded.") % {"role": label}
             ) from exc
         missing = locked.missing_sign_offs()
         if not missing:
@@ -140,7 +140,7 @@ def sign_off(
             source=checked.source,
             user=user,
             comment=comment
-            or _gettext("%(role)s signed off; waiting for: %(missing)s")
+            or gettext("%(role)s signed off; waiting for: %(missing)s")
             % {"role": label, "missing": ", ".join(str(SignOffRole(r).label) for r in missing)},
             data={k: v for k, v in checked.fields.items() if k != "comment"},
         )
