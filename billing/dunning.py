@@ -119,7 +119,9 @@ def send_dunning(*, today=None) -> int:
                         url=invoice.get_absolute_url(),
                     )
                 if address:
-                    transaction.on_commit(lambda a=address, i=invoice, d=late: _email(a, i, d))
+                    transaction.on_commit(
+                        lambda a=address, i=invoice, d=late: _email(a, i, d), robust=True
+                    )
         except IntegrityError:
             continue  # already sent for this threshold
         sent += 1

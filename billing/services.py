@@ -285,7 +285,7 @@ def invoice_issue(*, obj: Invoice, user, data=None) -> Invoice:
         Invoice.objects.filter(pk=invoice.pk).update(emailed_to=invoice.emailed_to)
         if invoice.emailed_to:
             pk = invoice.pk
-            transaction.on_commit(lambda: _queue_invoice_email(pk))
+            transaction.on_commit(lambda: _queue_invoice_email(pk), robust=True)
 
     return perform_transition(obj=obj, name="issue", user=user, data=data, effect=mail)
 

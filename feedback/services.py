@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from customers.models import Account, Contact
 from ltc.handoffs import ticket_resolved
 from ltc.models import ActivityKind
-from ltc.services import absolute_url, activity_create, notify
+from ltc.services import absolute_url, activity_create, notify, notify_after_commit
 from ltc.transitions import perform_transition, transition_service
 from roles.models import Team
 from roles.permissions import has_role, users_with_role
@@ -287,7 +287,8 @@ def account_flag_raise(
                 title=_("Customer at risk: %(account)s") % {"account": account},
                 body=note or flag.get_reason_display(),
                 url=account.get_absolute_url(),
-            )
+            ),
+            robust=True,
         )
     return flag
 
@@ -354,7 +355,7 @@ def survey_send(*, kind: str, account: Account, contact=None, ticket=None, order
     if survey.email:
         survey.sent_at = timezone.now()
         survey.save(update_fields=["sent_at"])
-        transaction.on_commit(lambda: _send_survey_email(survey.pk))
+        transaction.on_commit(lambda: _send_survey_email(survey.pk), robust=True)
     return survey
 
 
@@ -457,19 +458,13 @@ def feedback_item_create(*, user, kind, category, title, description="", account
     )
     item.full_clean()
     item.save()
-    recipients = list(users_with_role(item.routed_to))
-    transaction.on_commit(
-        lambda: [
-            notify(
-                recipient=r,
-                key=f"feedback-item:{item.pk}",
-                title=_("New %(kind)s: %(title)s")
-                % {"kind": item.get_kind_display().lower(), "title": item.title},
-                body=item.description[:500],
-                url=item.get_absolute_url(),
-            )
-            for r in recipients
-        ]
+    notify_after_commit(
+        recipients=list(users_with_role(item.routed_to)),
+        key=f"feedback-item:{item.pk}",
+        title=_("New %(kind)s: %(title)s")
+        % {"kind": item.get_kind_display().lower(), "title": item.title},
+        body=item.description[:500],
+        url=item.get_absolute_url(),
     )
     return item
 

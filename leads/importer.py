@@ -615,7 +615,9 @@ def _notify_owner(owner, count: int, now) -> None:
     title = _("%(count)d imported leads assigned to you") % {"count": count}
     url = f"{reverse('leads:list')}?owner={owner.pk}&status=new"
     key = f"lead-assigned:import:{owner.pk}:{now.timestamp()}"  # the "lead-assigned" event
-    transaction.on_commit(lambda: notify(recipient=owner, key=key, title=title, url=url))
+    transaction.on_commit(
+        lambda: notify(recipient=owner, key=key, title=title, url=url), robust=True
+    )
 
 
 # --- entry point -----------------------------------------------------------------------------

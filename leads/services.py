@@ -89,7 +89,8 @@ def _set_owner(lead: Lead, owner, *, by):
                 key=f"lead-assigned:{lead.pk}:{owner.pk}:{timezone.now().timestamp()}",
                 title=_("New lead assigned: %(lead)s") % {"lead": lead},
                 url=lead.get_absolute_url(),
-            )
+            ),
+            robust=True,
         )
 
 

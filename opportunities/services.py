@@ -184,7 +184,8 @@ def _notify_assigned(opportunity: Opportunity, person, field: str):
             title=_("You are the %(role)s of %(opportunity)s")
             % {"role": label, "opportunity": opportunity},
             url=opportunity.get_absolute_url(),
-        )
+        ),
+        robust=True,
     )
 
 
@@ -521,7 +522,7 @@ def quote_send(*, obj: Quote, user, data=None) -> Quote:
 
         email_quote(Quote.objects.select_related("opportunity__contact").get(pk=quote.pk))
 
-    transaction.on_commit(deliver)
+    transaction.on_commit(deliver, robust=True)
     return quote
 
 
