@@ -4,7 +4,6 @@ writes through services; transitions go through ltc.views.transition (and the bo
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ltc.exports import csv_response, xlsx_response
 from ltc.forms import ActivityForm
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import (
@@ -84,19 +84,14 @@ def _filtered(request):
 def opportunity_list_view(request):
     _check_role(request.user)
     form, qs = _filtered(request)
-    if request.GET.get("export") == "csv":
-        return _csv(qs)
+    if request.GET.get("export") in ("csv", "xlsx"):
+        return _export(qs, request.GET["export"])
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "opportunities/list.html", {"page": page, "filter_form": form})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv(qs):
-    writer = csv.writer(_Echo())
+def _export(qs, kind: str):
+    """The filtered list as CSV or XLSX, through ltc.exports (formula cells neutralised)."""
     header = [
         _("ID"),
         _("Name"),
@@ -113,29 +108,25 @@ def _csv(qs):
     ]
 
     def rows():
-        yield "\ufeff"  # Excel reads UTF-8 (Chinese names) with the BOM
-        yield writer.writerow(header)
         for o in qs.order_by("pk").iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    o.pk,
-                    o.name,
-                    o.account.name,
-                    o.get_stage_display(),
-                    o.amount,
-                    o.currency,
-                    o.probability,
-                    o.weighted_amount,
-                    o.expected_close_date or "",
-                    o.owner.get_username(),
-                    o.solution_owner.get_username() if o.solution_owner else "",
-                    o.next_step,
-                ]
-            )
+            yield [
+                o.pk,
+                o.name,
+                o.account.name,
+                o.get_stage_display(),
+                o.amount,
+                o.currency,
+                o.probability,
+                o.weighted_amount,
+                o.expected_close_date or "",
+                o.owner.get_username(),
+                o.solution_owner.get_username() if o.solution_owner else "",
+                o.next_step,
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="opportunities.csv"'
-    return response
+    if kind == "xlsx":
+        return xlsx_response("opportunities.xlsx", header, rows(), title=_("Opportunities"))
+    return csv_response("opportunities.csv", header, rows())
 
 
 # --- the pipeline board -------------------------------------------------------------------------
