@@ -26,6 +26,7 @@ from ltc.api.mixins import (
     TransitionsMixin,
     transitions_schema,
 )
+from ltc.api.relations import VisibleRelationsMixin
 from ltc.money import default_currency
 
 from . import bank, reports, services
@@ -80,7 +81,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "position", "net", "tax_amount", "total"]
 
 
-class InvoiceLineInput(serializers.Serializer):
+class InvoiceLineInput(VisibleRelationsMixin, serializers.Serializer):
     description = serializers.CharField(max_length=300)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3, default="1")
     unit_price = serializers.DecimalField(**MONEY)
@@ -152,7 +153,7 @@ class InvoiceStatusSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InvoiceCreateSerializer(serializers.Serializer):
+class InvoiceCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contract = serializers.IntegerField(required=False, allow_null=True)
     currency = serializers.CharField(required=False, max_length=3)
@@ -161,13 +162,13 @@ class InvoiceCreateSerializer(serializers.Serializer):
     lines = InvoiceLineInput(many=True)
 
 
-class InvoiceUpdateSerializer(serializers.Serializer):
+class InvoiceUpdateSerializer(VisibleRelationsMixin, serializers.Serializer):
     payment_terms_days = serializers.IntegerField(required=False, min_value=0, max_value=365)
     notes = serializers.CharField(required=False, allow_blank=True)
     lines = InvoiceLineInput(many=True, required=False)
 
 
-class FromMilestoneSerializer(serializers.Serializer):
+class FromMilestoneSerializer(VisibleRelationsMixin, serializers.Serializer):
     milestone = serializers.IntegerField(help_text="A payment milestone of a signed contract")
 
 
@@ -211,7 +212,7 @@ class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
         request=InvoiceCreateSerializer, responses={201: InvoiceSerializer, 400: FieldErrors}
     )
     def create(self, request, *args, **kwargs):
-        data = InvoiceCreateSerializer(data=request.data)
+        data = InvoiceCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         contract = None
@@ -238,7 +239,9 @@ class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
     )
     def partial_update(self, request, *args, **kwargs):
         invoice = self.get_object()
-        data = InvoiceUpdateSerializer(data=request.data, partial=True)
+        data = InvoiceUpdateSerializer(
+            data=request.data, context={"request": request}, partial=True
+        )
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         lines = fields.pop("lines", None)
@@ -267,7 +270,7 @@ class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
         from contracts.models import ContractStatus, PaymentMilestone
 
         services.require_finance(request.user)
-        data = FromMilestoneSerializer(data=request.data)
+        data = FromMilestoneSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         milestone = (
             PaymentMilestone.objects.select_related("contract")
@@ -310,7 +313,7 @@ class AllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AllocationInput(serializers.Serializer):
+class AllocationInput(VisibleRelationsMixin, serializers.Serializer):
     invoice = serializers.IntegerField()
     amount = serializers.DecimalField(**MONEY)
 
@@ -345,7 +348,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentCreateSerializer(serializers.Serializer):
+class PaymentCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     amount = serializers.DecimalField(**MONEY)
     currency = serializers.CharField(required=False, max_length=3)
@@ -356,7 +359,7 @@ class PaymentCreateSerializer(serializers.Serializer):
     allocations = AllocationInput(many=True, required=False, default=list)
 
 
-class AllocateSerializer(serializers.Serializer):
+class AllocateSerializer(VisibleRelationsMixin, serializers.Serializer):
     allocations = AllocationInput(many=True)
 
 
@@ -406,7 +409,7 @@ class PaymentViewSet(
         return super().create(request, *args, **kwargs)
 
     def _create(self, request):
-        data = PaymentCreateSerializer(data=request.data)
+        data = PaymentCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         payment = services.payment_record(
@@ -428,7 +431,7 @@ class PaymentViewSet(
     def allocate(self, request, pk=None):
         """Allocate (more of) the payment's unallocated amount to invoices of its account."""
         payment = self.get_object()
-        data = AllocateSerializer(data=request.data)
+        data = AllocateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         services.payment_allocate(
             payment=payment,
@@ -458,7 +461,7 @@ class CreditNoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "number", "issue_date", "created_by", "created_at"]
 
 
-class CreditNoteCreateSerializer(serializers.Serializer):
+class CreditNoteCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     invoice = serializers.IntegerField()
     amount = serializers.DecimalField(**MONEY)
     reason = serializers.CharField()
@@ -491,7 +494,7 @@ class CreditNoteViewSet(
         return super().create(request, *args, **kwargs)
 
     def _create(self, request):
-        data = CreditNoteCreateSerializer(data=request.data)
+        data = CreditNoteCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         invoice = invoice_list(user=request.user).filter(pk=data.validated_data["invoice"]).first()
         if invoice is None:
@@ -558,13 +561,13 @@ class StatementImportSerializer(serializers.Serializer):
         return attrs
 
 
-class MatchInput(serializers.Serializer):
+class MatchInput(VisibleRelationsMixin, serializers.Serializer):
     payment = serializers.IntegerField(required=False, allow_null=True)
     invoice = serializers.IntegerField(required=False, allow_null=True)
     amount = serializers.DecimalField(required=False, **MONEY)
 
 
-class ConfirmSerializer(serializers.Serializer):
+class ConfirmSerializer(VisibleRelationsMixin, serializers.Serializer):
     matches = MatchInput(
         many=True,
         required=False,
@@ -640,7 +643,7 @@ class BankLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def confirm(self, request, pk=None):
         line = self.get_object()
-        data = ConfirmSerializer(data=request.data)
+        data = ConfirmSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         matches = data.validated_data.get("matches")
         bank.line_confirm(

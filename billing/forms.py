@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ltc.forms import VisibleChoicesMixin
+
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
@@ -36,7 +38,7 @@ class InvoiceFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *InvoiceStatus.choices]
 
 
-class InvoiceHeaderForm(forms.Form):
+class InvoiceHeaderForm(VisibleChoicesMixin, forms.Form):
     account = forms.ModelChoiceField(label=_("Account"), queryset=None)
     currency = forms.ChoiceField(label=_("Currency"))
     payment_terms_days = forms.IntegerField(
@@ -78,7 +80,7 @@ class InvoiceLineForm(forms.Form):
 InvoiceLineFormSet = forms.formset_factory(InvoiceLineForm, extra=4)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(VisibleChoicesMixin, forms.Form):
     account = forms.ModelChoiceField(label=_("Account"), queryset=None)
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
     currency = forms.ChoiceField(label=_("Currency"))

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ltc.handoffs import invoice_paid
+from ltc.records import require_visible
 from ltc.services import notify
 from ltc.transitions import perform_transition, transition_service
 from roles.permissions import has_role, users_with_role
@@ -193,6 +194,7 @@ def invoice_create(
     """A draft invoice entered by finance (lines: description, quantity, unit_price,
     tax_rate)."""
     require_finance(user, _("Only finance creates invoices."))
+    require_visible(user, account=account, contract=contract)
     currency = currency or account.currency
     if contract is not None:
         if contract.account_id != account.pk:
@@ -442,6 +444,7 @@ def payment_record(
     """Record money received from an account and allocate it (optional); what is left is the
     account's credit."""
     require_finance(user, _("Only finance records payments."))
+    require_visible(user, account=account)
     amount = amount_arg(amount)
     currency = currency or account.currency
     date = date or timezone.localdate()

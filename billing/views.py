@@ -123,7 +123,7 @@ def invoice_detail(request, pk):
 def invoice_create(request):
     _need_finance(request)
     header = InvoiceHeaderForm(
-        request.POST or None, initial={"account": request.GET.get("account")}
+        request.POST or None, initial={"account": request.GET.get("account")}, user=request.user
     )
     lines = InvoiceLineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and header.is_valid() and lines.is_valid():
@@ -220,7 +220,7 @@ def payment_create(request):
                 "currency": invoice.currency,
                 "amount": invoice.balance,
             }
-    form = PaymentForm(request.POST or None, initial=initial)
+    form = PaymentForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         allocations = []

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from customers.models import Contact
 from ltc.api.mixins import ErrorSerializer, FieldErrors, TransitionsMixin, transitions_schema
+from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
 from .models import (
@@ -31,7 +32,7 @@ from .selectors import contract_list
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Read-only in this state")
 
 
-class ContractLineSerializer(serializers.ModelSerializer):
+class ContractLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = ContractLine
         fields = [
@@ -62,7 +63,7 @@ class ContractLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     percentage = serializers.DecimalField(
         max_digits=7,
         decimal_places=4,
@@ -95,7 +96,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"required": False}}
 
 
-class PaymentPlanSerializer(serializers.Serializer):
+class PaymentPlanSerializer(VisibleRelationsMixin, serializers.Serializer):
     milestones = MilestoneSerializer(many=True)
 
 
@@ -108,7 +109,7 @@ class SignOffSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = ContractAttachment
         fields = ["id", "name", "file", "uploaded_by", "uploaded_at"]
@@ -116,7 +117,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"required": False}}
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     lead = serializers.IntegerField(source="opportunity.lead_id", read_only=True, allow_null=True)
     account_name = serializers.CharField(source="account.name", read_only=True)
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
@@ -293,7 +294,7 @@ class ContractViewSet(
         exactly to the total (percentages are allocated to the cent, the last one taking the
         remainder), or nothing changes."""
         contract = self.get_object()
-        body = PaymentPlanSerializer(data=request.data)
+        body = PaymentPlanSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         services.contract_set_payment_plan(
             contract=contract, user=request.user, milestones=body.validated_data["milestones"]
@@ -326,7 +327,7 @@ class ContractViewSet(
     def attachments(self, request, pk=None):
         """Attach a file (multipart: file, name)."""
         contract = self.get_object()
-        body = AttachmentSerializer(data=request.data)
+        body = AttachmentSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         attachment = services.contract_attachment_add(
             contract=contract,

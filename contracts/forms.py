@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ltc.forms import VisibleChoicesMixin
+
 from .models import Contract, ContractStatus, MilestoneTrigger
 
 
@@ -35,7 +37,7 @@ class ContractFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *ContractStatus.choices]
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["start_date", "end_date", "signatories", "terms"]

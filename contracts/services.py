@@ -19,6 +19,7 @@ from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import contract_signed
 from ltc.models import TransitionLog
+from ltc.records import require_visible
 from ltc.services import notify
 from ltc.transitions import (
     ConcurrentTransition,
@@ -157,6 +158,7 @@ def _lock_editable(contract: Contract, user) -> Contract:
 @transaction.atomic
 def contract_update(*, contract: Contract, user, signatories=None, **fields) -> Contract:
     locked = _lock_editable(contract, user)
+    require_visible(user, signatories=list(signatories or ()))
     for key, value in fields.items():
         if key in EDITABLE:
             setattr(locked, key, value)
@@ -384,7 +386,7 @@ def _sign_off(*, obj: Contract, user, data, role: str, name: str) -> Contract:
     spec = get_spec(Contract, name)
     if not role_allows(spec, obj, user):
         raise PermissionDenied(_("Your role may not run “%(name)s”.") % {"name": spec.label})
-    fields = validate_fields(spec, data)
+    fields = validate_fields(spec, data, user=user)
     comment = fields.get("comment", "")
     with transaction.atomic():
         locked = Contract.objects.select_for_update().select_related("account").get(pk=obj.pk)

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
+from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
 from .filters import AccountFilter, ContactFilter
@@ -16,7 +17,7 @@ from .models import Account, Contact
 from .selectors import account_list, contact_list
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
 
     class Meta:
@@ -52,7 +53,7 @@ class VisibleAccountField(serializers.PrimaryKeyRelatedField):
         return account_list(user=request.user)
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = VisibleAccountField(queryset=Account.objects.all())
     account_name = serializers.CharField(source="account.name", read_only=True)
 

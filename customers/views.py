@@ -138,7 +138,13 @@ def contact_edit(request, pk=None):
         raise PermissionDenied
     accounts = selectors.account_list(user=request.user)
     initial = {"account": request.GET.get("account")} if not contact else None
-    form = ContactForm(request.POST or None, instance=contact, accounts=accounts, initial=initial)
+    form = ContactForm(
+        request.POST or None,
+        instance=contact,
+        accounts=accounts,
+        initial=initial,
+        user=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             contact = services.contact_save(user=request.user, contact=contact, **form.cleaned_data)

@@ -14,13 +14,14 @@ from ltc.api.mixins import (
     TransitionsMixin,
     transitions_schema,
 )
+from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
 from .models import AccountFlag, FeedbackItem, FeedbackStatus, Survey, Ticket
 from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contact = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True
@@ -75,11 +76,7 @@ class TicketSerializer(serializers.ModelSerializer):
             self.fields["contact"].queryset = contact_list(user=request.user)
             self.fields["order"].queryset = order_list(user=request.user)
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["account"].read_only = True  # a case stays with its customer
-        return fields
+    fixed_on_update = ("account",)  # a case stays with its customer
 
 
 @extend_schema(tags=["service"])
@@ -154,7 +151,7 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         return survey_list(user=self.request.user)
 
 
-class FeedbackItemSerializer(serializers.ModelSerializer):
+class FeedbackItemSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = FeedbackItem
         fields = [
@@ -173,7 +170,7 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["routed_to", "status", "created_by", "created_at", "updated_at"]
 
 
-class FeedbackStatusSerializer(serializers.Serializer):
+class FeedbackStatusSerializer(VisibleRelationsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=FeedbackStatus.choices)
 
 
@@ -215,7 +212,7 @@ class FeedbackItemViewSet(
     def status(self, request, pk=None):
         """Set the status (new, acknowledged, done): the team it is routed to."""
         item = self.get_object()
-        body = FeedbackStatusSerializer(data=request.data)
+        body = FeedbackStatusSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         services.feedback_item_set_status(
             user=request.user, item=item, status=body.validated_data["status"]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from customers.models import Account, Contact
 from ltc.handoffs import ticket_resolved
 from ltc.models import ActivityKind
+from ltc.records import require_visible
 from ltc.services import absolute_url, activity_create, notify, notify_after_commit
 from ltc.transitions import perform_transition, transition_service
 from roles.models import Team
@@ -77,6 +78,7 @@ def ticket_create(
     customer service."""
     if not has_role(user, *TICKET_CREATORS):
         raise PermissionDenied(_("Only service, operations and sales open tickets."))
+    require_visible(user, account=account, contact=contact, order=order)
     _check_ticket_links(account=account, contact=contact, order=order)
     ticket = Ticket(
         subject=subject,
@@ -103,6 +105,12 @@ def ticket_can_edit(*, user, ticket: Ticket) -> bool:
 def ticket_update(*, user, ticket: Ticket, **fields) -> Ticket:
     if not ticket_can_edit(user=user, ticket=ticket):
         raise PermissionDenied(_("You may not edit this ticket."))
+    require_visible(
+        user,
+        account=fields.get("account"),
+        contact=fields.get("contact"),
+        order=fields.get("order"),
+    )
     for key, value in fields.items():
         if key in TICKET_EDITABLE:
             setattr(ticket, key, value)
@@ -447,6 +455,7 @@ def survey_answer(*, token: str, score, comment: str = "") -> Survey:
 def feedback_item_create(*, user, kind, category, title, description="", account=None):
     if not has_role(user, "sales", "service"):
         raise PermissionDenied(_("Sales and service capture market feedback."))
+    require_visible(user, account=account)
     item = FeedbackItem(
         kind=kind,
         category=category,

@@ -106,7 +106,9 @@ def ticket_detail(request, pk):
 def ticket_create(request):
     if not has_role(request.user, *services.TICKET_CREATORS):
         raise PermissionDenied
-    form = TicketForm(request.POST or None, initial={"account": request.GET.get("account")})
+    form = TicketForm(
+        request.POST or None, initial={"account": request.GET.get("account")}, user=request.user
+    )
     _limit_ticket_form(form, request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,7 +219,7 @@ def item_index(request):
     if status in FeedbackStatus.values:
         qs = qs.filter(status=status)
     can_create = has_role(request.user, "sales", "service")
-    form = FeedbackItemForm(request.POST or None) if can_create else None
+    form = FeedbackItemForm(request.POST or None, user=request.user) if can_create else None
     if form is not None:
         form.fields["account"].queryset = account_list(user=request.user)
     if request.method == "POST":

@@ -19,6 +19,9 @@ class LeadsConfig(AppConfig):
         events.register("lead-assigned", _("A lead is assigned to me"))
         events.register("handoff-remind", _("A hand-off waiting on me is past its target"))
         events.register("handoff-escalate", _("A hand-off in my team is escalated"))
+        events.register(
+            "account-duplicate", _("A conversion created an account that may be a duplicate")
+        )
         records.register(Lead, lead_list)
         timers.register(LEAD_ASSIGNMENT)
         timers.register(LEAD_FIRST_TOUCH)

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account
+from ltc.forms import VisibleChoicesMixin
 from roles.permissions import users_with_role
 
 from .models import Lead
@@ -65,7 +66,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(VisibleChoicesMixin, forms.Form):
     account = forms.ModelChoiceField(
         label=_("Link to existing account"),
         queryset=Account.objects.all(),

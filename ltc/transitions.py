@@ -162,8 +162,14 @@ def transitions_for(obj, user) -> list[dict]:
     return rows
 
 
-def validate_fields(spec: TransitionSpec, data) -> dict:
-    form = spec.form_class()(data=data or {})
+def validate_fields(spec: TransitionSpec, data, user=None) -> dict:
+    from .forms import VisibleChoicesMixin
+
+    form_class = spec.form_class()
+    if issubclass(form_class, VisibleChoicesMixin):
+        form = form_class(data=data or {}, user=user)
+    else:
+        form = form_class(data=data or {})
     if not form.is_valid():
         raise ValidationError(
             {
@@ -220,7 +226,7 @@ def perform_transition(*, obj, name: str, user, data=None, system: bool = False,
     # A transition that cannot start from this state is refused as such (409), before any
     # complaint about its fields (400).
     _check_source(spec, obj, state_name)
-    fields = validate_fields(spec, data)
+    fields = validate_fields(spec, data, user=user)
     with transaction.atomic():
         locked = model._default_manager.select_for_update().get(pk=obj.pk)
         if getattr(locked, state_name) != getattr(obj, state_name):

@@ -23,6 +23,7 @@ from ltc.api.mixins import (
     TransitionsMixin,
     transitions_schema,
 )
+from ltc.api.relations import VisibleRelationsMixin
 from roles.permissions import has_role
 
 from . import services
@@ -34,7 +35,7 @@ User = get_user_model()
 
 
 # --- opportunities ---------------------------------------------------------------------------
-class OpportunitySerializer(serializers.ModelSerializer):
+class OpportunitySerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contact = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True
@@ -92,7 +93,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
         ]
 
 
-class TeamSerializer(serializers.Serializer):
+class TeamSerializer(VisibleRelationsMixin, serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False
     )
@@ -157,7 +158,7 @@ class OpportunityViewSet(
         """Set the account owner, solution owner (sales support) and fulfilment owner
         (operations); each is granted the opportunity and its quotes."""
         opportunity = self.get_object()
-        body = TeamSerializer(data=request.data)
+        body = TeamSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         services.opportunity_assign_team(
             opportunity=opportunity, user=request.user, **body.validated_data
@@ -166,7 +167,9 @@ class OpportunityViewSet(
 
 
 # --- quotes ----------------------------------------------------------------------------------
-class QuoteLineSerializer(serializers.ModelSerializer):
+class QuoteLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+    fixed_on_update = ("quote",)
+
     class Meta:
         model = QuoteLine
         fields = [
@@ -196,8 +199,6 @@ class QuoteLineSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
             fields["quote"].queryset = quote_list(user=request.user)
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["quote"].read_only = True
         return fields
 
     def validate(self, attrs):
@@ -224,7 +225,8 @@ class QuoteSignOffSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class QuoteSerializer(serializers.ModelSerializer):
+class QuoteSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+    fixed_on_update = ("opportunity",)
     number = serializers.CharField(read_only=True)
     lines = QuoteLineSerializer(many=True, read_only=True)
     sign_offs = QuoteSignOffSerializer(many=True, read_only=True)
@@ -274,8 +276,6 @@ class QuoteSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
             fields["opportunity"].queryset = opportunity_list(user=request.user)
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["opportunity"].read_only = True
         return fields
 
     def get_missing_sign_offs(self, quote) -> list[str]:

@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from ltc.handoffs import opportunity_won
 from ltc.models import TransitionLog
+from ltc.records import require_visible
 from ltc.services import notify
 from ltc.transitions import (
     ConcurrentTransition,
@@ -79,6 +80,7 @@ def opportunity_create(*, user, account, owner=None, **fields) -> Opportunity:
     owner = owner or user
     if not has_role(owner, "sales"):
         raise ValidationError({"owner": _("The account owner must be a salesperson.")})
+    require_visible(user, account=account, contact=fields.get("contact"))
     opportunity = Opportunity(
         account=account,
         owner=owner,
@@ -122,6 +124,7 @@ def opportunity_update(*, opportunity: Opportunity, user, **fields) -> Opportuni
 
     if not opportunity_can_edit(user=user, opportunity=opportunity):
         raise PermissionDenied(_("You may not edit this opportunity."))
+    require_visible(user, account=fields.get("account"), contact=fields.get("contact"))
     for key, value in fields.items():
         if key in EDITABLE:
             setattr(opportunity, key, value)
@@ -264,6 +267,7 @@ def quote_create(
     *, opportunity: Opportunity, user, valid_until=None, currency=None, notes="", lines=()
 ) -> Quote:
     _check_quote_writer(user, opportunity)
+    require_visible(user, opportunity=opportunity)
     if not opportunity.is_open:
         raise ValidationError(_("Quotes are made for open opportunities only."))
     Opportunity.objects.select_for_update().get(pk=opportunity.pk)  # serialise version numbers
@@ -372,6 +376,7 @@ def quote_line_add(
     description="",
 ) -> QuoteLine:
     _check_quote_writer(user, quote.opportunity)
+    require_visible(user, quote=quote, product=product)
     quote = _lock_editable(quote)
     last = quote.lines.order_by("-position").values_list("position", flat=True).first()
     line = QuoteLine(
@@ -451,7 +456,7 @@ def _sign(*, obj: Quote, user, data, role: str, name: str) -> Quote:
     spec = get_spec(Quote, name)
     if not role_allows(spec, obj, user):
         raise PermissionDenied(_("Your role may not run “%(name)s”.") % {"name": spec.label})
-    fields = validate_fields(spec, data)
+    fields = validate_fields(spec, data, user=user)
     comment = fields.get("comment", "")
     with transaction.atomic():
         locked = Quote.objects.select_for_update().get(pk=obj.pk)

@@ -286,7 +286,7 @@ def opportunity_detail(request, pk, *, team_form=None):
 def opportunity_create(request):
     if not has_role(request.user, "sales"):
         raise PermissionDenied
-    form = OpportunityForm(request.POST or None)
+    form = OpportunityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             opportunity = services.opportunity_create(user=request.user, **form.cleaned_data)
@@ -308,7 +308,7 @@ def opportunity_edit(request, pk):
     opportunity = _get(request, pk)
     if not opportunity_can_edit(user=request.user, opportunity=opportunity):
         raise PermissionDenied
-    form = OpportunityForm(request.POST or None, instance=opportunity)
+    form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.opportunity_update(
@@ -405,7 +405,7 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
             "history": record_history(quote),
             "can_edit": can_edit,
             "can_revise": can_revise,
-            "line_form": line_form or QuoteLineForm(currency=quote.currency),
+            "line_form": line_form or QuoteLineForm(currency=quote.currency, user=request.user),
             "quote_form": quote_form
             or QuoteForm(initial={"valid_until": quote.valid_until, "notes": quote.notes}),
             "versions": quote_list(user=request.user)
@@ -439,7 +439,7 @@ def quote_edit(request, pk):
 @require_POST
 def quote_line_add(request, pk):
     quote = _get_quote(request, pk)
-    form = QuoteLineForm(request.POST, currency=quote.currency)
+    form = QuoteLineForm(request.POST, currency=quote.currency, user=request.user)
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -12,13 +12,14 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from ltc.api.mixins import IdempotentCreateMixin, TransitionsMixin, transitions_schema
+from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from .selectors import order_list, shipment_list
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     remaining = serializers.DecimalField(max_digits=12, decimal_places=3, read_only=True)
 
     class Meta:
@@ -39,7 +40,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
     contract_number = serializers.CharField(source="contract.number", read_only=True)
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
@@ -123,7 +124,7 @@ class OrderViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=kwargs["pk"])).data)
 
 
-class ShipmentLineSerializer(serializers.ModelSerializer):
+class ShipmentLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = ShipmentLine
         fields = ["id", "order_line", "quantity"]
@@ -131,7 +132,7 @@ class ShipmentLineSerializer(serializers.ModelSerializer):
         extra_kwargs = {"order_line": {"queryset": OrderLine.objects.all()}}
 
 
-class ShipmentSerializer(serializers.ModelSerializer):
+class ShipmentSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     lines = ShipmentLineSerializer(many=True)
 
     class Meta:

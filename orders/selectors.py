@@ -35,6 +35,13 @@ def order_list(*, user) -> QuerySet[Order]:
     return qs if rule is None else qs.filter(rule)
 
 
+def order_line_list(*, user) -> QuerySet[OrderLine]:
+    """Lines of the orders `user` may see."""
+    return OrderLine.objects.select_related("order", "product").filter(
+        order__in=order_list(user=user).values("pk")
+    )
+
+
 def order_list_with_lines(*, user) -> QuerySet[Order]:
     return order_list(user=user).prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product"))

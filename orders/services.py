@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import order_delivered
+from ltc.records import require_visible
 from ltc.services import notify
 from ltc.transitions import perform_transition, transition_service
 from roles.permissions import has_role
@@ -110,6 +111,7 @@ def shipment_create(
     constraint (shipped ≤ ordered) is the last guard."""
     if not (user.is_superuser or has_role(user, "operations")):
         raise PermissionDenied(_("Only operations record shipments."))
+    require_visible(user, order=order)
     errors: dict[str, list[str]] = {}
     if not (carrier or "").strip():
         errors["carrier"] = [_("The carrier is required.")]

@@ -331,7 +331,7 @@ def test_convert_creates_account_and_contact_once_and_refuses_twice(people):
 
 
 def test_convert_links_an_existing_account_by_company_name(people):
-    existing = AccountFactory(name="Acme Robotics")
+    existing = AccountFactory(name="Acme Robotics", owner=people["sales_owner"])
     lead = lead_in("qualified", owner=people["sales_owner"], company="ACME robotics")
     response = api(people["sales_owner"]).post(url(lead, "transitions/convert/"), {})
     assert response.status_code == 200

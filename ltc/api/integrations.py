@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from ltc import services
+from ltc.api.relations import VisibleRelationsMixin
 from ltc.events import EVENTS
 from ltc.models import BotWebhook, NotificationPreference, WebhookEndpoint
 from roles.models import Team
@@ -15,7 +16,7 @@ from roles.permissions import has_role
 from .mixins import write_schema
 
 
-class PreferenceSerializer(serializers.Serializer):
+class PreferenceSerializer(VisibleRelationsMixin, serializers.Serializer):
     event = serializers.ChoiceField(choices=[])
     label = serializers.CharField(read_only=True)
     in_app = serializers.BooleanField()
@@ -52,7 +53,9 @@ class NotificationPreferenceViewSet(viewsets.ViewSet):
         request=PreferenceSerializer(many=True), responses=PreferenceSerializer(many=True)
     )
     def create(self, request):
-        serializer = PreferenceSerializer(data=request.data, many=True)
+        serializer = PreferenceSerializer(
+            data=request.data, context={"request": request}, many=True
+        )
         serializer.is_valid(raise_exception=True)
         services.notification_preferences_save(
             user=request.user,
@@ -63,7 +66,7 @@ class NotificationPreferenceViewSet(viewsets.ViewSet):
         return Response(self._rows(request.user))
 
 
-class BotWebhookSerializer(serializers.ModelSerializer):
+class BotWebhookSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     url = serializers.URLField(max_length=500)
     events = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
 
@@ -127,7 +130,7 @@ class BotWebhookViewSet(
         )
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     url = serializers.URLField(max_length=500)
     events = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
 

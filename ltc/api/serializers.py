@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ltc import records
+from ltc.api.relations import VisibleRelationsMixin
 from ltc.models import Activity, Notification
 
 
@@ -31,7 +32,7 @@ class RecordTypeField(serializers.Field):
             ) from exc
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     record_type = RecordTypeField(source="content_type", help_text='e.g. "leads.lead"')
     record_id = serializers.IntegerField(source="object_id", min_value=1)
     done = serializers.BooleanField(

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.tests.factories import ProductFactory
+from customers.tests.factories import AccountFactory
 from leads import services as lead_services  # noqa: F401 - registers lead_convert
 from leads.models import LeadStatus
 from leads.tests.factories import lead_in
@@ -43,7 +44,9 @@ def browser(user) -> Client:
 @pytest.fixture
 def deal():
     sales, support = user_with("sales"), user_with("sales_support")
-    opp = OpportunityFactory(owner=sales, name="华东工厂 MES 项目")
+    opp = OpportunityFactory(
+        owner=sales, account=AccountFactory(owner=sales), name="华东工厂 MES 项目"
+    )
     services.opportunity_assign_team(opportunity=opp, user=sales, solution_owner=support)
     return {"sales": sales, "support": support, "opp": opp}
 
