@@ -28,6 +28,7 @@ from ltc.api.mixins import (
 )
 from ltc.api.relations import VisibleRelationsMixin
 from ltc.money import default_currency
+from ltc.uploads import validate_text_size, validate_upload_size
 
 from . import bank, reports, services
 from .models import (
@@ -551,8 +552,16 @@ class BankStatementSerializer(serializers.ModelSerializer):
 
 
 class StatementImportSerializer(serializers.Serializer):
-    file = serializers.FileField(required=False, help_text="CSV: date, amount, reference, payer")
-    csv = serializers.CharField(required=False, help_text="The CSV text instead of a file")
+    file = serializers.FileField(
+        required=False,
+        help_text="CSV: date, amount, reference, payer",
+        validators=[validate_upload_size],
+    )
+    csv = serializers.CharField(
+        required=False,
+        help_text="The CSV text instead of a file",
+        validators=[validate_text_size],
+    )
     currency = serializers.CharField(required=False, max_length=3)
 
     def validate(self, attrs):
@@ -605,7 +614,7 @@ class BankStatementViewSet(
         responses={201: BankStatementSerializer, 400: FieldErrors},
     )
     def create(self, request, *args, **kwargs):
-        data = StatementImportSerializer(data=request.data)
+        data = StatementImportSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("file")
         content = upload.read() if upload else data.validated_data["csv"]

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ltc.forms import VisibleChoicesMixin
+from ltc.uploads import LimitedFileField
 
 
 class CommentForm(forms.Form):
@@ -141,7 +142,7 @@ class AllocateForm(forms.Form):
 
 
 class StatementUploadForm(forms.Form):
-    file = forms.FileField(
+    file = LimitedFileField(
         label=_("Bank statement (CSV)"), help_text=_("Columns: date, amount, reference, payer")
     )
     currency = forms.ChoiceField(label=_("Currency"))

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from customers.models import Contact
 from ltc.api.mixins import ErrorSerializer, FieldErrors, TransitionsMixin, transitions_schema
 from ltc.api.relations import VisibleRelationsMixin
+from ltc.uploads import validate_upload_size
 
 from . import services
 from .models import (
@@ -114,7 +115,10 @@ class AttachmentSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
         model = ContractAttachment
         fields = ["id", "name", "file", "uploaded_by", "uploaded_at"]
         read_only_fields = ["id", "uploaded_by", "uploaded_at"]
-        extra_kwargs = {"name": {"required": False}}
+        extra_kwargs = {
+            "name": {"required": False},
+            "file": {"validators": [validate_upload_size]},
+        }
 
 
 class ContractSerializer(VisibleRelationsMixin, serializers.ModelSerializer):

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ltc.forms import VisibleChoicesMixin
+from ltc.uploads import LimitedFileField
 
 from .models import Contract, ContractStatus, MilestoneTrigger
 
@@ -79,5 +80,5 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = LimitedFileField(label=_("File"))
     name = forms.CharField(label=_("Name"), max_length=200, required=False)

@@ -30,6 +30,7 @@ from ltc.transitions import (
     transition_service,
     validate_fields,
 )
+from ltc.uploads import validate_upload_size
 from roles.permissions import has_role, users_with_role
 
 from .models import (
@@ -287,6 +288,10 @@ def contract_attachment_add(*, contract: Contract, user, file, name="") -> Contr
         raise PermissionDenied(_("You may not attach files to this contract."))
     if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
         raise ValidationError(_("This contract is closed."))
+    try:
+        validate_upload_size(file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     attachment = ContractAttachment(
         contract=contract, file=file, name=name or getattr(file, "name", ""), uploaded_by=user
     )

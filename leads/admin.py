@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Lead
+from .models import Lead, LeadImport
 
 
 @admin.register(Lead)
@@ -14,3 +14,18 @@ class LeadAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
     readonly_fields = ["status", "account", "contact", "converted_at", "score", "created_by"]
     raw_id_fields = ["owner"]
+
+
+@admin.register(LeadImport)
+class LeadImportAdmin(admin.ModelAdmin):
+    """Import jobs, read-only: they are written by the upload page and the Celery task."""
+
+    list_display = ["file_name", "user", "created_at", "rows_checked", "rows_total", "finished_at"]
+    list_filter = ["created_at"]
+    readonly_fields = [f.name for f in LeadImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

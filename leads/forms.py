@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account
 from ltc.forms import VisibleChoicesMixin
+from ltc.uploads import SpreadsheetFileField
 from roles.permissions import users_with_role
 
 from .models import Lead
@@ -102,7 +103,7 @@ class LeadFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = SpreadsheetFileField(label=_("CSV or XLSX file"))
     only_good_rows = forms.BooleanField(
         label=_("Import only the good rows and skip the bad ones"), required=False
     )

@@ -244,7 +244,22 @@ LTC = {
     # salesperson claims at most this many a day.
     "POOL_RETURN_DAYS": env.int("POOL_RETURN_DAYS", default=30),
     "POOL_DAILY_CLAIM_LIMIT": env.int("POOL_DAILY_CLAIM_LIMIT", default=5),
+    # Uploads (ltc/uploads.py): the largest file accepted, and for XLSX (a zip) the most its
+    # parts may expand to, overall and per part; importers read at most this many lines
+    # (blank ones included) and cells of at most this many characters.
+    "UPLOAD_MAX_BYTES": env.int("UPLOAD_MAX_MB", default=10) * 1024 * 1024,
+    "UPLOAD_MAX_EXPANDED_BYTES": env.int("UPLOAD_MAX_EXPANDED_MB", default=64) * 1024 * 1024,
+    "UPLOAD_MAX_ZIP_RATIO": env.int("UPLOAD_MAX_ZIP_RATIO", default=100),
+    "UPLOAD_MAX_ZIP_ENTRIES": 1000,
+    "IMPORT_MAX_SCANNED_ROWS": env.int("IMPORT_MAX_SCANNED_ROWS", default=100_000),
+    "IMPORT_MAX_CELL_CHARS": env.int("IMPORT_MAX_CELL_CHARS", default=32_767),
 }
+
+# Request bodies other than files (forms, JSON) are refused above 5 MB; uploaded files above
+# 2.5 MB go to a temporary file instead of memory, and are then refused above
+# LTC["UPLOAD_MAX_BYTES"] by the form or serializer that takes them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
