@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything site-specific comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "django_htmx",
+    "axes",
     "ltc",
     "roles",
     "customers",
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a lockout found while signing in into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,6 +91,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt, right password or not, while a user or an address is
+    # locked out after repeated failures (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -94,6 +101,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Brute force (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username, or
+# from one address, that username or address is locked for AXES_COOLOFF_TIME. Covers the
+# login page, the admin and POST /api/v1/auth/token/. Admins reset with `manage.py axes_reset`
+# (or axes_reset_username NAME / axes_reset_ip ADDRESS) or by deleting the access attempts in
+# the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # proxies in front of the app
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -126,7 +146,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LTC CRM <crm@example.com
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "roles.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -139,6 +159,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ltc.api.exceptions.exception_handler",
+    # Per signed-in user and per anonymous address; the token endpoint has its own tighter
+    # scope. Over the rate: 429 with Retry-After. Counts live in the default cache (Redis
+    # when REDIS_URL is set, so every worker shares them).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ltc.api.throttles.AnonThrottle",
+        "ltc.api.throttles.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="60/min"),
+        "user": env("API_THROTTLE_USER", default="600/min"),
+        "auth-token": env("API_THROTTLE_AUTH_TOKEN", default="10/min"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -153,6 +185,13 @@ SPECTACULAR_SETTINGS = {
     # Choice sets whose field name ("status") collides across components get a stable name.
     "ENUM_NAME_OVERRIDES": {"FeedbackStatusEnum": "feedback.models.FeedbackStatus"},
 }
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if env("REDIS_URL", default=""):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL"),
+    }
 
 # Celery. With REDIS_URL: a Redis broker and separate worker/beat processes. Without it, the
 # embedded default: a file-system transport that needs no server, a worker with embedded beat
@@ -253,6 +292,8 @@ LTC = {
     "UPLOAD_MAX_ZIP_ENTRIES": 1000,
     "IMPORT_MAX_SCANNED_ROWS": env.int("IMPORT_MAX_SCANNED_ROWS", default=100_000),
     "IMPORT_MAX_CELL_CHARS": env.int("IMPORT_MAX_CELL_CHARS", default=32_767),
+    # API tokens stop working this many days after they were issued (0: never).
+    "API_TOKEN_TTL_DAYS": env.int("API_TOKEN_TTL_DAYS", default=0),
 }
 
 # Request bodies other than files (forms, JSON) are refused above 5 MB; uploaded files above
