@@ -29,6 +29,7 @@ from ltc.api.mixins import (
 from ltc.api.relations import VisibleRelationsMixin
 from ltc.money import default_currency
 from ltc.uploads import validate_text_size, validate_upload_size
+from roles.policies import require
 
 from . import bank, reports, services
 from .models import (
@@ -270,7 +271,7 @@ class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
     def from_milestone(self, request):
         from contracts.models import ContractStatus, PaymentMilestone
 
-        services.require_finance(request.user)
+        require(request.user, "billing.invoice")
         data = FromMilestoneSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         milestone = (

@@ -10,7 +10,8 @@ from roles.api import ObtainTokenView
 # Apps that publish API routes, in the order of the lead-to-cash chain.
 API_APPS = [
     "roles",
-    "ltc",
+    "notifications",
+    "activities",
     "customers",
     "catalog",
     "leads",
@@ -20,6 +21,7 @@ API_APPS = [
     "billing",
     "feedback",
     "pool",
+    "search",
 ]
 
 router = DefaultRouter()

@@ -23,11 +23,12 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models.functions import Lower
@@ -36,8 +37,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ltc import uploads
-from ltc.services import notify
+from notifications.services import notify
 from roles.permissions import has_role, users_with_role
+from roles.policies import require
 
 from .models import Lead, LeadSource, LeadUserObjectPermission
 from .phones import phone_key
@@ -45,6 +47,9 @@ from .scoring import lead_score
 from .services import OWNER_PERMS
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MAX_ROWS = 100_000
 PROGRESS_EVERY = 500  # lines between two progress reports
@@ -426,7 +431,7 @@ def _parse_date(value, reasons):
 
 
 class _Validator:
-    def __init__(self, user):
+    def __init__(self, user: User):
         self.user = user
         self.may_assign = has_role(user, "marketing") or user.is_superuser
         self.sources = _source_map()
@@ -677,7 +682,7 @@ def bulk_grant_owners(pairs: list[tuple[int, int]]) -> None:
     LeadUserObjectPermission.objects.bulk_create(grants, batch_size=BATCH_SIZE)
 
 
-def _create(rows: list[_Row], user) -> int:
+def _create(rows: list[_Row], user: User) -> int:
     now = timezone.now()
     records = []
     for row in rows:
@@ -719,13 +724,12 @@ def _lock_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def import_leads(*, file, user, only_good_rows: bool = False, progress=None) -> ImportReport:
+def import_leads(*, file, user: User, only_good_rows: bool = False, progress=None) -> ImportReport:
     """Validate every row of a CSV/XLSX file and create its leads in one transaction.
 
     `progress(checked, total)`, when given, is called as lines are read (total is the file's
     own estimate until the end, then the exact count)."""
-    if not has_role(user, "marketing", "sales"):
-        raise PermissionDenied(_("Only marketing and sales import leads."))
+    require(user, "leads.import")
     report = ImportReport()
     try:
         source = _records(file)
@@ -786,14 +790,13 @@ def report_as_dict(report: ImportReport) -> dict:
     return data
 
 
-def lead_import_queue(*, user, file, only_good_rows: bool = False, language: str = ""):
+def lead_import_queue(*, user: User, file, only_good_rows: bool = False, language: str = ""):
     """Store the upload as a LeadImport job and queue its check after commit; returns at
     once. The caller has checked the file's size and archive (ImportForm)."""
     from .models import LeadImport
     from .tasks import run_lead_import
 
-    if not has_role(user, "marketing", "sales"):
-        raise PermissionDenied(_("Only marketing and sales import leads."))
+    require(user, "leads.import")
     name = Path(str(getattr(file, "name", "") or "leads")).name[:255]
     job = LeadImport(
         user=user, file_name=name, only_good_rows=only_good_rows, language=language[:10]

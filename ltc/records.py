@@ -1,20 +1,16 @@
-"""Which records a user may see, per model: each stage registers its selector in
-AppConfig.ready, so the shared pages (transitions, activities, history) stay role-aware
-without the base importing the stages."""
+"""Which records a user may see, per model: each stage declares its selectors in its
+AppConfig (`contributes.records`, read by ltc/wiring.py), so the shared pages (transitions,
+activities, history) stay role-aware without the base importing the stages."""
 
 from django.apps import apps
 from django.http import Http404
 
-_SELECTORS: dict[type, object] = {}
-
-
-def register(model, selector):
-    """selector(*, user) -> QuerySet of the records of `model` that user may see."""
-    _SELECTORS[model] = selector
+# model -> selector(*, user): the QuerySet of the records of `model` that user may see
+SELECTORS: dict[type, object] = {}
 
 
 def visible(model, user):
-    selector = _SELECTORS.get(model)
+    selector = SELECTORS.get(model)
     if selector is None:
         raise Http404
     return selector(user=user)
@@ -31,18 +27,18 @@ def get_visible_or_404(app_label: str, model_name: str, pk: int, user):
         raise Http404 from exc
 
 
-def is_registered(model) -> bool:
-    return model in _SELECTORS
+def has_selector(model) -> bool:
+    return model in SELECTORS
 
 
 def limit_to_visible(queryset, user):
     """`queryset` narrowed to the rows `user` may see, when its model has a selector.
 
     Models without a selector (users, teams, lost reasons: lists everyone may pick from)
-    are returned unchanged; without a signed-in user nothing of a registered model is left.
+    are returned unchanged; without a signed-in user nothing of a declared model is left.
     """
     model = queryset.model
-    if model not in _SELECTORS:
+    if model not in SELECTORS:
         return queryset
     queryset = queryset.all()  # a manager (ModelSerializer's default) becomes a queryset
     if user is None or not user.is_authenticated:
@@ -66,7 +62,7 @@ def require_visible(user, **records) -> None:
         items = record if isinstance(record, (list, tuple, set)) else [record]
         for item in items:
             model = type(item)
-            if model not in _SELECTORS:
+            if model not in SELECTORS:
                 continue
             if not visible(model, user).filter(pk=item.pk).exists():
                 errors[field] = _("Select a valid choice. That choice is not one you may see.")

@@ -4,7 +4,6 @@ from . import views
 
 app_name = "roles"
 urlpatterns = [
-    path("matrix/", views.matrix, name="matrix"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token-revoke"),
 ]

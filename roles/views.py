@@ -5,14 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .matrix import role_matrix
-from .models import Role
 from .tokens import token_issue, token_list, token_revoke, ttl_days
-
-
-@login_required
-def matrix(request):
-    return render(request, "roles/matrix.html", {"tables": role_matrix(), "roles": Role.choices})
 
 
 @login_required

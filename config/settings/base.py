@@ -32,7 +32,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",
+    "notifications",
     "ltc",
+    "activities",
     "roles",
     "customers",
     "catalog",
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "billing",
     "feedback",
     "pool",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ltc.errors.RefusalMiddleware",
     # Last: turns a lockout found while signing in into the lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -216,7 +220,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "follow-ups-due": {"task": "ltc.tasks.notify_due_follow_ups", "schedule": 60.0},
+    "follow-ups-due": {"task": "activities.tasks.notify_due_follow_ups", "schedule": 60.0},
     "handoff-timers": {"task": "ltc.tasks.check_handoff_timers", "schedule": 300.0},
     "quotes-expire": {"task": "opportunities.tasks.expire_quotes", "schedule": 3600.0},
     "contracts-renewal-reminders": {"task": "contracts.tasks.remind_renewals", "schedule": 3600.0},

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from feedback.models import FeedbackItem
 from ltc import services as ltc_services
-from ltc.models import Notification
+from notifications.models import Notification
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from customers.models import Account
 from customers.tests.factories import AccountFactory
 from leads.models import LeadStatus
 from leads.tests.factories import lead_in
-from ltc.models import Notification
 from ltc.transitions import run
+from notifications.models import Notification
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from leads.phones import phone_key
 from leads.scoring import lead_score
 from leads.selectors import lead_list
 from leads.tests.factories import LeadFactory
-from ltc.models import Notification
+from notifications.models import Notification
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

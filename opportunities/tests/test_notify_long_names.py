@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from ltc.models import Notification
+from notifications.models import Notification
 from opportunities.tests.factories import OpportunityFactory
 from roles.tests.factories import user_with
 

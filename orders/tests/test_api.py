@@ -128,7 +128,7 @@ def test_matrix_table_lists_every_transition_of_the_model():
 
 
 def test_role_matrix_page_shows_cancel_for_sales_and_manager():
-    from roles.matrix import role_matrix
+    from ltc.matrix import role_matrix
 
     (table,) = [t for t in role_matrix() if "order" == str(t["model"])]
     rows = {r["name"]: r for r in table["rows"]}

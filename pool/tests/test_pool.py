@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from customers.tests.factories import AccountFactory
 from leads.models import Lead
 from leads.tests.factories import LeadFactory, lead_in
-from ltc.models import Notification
+from notifications.models import Notification
 from pool import services
 from pool.models import PoolEntry, PoolEvent
 from roles.tests.factories import user_with
