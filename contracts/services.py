@@ -486,7 +486,7 @@ def contract_complete(*, contract: Contract) -> Contract:
 def remind_renewals(*, today: datetime.date | None = None) -> int:
     """Remind the owner of each signed contract whose end date is near: once per contract and
     threshold (settings.LTC["RENEWAL_REMINDER_DAYS"], e.g. [60, 30]). When several thresholds
-    are already passed, only the nearest is sent. Idempotent: ltc.services.notify keys."""
+    are already passed, only the nearest is sent. Idempotent: notifications.services.notify keys."""
     today = today or timezone.localdate()
     days = sorted(int(d) for d in settings.LTC["RENEWAL_REMINDER_DAYS"])
     if not days:

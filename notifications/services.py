@@ -4,7 +4,6 @@ integrator webhooks and the delivery of each outgoing message."""
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,7 +92,12 @@ def notify_after_commit(*, recipients, **kwargs) -> None:
     request into an error, and never keeps the other recipients from their notice.
     """
     for recipient in recipients:
-        transaction.on_commit(partial(notify, recipient=recipient, **kwargs), robust=True)
+        # A named function, not a partial: Django logs a failed robust callback by its
+        # __qualname__.
+        def send(recipient=recipient) -> None:
+            notify(recipient=recipient, **kwargs)
+
+        transaction.on_commit(send, robust=True)
 
 
 def _send_email(address: str, title: str, body: str, url: str):

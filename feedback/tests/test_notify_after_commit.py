@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from feedback.models import FeedbackItem
-from ltc import services as ltc_services
+from notifications import services as notification_services
 from notifications.models import Notification
 from roles.tests.factories import user_with
 
@@ -40,14 +40,14 @@ def test_one_failing_recipient_neither_fails_the_request_nor_stops_the_others(
     monkeypatch, django_capture_on_commit_callbacks
 ):
     broken, fine = user_with("operations"), user_with("operations")
-    real = ltc_services.notify
+    real = notification_services.notify
 
     def notify(*, recipient, **kwargs):
         if recipient == broken:
             raise RuntimeError("mail server on fire")
         return real(recipient=recipient, **kwargs)
 
-    monkeypatch.setattr(ltc_services, "notify", notify)
+    monkeypatch.setattr(notification_services, "notify", notify)
     response = _post_item("Boxes arrive damaged", django_capture_on_commit_callbacks)
     assert response.status_code == 201, response.content
     assert FeedbackItem.objects.count() == 1
@@ -56,5 +56,5 @@ def test_one_failing_recipient_neither_fails_the_request_nor_stops_the_others(
 
 
 def test_fit_keeps_short_text_and_cuts_long_text():
-    assert ltc_services.fit("short", 10) == "short"
-    assert ltc_services.fit("abcdefghijk", 5) == "abcd…"
+    assert notification_services.fit("short", 10) == "short"
+    assert notification_services.fit("abcdefghijk", 5) == "abcd…"
