@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := static/vendor/.built
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install assets messages migrate seed worker beat serve bench lint format check clean
+.PHONY: run test install assets messages migrate seed worker beat serve bench bench-kpis lint format check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,7 @@ migrate: install
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py kpi_rollup --months 13 --if-empty
 
 run: install assets messages seed
 	sh scripts/serve.sh $(HOST)
@@ -50,6 +51,9 @@ test: install assets messages
 
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-kpis: install
+	$(PY) bench/kpis.py $(BENCH_ARGS)
 
 # Typed code: the workflow engine and every app's services and selectors.
 MYPY_PATHS = $(sort $(wildcard ltc/*.py */services.py */selectors.py))

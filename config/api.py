@@ -22,6 +22,7 @@ API_APPS = [
     "feedback",
     "pool",
     "search",
+    "kpis",
 ]
 
 router = DefaultRouter()

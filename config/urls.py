@@ -26,6 +26,7 @@ urlpatterns = [
     path("service/", include("feedback.urls")),
     path("pool/", include("pool.urls")),
     path("search/", include("search.urls")),
+    path("kpis/", include("kpis.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

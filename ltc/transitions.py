@@ -180,8 +180,11 @@ def transitions_for(obj, user) -> list[dict]:
 def validate_fields(spec: TransitionSpec, data, user=None) -> dict:
     from .forms import VisibleChoicesMixin
 
+    # Uploaded files travel in the same mapping as the fields (the browser view merges
+    # request.FILES in; DRF's request.data already holds them), so a FileField finds them.
+    data = data or {}
     form_class = spec.form_class()
-    kwargs: dict[str, Any] = {"data": data or {}}
+    kwargs: dict[str, Any] = {"data": data, "files": data}
     if issubclass(form_class, VisibleChoicesMixin):
         kwargs["user"] = user  # its record choices are limited to what the user may see
     form = form_class(**kwargs)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "feedback",
     "pool",
     "search",
+    "kpis",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +230,16 @@ CELERY_BEAT_SCHEDULE = {
     "tickets-sla-escalate": {"task": "feedback.tasks.escalate_sla_breaches", "schedule": 300.0},
     "tickets-auto-close": {"task": "feedback.tasks.close_resolved_tickets", "schedule": 3600.0},
     "pool-return-idle": {"task": "pool.tasks.return_idle_to_pool", "schedule": 86400.0},
+    # Nightly at 01:30 (TIME_ZONE): recompute the trailing 35 days of KPI snapshots.
+    "kpi-rollup-nightly": {
+        "task": "kpis.tasks.kpi_rollup_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # Monday 09:00 (TIME_ZONE): the weekly KPI digest, once per week.
+    "kpi-weekly-digest": {
+        "task": "kpis.tasks.kpi_weekly_digest",
+        "schedule": crontab(hour=9, minute=0, day_of_week=1),
+    },
 }
 
 # Business rules a company tunes.
@@ -298,6 +310,8 @@ LTC = {
     "IMPORT_MAX_CELL_CHARS": env.int("IMPORT_MAX_CELL_CHARS", default=32_767),
     # API tokens stop working this many days after they were issued (0: never).
     "API_TOKEN_TTL_DAYS": env.int("API_TOKEN_TTL_DAYS", default=0),
+    # The customer's acceptance document (验收单) uploaded with an order's acceptance.
+    "ACCEPTANCE_DOCUMENT_MAX_MB": env.int("ACCEPTANCE_DOCUMENT_MAX_MB", default=10),
 }
 
 # Request bodies other than files (forms, JSON) are refused above 5 MB; uploaded files above

@@ -44,7 +44,7 @@ def state_models():
 def source_files():
     for config in apps.get_app_configs():
         path = Path(config.path).resolve()
-        if not path.is_relative_to(ROOT):
+        if path.parent != ROOT:  # only the project's own apps, never a virtualenv's
             continue
         for file in sorted(path.rglob("*.py")):
             rel = file.relative_to(ROOT)
