@@ -24,6 +24,7 @@ from ltc.api.mixins import (
     FieldErrors,
     IdempotentCreateMixin,
 )
+from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
 from .models import Activity, ActivityKind
@@ -48,7 +49,7 @@ class RecordTypeField(serializers.Field):
             ) from exc
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     record_type = RecordTypeField(source="content_type", help_text='e.g. "leads.lead"')
     record_id = serializers.IntegerField(source="object_id", min_value=1)
     done = serializers.BooleanField(

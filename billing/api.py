@@ -32,8 +32,10 @@ from ltc.api.mixins import (
     TransitionsMixin,
     transitions_schema,
 )
+from ltc.api.relations import VisibleRelationsMixin
 from ltc.api.schema import RoleShapedSerializer
 from ltc.money import default_currency
+from ltc.uploads import validate_text_size, validate_upload_size
 from opportunities.selectors import opportunity_list
 from roles.policies import require
 
@@ -90,7 +92,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "position", "net", "tax_amount", "total"]
 
 
-class InvoiceLineInput(serializers.Serializer):
+class InvoiceLineInput(VisibleRelationsMixin, serializers.Serializer):
     description = serializers.CharField(max_length=300)
     quantity = StrictDecimalField(max_digits=12, decimal_places=3, default="1")
     unit_price = StrictDecimalField(**MONEY)
@@ -181,7 +183,7 @@ class InvoiceStatusSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InvoiceCreateSerializer(serializers.Serializer):
+class InvoiceCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contract = serializers.IntegerField(required=False, allow_null=True)
     currency = serializers.CharField(required=False, max_length=3)
@@ -190,13 +192,13 @@ class InvoiceCreateSerializer(serializers.Serializer):
     lines = InvoiceLineInput(many=True)
 
 
-class InvoiceUpdateSerializer(serializers.Serializer):
+class InvoiceUpdateSerializer(VisibleRelationsMixin, serializers.Serializer):
     payment_terms_days = serializers.IntegerField(required=False, min_value=0, max_value=365)
     notes = serializers.CharField(required=False, allow_blank=True)
     lines = InvoiceLineInput(many=True, required=False)
 
 
-class FromMilestoneSerializer(serializers.Serializer):
+class FromMilestoneSerializer(VisibleRelationsMixin, serializers.Serializer):
     milestone = serializers.IntegerField(help_text="A payment milestone of a signed contract")
 
 
@@ -265,7 +267,7 @@ class InvoiceViewSet(HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
         request=InvoiceCreateSerializer, responses={201: InvoiceSerializer, 400: FieldErrors}
     )
     def create(self, request, *args, **kwargs):
-        data = InvoiceCreateSerializer(data=request.data)
+        data = InvoiceCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         contract = None
@@ -292,7 +294,9 @@ class InvoiceViewSet(HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
     )
     def partial_update(self, request, *args, **kwargs):
         invoice = self.get_object()
-        data = InvoiceUpdateSerializer(data=request.data, partial=True)
+        data = InvoiceUpdateSerializer(
+            data=request.data, context={"request": request}, partial=True
+        )
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         lines = fields.pop("lines", None)
@@ -321,7 +325,7 @@ class InvoiceViewSet(HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
         from contracts.models import PaymentMilestone
 
         require(request.user, "billing.invoice")
-        data = FromMilestoneSerializer(data=request.data)
+        data = FromMilestoneSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         milestone = PaymentMilestone.objects.filter(pk=data.validated_data["milestone"]).first()
         if milestone is None:
@@ -356,7 +360,7 @@ class AllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AllocationInput(serializers.Serializer):
+class AllocationInput(VisibleRelationsMixin, serializers.Serializer):
     invoice = serializers.IntegerField()
     amount = StrictDecimalField(**MONEY)
 
@@ -391,7 +395,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentCreateSerializer(serializers.Serializer):
+class PaymentCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     amount = StrictDecimalField(**MONEY)
     currency = serializers.CharField(required=False, max_length=3)
@@ -402,7 +406,7 @@ class PaymentCreateSerializer(serializers.Serializer):
     allocations = AllocationInput(many=True, required=False, default=list)
 
 
-class AllocateSerializer(serializers.Serializer):
+class AllocateSerializer(VisibleRelationsMixin, serializers.Serializer):
     allocations = AllocationInput(many=True)
 
 
@@ -458,7 +462,7 @@ class PaymentViewSet(
         return super().create(request, *args, **kwargs)
 
     def _create(self, request):
-        data = PaymentCreateSerializer(data=request.data)
+        data = PaymentCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         payment = services.payment_record(
@@ -480,7 +484,7 @@ class PaymentViewSet(
     def allocate(self, request, pk=None):
         """Allocate (more of) the payment's unallocated amount to invoices of its account."""
         payment = self.get_object()
-        data = AllocateSerializer(data=request.data)
+        data = AllocateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         services.payment_allocate(
             payment=payment,
@@ -510,7 +514,7 @@ class CreditNoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "number", "issue_date", "created_by", "created_at"]
 
 
-class CreditNoteCreateSerializer(serializers.Serializer):
+class CreditNoteCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     invoice = serializers.IntegerField()
     amount = StrictDecimalField(**MONEY)
     reason = serializers.CharField()
@@ -555,7 +559,7 @@ class CreditNoteViewSet(
         return super().create(request, *args, **kwargs)
 
     def _create(self, request):
-        data = CreditNoteCreateSerializer(data=request.data)
+        data = CreditNoteCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         invoice = invoice_list(user=request.user).filter(pk=data.validated_data["invoice"]).first()
         if invoice is None:
@@ -612,8 +616,16 @@ class BankStatementSerializer(serializers.ModelSerializer):
 
 
 class StatementImportSerializer(serializers.Serializer):
-    file = serializers.FileField(required=False, help_text="CSV: date, amount, reference, payer")
-    csv = serializers.CharField(required=False, help_text="The CSV text instead of a file")
+    file = serializers.FileField(
+        required=False,
+        help_text="CSV: date, amount, reference, payer",
+        validators=[validate_upload_size],
+    )
+    csv = serializers.CharField(
+        required=False,
+        help_text="The CSV text instead of a file",
+        validators=[validate_text_size],
+    )
     currency = serializers.CharField(required=False, max_length=3)
 
     def validate(self, attrs):
@@ -622,13 +634,13 @@ class StatementImportSerializer(serializers.Serializer):
         return attrs
 
 
-class MatchInput(serializers.Serializer):
+class MatchInput(VisibleRelationsMixin, serializers.Serializer):
     payment = serializers.IntegerField(required=False, allow_null=True)
     invoice = serializers.IntegerField(required=False, allow_null=True)
     amount = StrictDecimalField(required=False, **MONEY)
 
 
-class ConfirmSerializer(serializers.Serializer):
+class ConfirmSerializer(VisibleRelationsMixin, serializers.Serializer):
     matches = MatchInput(
         many=True,
         required=False,
@@ -666,7 +678,7 @@ class BankStatementViewSet(
         responses={201: BankStatementSerializer, 400: FieldErrors},
     )
     def create(self, request, *args, **kwargs):
-        data = StatementImportSerializer(data=request.data)
+        data = StatementImportSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("file")
         content = upload.read() if upload else data.validated_data["csv"]
@@ -704,7 +716,7 @@ class BankLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def confirm(self, request, pk=None):
         line = self.get_object()
-        data = ConfirmSerializer(data=request.data)
+        data = ConfirmSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         matches = data.validated_data.get("matches")
         bank.line_confirm(

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ltc import uploads
 from roles.policies import require
 
 from .models import (
@@ -66,7 +68,22 @@ def _amount(text: str) -> Decimal | None:
 
 def parse_statement(content: str | bytes) -> list[dict]:
     """The rows of a statement CSV, or ValidationError({"file": [...], "rows": [...]}) naming
-    every bad row (row numbers as in the file, the header being row 1)."""
+    every bad row (row numbers as in the file, the header being row 1). The text is refused
+    above the upload limit, and reading stops after IMPORT_MAX_SCANNED_ROWS lines (blank ones
+    included) and at a cell above IMPORT_MAX_CELL_CHARS (ltc/uploads.py)."""
+    size = len(content) if isinstance(content, bytes) else len(content.encode("utf-8"))
+    if size > uploads.limit("UPLOAD_MAX_BYTES"):
+        raise ValidationError(
+            {
+                "file": [
+                    _("The file is %(size)s; a file may be at most %(max)s.")
+                    % {
+                        "size": filesizeformat(size),
+                        "max": filesizeformat(uploads.limit("UPLOAD_MAX_BYTES")),
+                    }
+                ]
+            }
+        )
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
@@ -91,8 +108,28 @@ def parse_statement(content: str | bytes) -> list[dict]:
         )
     index = {c: header.index(c) for c in COLUMNS}
     rows, errors = [], []
+    max_lines = uploads.limit("IMPORT_MAX_SCANNED_ROWS")
+    max_cell = uploads.limit("IMPORT_MAX_CELL_CHARS")
     try:
         for number, raw in enumerate(reader, start=2):
+            if number > max_lines:
+                raise ValidationError(
+                    {
+                        "file": [
+                            _("More than %(n)s lines (blank ones included): split the file.")
+                            % {"n": max_lines}
+                        ]
+                    }
+                )
+            if any(len(cell) > max_cell for cell in raw):
+                raise ValidationError(
+                    {
+                        "file": [
+                            _("Row %(row)s has a cell longer than %(n)s characters.")
+                            % {"row": number, "n": max_cell}
+                        ]
+                    }
+                )
             if not any(cell.strip() for cell in raw):
                 continue
             problems = []

@@ -1,6 +1,6 @@
 """Overdue invoices and dunning (DESIGN.md: invoices past due → mark_overdue; reminders at
 configurable days past due; finance and the account owner notified). Idempotent: a
-DunningNotice row per invoice and threshold (unique) and ltc.services.notify keys make a
+DunningNotice row per invoice and threshold (unique) and notifications.services.notify keys make a
 second run send nothing."""
 
 from __future__ import annotations
@@ -119,7 +119,9 @@ def send_dunning(*, today=None) -> int:
                         url=invoice.get_absolute_url(),
                     )
                 if address:
-                    transaction.on_commit(lambda a=address, i=invoice, d=late: _email(a, i, d))
+                    transaction.on_commit(
+                        lambda a=address, i=invoice, d=late: _email(a, i, d), robust=True
+                    )
         except IntegrityError:
             continue  # already sent for this threshold
         sent += 1

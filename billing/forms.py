@@ -2,6 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ltc.forms import VisibleChoicesMixin
+from ltc.uploads import LimitedFileField
+
 
 class IssueForm(forms.Form):
     issue_date = forms.DateField(
@@ -24,7 +27,7 @@ class InvoiceFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *InvoiceStatus.choices]
 
 
-class InvoiceHeaderForm(forms.Form):
+class InvoiceHeaderForm(VisibleChoicesMixin, forms.Form):
     account = forms.ModelChoiceField(label=_("Account"), queryset=None)
     currency = forms.ChoiceField(label=_("Currency"))
     payment_terms_days = forms.IntegerField(
@@ -66,7 +69,7 @@ class InvoiceLineForm(forms.Form):
 InvoiceLineFormSet = forms.formset_factory(InvoiceLineForm, extra=4)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(VisibleChoicesMixin, forms.Form):
     account = forms.ModelChoiceField(label=_("Account"), queryset=None)
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
     currency = forms.ChoiceField(label=_("Currency"))
@@ -127,7 +130,7 @@ class AllocateForm(forms.Form):
 
 
 class StatementUploadForm(forms.Form):
-    file = forms.FileField(
+    file = LimitedFileField(
         label=_("Bank statement (CSV)"), help_text=_("Columns: date, amount, reference, payer")
     )
     currency = forms.ChoiceField(label=_("Currency"))

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ltc.records import require_visible
 from ltc.transitions import perform_transition
 from notifications.services import notify
 from roles.permissions import users_with_role
@@ -282,6 +283,7 @@ def invoice_create(
     """A draft invoice entered by finance (lines: description, quantity, unit_price,
     tax_rate)."""
     require(user, "billing.invoice")
+    require_visible(user, account=account, contract=contract)
     currency = currency or account.currency
     if contract is not None:
         if contract.account_id != account.pk:
@@ -384,7 +386,7 @@ def invoice_issue(*, obj: Invoice, user: User, data=None) -> Invoice:
         Invoice.objects.filter(pk=invoice.pk).update(emailed_to=invoice.emailed_to)
         if invoice.emailed_to:
             pk = invoice.pk
-            transaction.on_commit(lambda: _queue_invoice_email(pk))
+            transaction.on_commit(lambda: _queue_invoice_email(pk), robust=True)
 
     return perform_transition(obj=obj, name="issue", user=user, data=data, effect=mail)
 
@@ -541,6 +543,7 @@ def payment_record(
     """Record money received from an account and allocate it (optional); what is left is the
     account's credit."""
     require(user, "billing.payment")
+    require_visible(user, account=account)
     amount = amount_arg(amount)
     currency = currency or account.currency
     date = date or timezone.localdate()

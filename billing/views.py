@@ -121,7 +121,7 @@ def invoice_detail(request, pk):
 def invoice_create(request):
     _need(request, "billing.invoice")
     header = InvoiceHeaderForm(
-        request.POST or None, initial={"account": request.GET.get("account")}
+        request.POST or None, initial={"account": request.GET.get("account")}, user=request.user
     )
     lines = InvoiceLineFormSet(request.POST or None, prefix="lines")
     outcome = Outcome(request, form=header)
@@ -216,7 +216,7 @@ def payment_create(request):
                 "currency": invoice.currency,
                 "amount": invoice.balance,
             }
-    form = PaymentForm(request.POST or None, initial=initial)
+    form = PaymentForm(request.POST or None, initial=initial, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
+from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
 from .filters import ProductFilter
@@ -14,7 +15,7 @@ from .models import Product
 from .selectors import product_list
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = [

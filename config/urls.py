@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("ltc.urls")),
     path("", include("notifications.urls")),
     path("", include("activities.urls")),
+    path("roles/", include("roles.urls")),
     path("customers/", include("customers.urls")),
     path("catalog/", include("catalog.urls")),
     path("leads/", include("leads.urls")),

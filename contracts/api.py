@@ -20,6 +20,8 @@ from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimal
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import ErrorSerializer, FieldErrors, TransitionsMixin, transitions_schema
+from ltc.api.relations import VisibleRelationsMixin
+from ltc.uploads import validate_upload_size
 from opportunities.selectors import opportunity_list
 
 from . import services
@@ -37,7 +39,7 @@ from .selectors import contract_list
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Read-only in this state")
 
 
-class ContractLineSerializer(serializers.ModelSerializer):
+class ContractLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = ContractLine
         fields = [
@@ -68,7 +70,7 @@ class ContractLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     percentage = StrictDecimalField(
         max_digits=7,
         decimal_places=4,
@@ -101,7 +103,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"required": False}}
 
 
-class PaymentPlanSerializer(serializers.Serializer):
+class PaymentPlanSerializer(VisibleRelationsMixin, serializers.Serializer):
     milestones = MilestoneSerializer(many=True)
 
 
@@ -114,15 +116,18 @@ class SignOffSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = ContractAttachment
         fields = ["id", "name", "file", "uploaded_by", "uploaded_at"]
         read_only_fields = ["id", "uploaded_by", "uploaded_at"]
-        extra_kwargs = {"name": {"required": False}}
+        extra_kwargs = {
+            "name": {"required": False},
+            "file": {"validators": [validate_upload_size]},
+        }
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     lead = serializers.IntegerField(source="opportunity.lead_id", read_only=True, allow_null=True)
     account_name = serializers.CharField(source="account.name", read_only=True)
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
@@ -323,7 +328,7 @@ class ContractViewSet(
         exactly to the total (percentages are allocated to the cent, the last one taking the
         remainder), or nothing changes."""
         contract = self.get_object()
-        body = PaymentPlanSerializer(data=request.data)
+        body = PaymentPlanSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         services.contract_set_payment_plan(
             contract=contract, user=request.user, milestones=body.validated_data["milestones"]
@@ -356,7 +361,7 @@ class ContractViewSet(
     def attachments(self, request, pk=None):
         """Attach a file (multipart: file, name)."""
         contract = self.get_object()
-        body = AttachmentSerializer(data=request.data)
+        body = AttachmentSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         attachment = services.contract_attachment_add(
             contract=contract,

@@ -2,6 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ltc.forms import VisibleChoicesMixin
+from ltc.uploads import LimitedFileField
+
 from .models import Contract, ContractStatus, MilestoneTrigger
 
 
@@ -23,7 +26,7 @@ class ContractFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *ContractStatus.choices]
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["start_date", "end_date", "signatories", "terms"]
@@ -65,5 +68,5 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = LimitedFileField(label=_("File"))
     name = forms.CharField(label=_("Name"), max_length=200, required=False)

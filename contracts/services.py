@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import contract_signed
+from ltc.records import require_visible
 from ltc.signoffs import record_rejection, sign_off
 from ltc.transitions import (
     perform_transition,
 )
+from ltc.uploads import validate_upload_size
 from notifications.services import notify
 from roles.permissions import users_with_role
 from roles.policies import can, require
@@ -172,6 +174,7 @@ def contract_update(
     **fields: Unpack[ContractFields],
 ) -> Contract:
     locked = _lock_editable(contract, user)
+    require_visible(user, signatories=list(signatories or ()))
     for key, value in fields.items():
         if key in EDITABLE:
             setattr(locked, key, value)
@@ -303,6 +306,10 @@ def contract_attachment_add(*, contract: Contract, user: User, file, name="") ->
     require(user, "contracts.attach", contract)
     if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
         raise ValidationError(_("This contract is closed."))
+    try:
+        validate_upload_size(file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     attachment = ContractAttachment(
         contract=contract, file=file, name=name or getattr(file, "name", ""), uploaded_by=user
     )
@@ -479,7 +486,7 @@ def contract_complete(*, contract: Contract) -> Contract:
 def remind_renewals(*, today: datetime.date | None = None) -> int:
     """Remind the owner of each signed contract whose end date is near: once per contract and
     threshold (settings.LTC["RENEWAL_REMINDER_DAYS"], e.g. [60, 30]). When several thresholds
-    are already passed, only the nearest is sent. Idempotent: ltc.services.notify keys."""
+    are already passed, only the nearest is sent. Idempotent: notifications.services.notify keys."""
     today = today or timezone.localdate()
     days = sorted(int(d) for d in settings.LTC["RENEWAL_REMINDER_DAYS"])
     if not days:

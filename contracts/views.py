@@ -80,7 +80,7 @@ def contract_detail(request, pk, *, edit_form=None, plan_formset=None):
         if s.decision == "approved" and s.review_round == contract.review_round
     }
     if can_edit:
-        edit_form = edit_form or ContractForm(instance=contract)
+        edit_form = edit_form or ContractForm(instance=contract, user=request.user)
         plan_formset = plan_formset or MilestoneFormSet(
             prefix="plan",
             initial=[
@@ -132,7 +132,7 @@ def contract_detail(request, pk, *, edit_form=None, plan_formset=None):
 @require_POST
 def contract_edit(request, pk):
     contract = _get(request, pk)
-    form = ContractForm(request.POST, instance=contract)
+    form = ContractForm(request.POST, instance=contract, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         with Outcome(request, form=form) as outcome:

@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, viewsets
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
+from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
 from .filters import AccountFilter, ContactFilter
@@ -18,7 +19,7 @@ from .models import Account, Contact
 from .selectors import account_list, contact_list
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
 
     account_flags = AccountFlagsField(account="pk")
@@ -58,7 +59,7 @@ class VisibleAccountField(serializers.PrimaryKeyRelatedField):
         return account_list(user=request.user)
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = VisibleAccountField(queryset=Account.objects.all())
     account_name = serializers.CharField(source="account.name", read_only=True)
 

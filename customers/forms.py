@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ltc.forms import VisibleChoicesMixin
+
 from .models import Account, Contact, Industry
 
 
@@ -27,7 +29,7 @@ class AccountForm(forms.ModelForm):
         }
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [

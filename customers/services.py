@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ltc.records import require_visible
+
 from .models import Account, Contact
 from .selectors import account_can_edit
 
@@ -65,6 +67,7 @@ def contact_save(
     *, user: User, contact: Contact | None = None, **fields: Unpack[ContactFields]
 ) -> Contact:
     account = fields.get("account") or (contact.account if contact else None)
+    require_visible(user, account=fields.get("account"))
     if not account_can_edit(user=user, account=account):
         raise PermissionDenied(_("You may not edit contacts of this account."))
     contact = contact or Contact()

@@ -123,7 +123,13 @@ def contact_edit(request, pk=None):
         raise PermissionDenied
     accounts = selectors.account_list(user=request.user)
     initial = {"account": request.GET.get("account")} if not contact else None
-    form = ContactForm(request.POST or None, instance=contact, accounts=accounts, initial=initial)
+    form = ContactForm(
+        request.POST or None,
+        instance=contact,
+        accounts=accounts,
+        initial=initial,
+        user=request.user,
+    )
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         with outcome:

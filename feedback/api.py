@@ -18,6 +18,7 @@ from ltc.api.mixins import (
     TransitionsMixin,
     transitions_schema,
 )
+from ltc.api.relations import VisibleRelationsMixin
 from orders.selectors import order_list
 
 from . import services
@@ -25,7 +26,7 @@ from .models import AccountFlag, FeedbackItem, FeedbackStatus, Survey, Ticket
 from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contact = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True
@@ -80,11 +81,7 @@ class TicketSerializer(serializers.ModelSerializer):
             self.fields["contact"].queryset = contact_list(user=request.user)
             self.fields["order"].queryset = order_list(user=request.user)
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["account"].read_only = True  # a case stays with its customer
-        return fields
+    fixed_on_update = ("account",)  # a case stays with its customer
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -191,7 +188,7 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         return survey_list(user=self.request.user)
 
 
-class FeedbackItemSerializer(serializers.ModelSerializer):
+class FeedbackItemSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = FeedbackItem
         fields = [
@@ -210,7 +207,7 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["routed_to", "status", "created_by", "created_at", "updated_at"]
 
 
-class FeedbackStatusSerializer(serializers.Serializer):
+class FeedbackStatusSerializer(VisibleRelationsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=FeedbackStatus.choices)
 
 
@@ -252,7 +249,7 @@ class FeedbackItemViewSet(
     def status(self, request, pk=None):
         """Set the status (new, acknowledged, done): the team it is routed to."""
         item = self.get_object()
-        body = FeedbackStatusSerializer(data=request.data)
+        body = FeedbackStatusSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         services.feedback_item_set_status(
             user=request.user, item=item, status=body.validated_data["status"]

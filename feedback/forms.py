@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ltc.forms import VisibleChoicesMixin
+
 from .models import FeedbackItem, Ticket
 
 
@@ -17,14 +19,14 @@ class ResolveForm(forms.Form):
         return value
 
 
-class TicketForm(forms.ModelForm):
+class TicketForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Ticket
         fields = ["subject", "category", "priority", "account", "contact", "order", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
-class FeedbackItemForm(forms.ModelForm):
+class FeedbackItemForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = FeedbackItem
         fields = ["kind", "category", "title", "account", "description"]

@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 from activities.models import ActivityKind
 from activities.services import activity_create
 from customers.models import Account, Contact
+from ltc.records import require_visible
 from ltc.timers import escalation_recipients
 from ltc.transitions import perform_transition
-from notifications.services import absolute_url, notify
+from notifications.services import absolute_url, notify, notify_after_commit
 from roles.permissions import has_role, users_with_role
 from roles.policies import can, require
 
@@ -94,6 +95,7 @@ def ticket_create(
     """Open a case; after-sales categories (product, delivery) go to operations, the rest to
     customer service."""
     require(user, "feedback.ticket_create")
+    require_visible(user, account=account, contact=contact, order=order)
     _check_ticket_links(account=account, contact=contact, order=order)
     ticket = Ticket(
         subject=subject,
@@ -120,6 +122,12 @@ def ticket_can_edit(*, user: User, ticket: Ticket) -> bool:
 def ticket_update(*, user: User, ticket: Ticket, **fields: Unpack[TicketFields]) -> Ticket:
     if not ticket_can_edit(user=user, ticket=ticket):
         raise PermissionDenied(_("You may not edit this ticket."))
+    require_visible(
+        user,
+        account=fields.get("account"),
+        contact=fields.get("contact"),
+        order=fields.get("order"),
+    )
     for key, value in fields.items():
         if key in TICKET_EDITABLE:
             setattr(ticket, key, value)
@@ -290,7 +298,8 @@ def account_flag_raise(
                 title=_("Customer at risk: %(account)s") % {"account": account},
                 body=note or flag.get_reason_display(),
                 url=account.get_absolute_url(),
-            )
+            ),
+            robust=True,
         )
     return flag
 
@@ -381,7 +390,7 @@ def survey_send(*, kind: str, account: Account, contact=None, ticket=None, order
     if survey.email:
         survey.sent_at = timezone.now()
         survey.save(update_fields=["sent_at"])
-        transaction.on_commit(lambda: _send_survey_email(survey.pk))
+        transaction.on_commit(lambda: _send_survey_email(survey.pk), robust=True)
     return survey
 
 
@@ -472,6 +481,7 @@ def survey_answer(*, token: str, score, comment: str = "") -> Survey:
 @transaction.atomic
 def feedback_item_create(*, user: User, kind, category, title, description="", account=None):
     require(user, "feedback.item_create")
+    require_visible(user, account=account)
     item = FeedbackItem(
         kind=kind,
         category=category,
@@ -483,19 +493,13 @@ def feedback_item_create(*, user: User, kind, category, title, description="", a
     )
     item.full_clean()
     item.save()
-    recipients = list(users_with_role(item.routed_to))
-    transaction.on_commit(
-        lambda: [
-            notify(
-                recipient=r,
-                key=f"feedback-item:{item.pk}",
-                title=_("New %(kind)s: %(title)s")
-                % {"kind": item.get_kind_display().lower(), "title": item.title},
-                body=item.description[:500],
-                url=item.get_absolute_url(),
-            )
-            for r in recipients
-        ]
+    notify_after_commit(
+        recipients=list(users_with_role(item.routed_to)),
+        key=f"feedback-item:{item.pk}",
+        title=_("New %(kind)s: %(title)s")
+        % {"kind": item.get_kind_display().lower(), "title": item.title},
+        body=item.description[:500],
+        url=item.get_absolute_url(),
     )
     return item
 

@@ -106,7 +106,9 @@ def ticket_detail(request, pk):
 def ticket_create(request):
     if not can(request.user, "feedback.ticket_create"):
         raise PermissionDenied
-    form = TicketForm(request.POST or None, initial={"account": request.GET.get("account")})
+    form = TicketForm(
+        request.POST or None, initial={"account": request.GET.get("account")}, user=request.user
+    )
     _limit_ticket_form(form, request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +209,7 @@ def item_index(request):
     if status in FeedbackStatus.values:
         qs = qs.filter(status=status)
     can_create = can(request.user, "feedback.item_create")
-    form = FeedbackItemForm(request.POST or None) if can_create else None
+    form = FeedbackItemForm(request.POST or None, user=request.user) if can_create else None
     if form is not None:
         form.fields["account"].queryset = account_list(user=request.user)
     if request.method == "POST":

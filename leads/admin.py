@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from . import services
-from .models import Lead
+from .models import Lead, LeadImport
 
 
 class LeadAdminForm(forms.ModelForm):
@@ -56,3 +56,18 @@ class LeadAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         services.lead_assign(lead=obj, owner=new_owner, user=request.user)
+
+
+@admin.register(LeadImport)
+class LeadImportAdmin(admin.ModelAdmin):
+    """Import jobs, read-only: they are written by the upload page and the Celery task."""
+
+    list_display = ["file_name", "user", "created_at", "rows_checked", "rows_total", "finished_at"]
+    list_filter = ["created_at"]
+    readonly_fields = [f.name for f in LeadImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

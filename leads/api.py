@@ -23,6 +23,7 @@ from ltc.api.mixins import (
     transitions_schema,
     write_schema,
 )
+from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
 from .filters import LeadFilter
@@ -30,7 +31,7 @@ from .models import Lead, LeadSource
 from .selectors import lead_list
 
 
-class LeadSerializer(serializers.ModelSerializer):
+class LeadSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
     opportunity = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="The opportunity it was converted into"
@@ -95,13 +96,13 @@ class LeadSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(VisibleRelationsMixin, serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True)
     )
 
 
-class RoundRobinSerializer(serializers.Serializer):
+class RoundRobinSerializer(VisibleRelationsMixin, serializers.Serializer):
     leads = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
 
 
@@ -168,7 +169,7 @@ class LeadViewSet(
     def assign(self, request, pk=None):
         """Give the lead to a salesperson (marketing or a manager)."""
         lead = self.get_object()
-        body = AssignSerializer(data=request.data)
+        body = AssignSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         services.lead_assign(lead=lead, owner=body.validated_data["owner"], user=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=lead.pk)).data)
@@ -190,7 +191,7 @@ class LeadViewSet(
     )
     def assign_round_robin(self, request):
         """Give each listed lead to the next salesperson in turn."""
-        body = RoundRobinSerializer(data=request.data)
+        body = RoundRobinSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         ids = list(dict.fromkeys(body.validated_data["leads"]))
         position = {pk: i for i, pk in enumerate(ids)}  # in the order the caller listed them

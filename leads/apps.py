@@ -20,6 +20,7 @@ class LeadsConfig(AppConfig):
             "lead-assigned": _("A lead is assigned to me"),
             "handoff-remind": _("A hand-off waiting on me is past its target"),
             "handoff-escalate": _("A hand-off in my team is escalated"),
+            "account-duplicate": _("A conversion created an account that may be a duplicate"),
         },
         follow_ups=("leads.services.notify_due_lead_follow_ups",),
         services=(

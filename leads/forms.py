@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account
+from ltc.forms import VisibleChoicesMixin
+from ltc.uploads import SpreadsheetFileField
 from roles.permissions import users_with_role
 
 from .models import Lead
@@ -59,7 +61,7 @@ class QualifyForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False)
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(VisibleChoicesMixin, forms.Form):
     account = forms.ModelChoiceField(
         label=_("Link to existing account"),
         queryset=Account.objects.all(),
@@ -95,7 +97,7 @@ class LeadFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = SpreadsheetFileField(label=_("CSV or XLSX file"))
     only_good_rows = forms.BooleanField(
         label=_("Import only the good rows and skip the bad ones"), required=False
     )

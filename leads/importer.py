@@ -16,9 +16,10 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import SimpleNamespace
@@ -35,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ltc import uploads
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
@@ -44,10 +46,13 @@ from .phones import phone_key
 from .scoring import lead_score
 from .services import OWNER_PERMS
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 MAX_ROWS = 100_000
+PROGRESS_EVERY = 500  # lines between two progress reports
 BATCH_SIZE = 2000  # rows per INSERT
 CHUNK_SIZE = 2000  # keys per duplicate look-up
 LOCK_KEY = 0x1EAD_1A9  # PostgreSQL advisory lock: one import checks duplicates at a time
@@ -136,61 +141,103 @@ class FileProblem(Exception):
 
 
 # --- reading ---------------------------------------------------------------------------------
+# The file is read as a stream: its size is checked first, an XLSX archive's table of contents
+# before the workbook is parsed, and CSV text is decoded and split line by line, so memory
+# stays flat whatever the file holds (ltc/uploads.py has the limits).
+
+READ_CHUNK = 64 * 1024
 
 
-def _read_bytes(file) -> tuple[bytes, str]:
+def _open(file):
+    """(binary stream, file name) of a path, an uploaded file or any file-like object."""
     if isinstance(file, str | Path):
         path = Path(file)
-        return path.read_bytes(), path.name
+        return path.open("rb"), path.name
+    name = str(getattr(file, "name", "") or "")
     if hasattr(file, "seek"):
         file.seek(0)
-    raw = file.read()
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
-    return raw, str(getattr(file, "name", "") or "")
+    if isinstance(file.read(0), str):  # a text stream (tests, scripts): bounded by the caller
+        return io.BytesIO(file.read().encode("utf-8")), name
+    return file, name
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")  # Excel's "Unicode text"
+def _check_size(stream) -> None:
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")  # Chinese Excel exports: GBK/GB18030
-    except UnicodeDecodeError as exc:
-        raise FileProblem(
-            _("The file is neither UTF-8 nor GBK text; save it as CSV UTF-8.")
-        ) from exc
+        uploads.validate_upload_size(stream)
+    except ValidationError as exc:
+        raise FileProblem(exc.messages[0]) from exc
 
 
-def _csv_records(raw: bytes):
-    text = _decode(raw)
-    first = text.split("\n", 1)[0]
+def _sniff_encoding(stream) -> tuple[str, int, bool]:
+    """(encoding, number of line breaks, has any text) in one streamed pass."""
+    import codecs
+
+    stream.seek(0)
+    head = stream.read(4)
+    stream.seek(0)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]  # Excel's "Unicode text"
+    else:
+        candidates = ["utf-8-sig", "gb18030"]  # Chinese Excel exports: GBK/GB18030
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        lines, text = 0, False
+        stream.seek(0)
+        try:
+            while chunk := stream.read(READ_CHUNK):
+                decoded = decoder.decode(chunk)
+                lines += decoded.count("\n")
+                text = text or bool(decoded.strip())
+            decoded = decoder.decode(b"", final=True)
+            text = text or bool(decoded.strip())
+        except UnicodeDecodeError:
+            continue
+        stream.seek(0)
+        return encoding, lines, text
+    raise FileProblem(_("The file is neither UTF-8 nor GBK text; save it as CSV UTF-8."))
+
+
+def _csv_records(stream, encoding: str):
+    import itertools
+
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    first = text.readline()
     delimiter = max((",", ";", "\t"), key=first.count) if first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
     previous = 0
     try:
         for record in reader:
             start, previous = previous + 1, reader.line_num
             yield start, record
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FileProblem(_cell_too_long(previous + 1)) from exc
         raise FileProblem(
             _("Line %(line)d cannot be read as CSV: %(error)s")
             % {"line": previous + 1, "error": exc}
         ) from exc
+    finally:
+        text.detach()  # leave the caller's stream open
 
 
-def _xlsx_records(raw: bytes):
+def _cell_too_long(line: int) -> str:
+    return _("Line %(line)d has a cell longer than %(max)d characters: the file is refused.") % {
+        "line": line,
+        "max": uploads.limit("IMPORT_MAX_CELL_CHARS"),
+    }
+
+
+def _xlsx_records(stream, source):
     from openpyxl import load_workbook
 
+    stream.seek(0)
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        book = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # corrupt zip, not a workbook, ...
         raise FileProblem(_("The XLSX file cannot be opened: it may be damaged.")) from exc
     try:
         sheet = book.worksheets[0]
+        source.estimate = sheet.max_row  # the writer's claim: for the progress bar only
         sheet.reset_dimensions()  # do not trust the stored dimensions of other writers
         rows = sheet.iter_rows(min_row=1, values_only=True)
         number = 0
@@ -210,17 +257,60 @@ def _xlsx_records(raw: bytes):
         book.close()
 
 
-def _records(file):
-    raw, name = _read_bytes(file)
-    if not raw.strip():
+@dataclass
+class _Source:
+    records: object = None  # iterator of (line, cells)
+    estimate: int | None = None  # lines in the file, for the progress bar
+
+
+def _records(file) -> _Source:
+    stream, name = _open(file)
+    _check_size(stream)
+    stream.seek(0)
+    head = stream.read(8)
+    stream.seek(0)
+    if not head.strip():
         raise FileProblem(_("The file is empty."))
-    if raw.startswith(b"PK\x03\x04"):
-        return _xlsx_records(raw)
-    if raw.startswith(b"\xd0\xcf\x11\xe0") or name.lower().endswith(".xls"):
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            uploads.check_archive(stream)
+        except ValidationError as exc:
+            raise FileProblem(exc.messages[0]) from exc
+        source = _Source()
+        source.records = _xlsx_records(stream, source)
+        return source
+    if head.startswith(b"\xd0\xcf\x11\xe0") or name.lower().endswith(".xls"):
         raise FileProblem(_("Old .xls workbooks are not supported: save the file as XLSX or CSV."))
     if name.lower().endswith(".xlsx"):
         raise FileProblem(_("The XLSX file cannot be opened: it may be damaged."))
-    return _csv_records(raw)
+    encoding, lines, has_text = _sniff_encoding(stream)
+    if not has_text:
+        raise FileProblem(_("The file is empty."))
+    return _Source(_csv_records(stream, encoding), lines + 1)
+
+
+def _scanned(source: _Source, progress=None):
+    """The records, stopping the file at IMPORT_MAX_SCANNED_ROWS lines (blank ones count:
+    three million empty rows are work too) and at the first cell above IMPORT_MAX_CELL_CHARS.
+    Reports progress every PROGRESS_EVERY lines."""
+    max_rows = uploads.limit("IMPORT_MAX_SCANNED_ROWS")
+    max_cell = uploads.limit("IMPORT_MAX_CELL_CHARS")
+    count = 0
+    for line, cells in source.records:
+        count += 1
+        if count > max_rows:
+            raise FileProblem(
+                _("The file has more than %(max)d lines (blank ones included): split it.")
+                % {"max": max_rows}
+            )
+        for cell in cells:
+            if isinstance(cell, str) and len(cell) > max_cell:
+                raise FileProblem(_cell_too_long(line))
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count, max(source.estimate or 0, count))
+        yield line, cells
+    if progress is not None:
+        progress(count, count)
 
 
 # --- cells and headers -----------------------------------------------------------------------
@@ -620,7 +710,9 @@ def _notify_owner(owner, count: int, now) -> None:
     title = _("%(count)d imported leads assigned to you") % {"count": count}
     url = f"{reverse('leads:list')}?owner={owner.pk}&status=new"
     key = f"lead-assigned:import:{owner.pk}:{now.timestamp()}"  # the "lead-assigned" event
-    transaction.on_commit(lambda: notify(recipient=owner, key=key, title=title, url=url))
+    transaction.on_commit(
+        lambda: notify(recipient=owner, key=key, title=title, url=url), robust=True
+    )
 
 
 # --- entry point -----------------------------------------------------------------------------
@@ -632,12 +724,16 @@ def _lock_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def import_leads(*, file, user: User, only_good_rows: bool = False) -> ImportReport:
-    """Validate every row of a CSV/XLSX file and create its leads in one transaction."""
+def import_leads(*, file, user: User, only_good_rows: bool = False, progress=None) -> ImportReport:
+    """Validate every row of a CSV/XLSX file and create its leads in one transaction.
+
+    `progress(checked, total)`, when given, is called as lines are read (total is the file's
+    own estimate until the end, then the exact count)."""
     require(user, "leads.import")
     report = ImportReport()
     try:
-        records = iter(_records(file))
+        source = _records(file)
+        records = iter(_scanned(source, progress))
         header_line, header = next(
             ((line, cells) for line, cells in records if not _blank(cells)), (1, None)
         )
@@ -681,6 +777,69 @@ def import_leads(*, file, user: User, only_good_rows: bool = False) -> ImportRep
         if good and (only_good_rows or not report.errors):
             report.created = _create(good, user)
     return report
+
+
+# --- background jobs ---------------------------------------------------------------------------
+
+
+def report_as_dict(report: ImportReport) -> dict:
+    """The report as stored on the job (JSON) and shown by the page."""
+    data = asdict(report)
+    data["bad"] = report.bad
+    data["ok"] = report.ok
+    return data
+
+
+def lead_import_queue(*, user: User, file, only_good_rows: bool = False, language: str = ""):
+    """Store the upload as a LeadImport job and queue its check after commit; returns at
+    once. The caller has checked the file's size and archive (ImportForm)."""
+    from .models import LeadImport
+    from .tasks import run_lead_import
+
+    require(user, "leads.import")
+    name = Path(str(getattr(file, "name", "") or "leads")).name[:255]
+    job = LeadImport(
+        user=user, file_name=name, only_good_rows=only_good_rows, language=language[:10]
+    )
+    job.file.save(name, file, save=False)
+    job.save()
+    transaction.on_commit(lambda: run_lead_import.delay(job.pk), robust=True)
+    return job
+
+
+def lead_import_run(*, job_id: int) -> None:
+    """The task's work: read the stored file, record progress, store the report. Runs once:
+    a job already started (a redelivered task) is left alone."""
+    from .models import LeadImport
+
+    now = timezone.now()
+    if not LeadImport.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now):
+        return
+    job = LeadImport.objects.select_related("user").get(pk=job_id)
+
+    def progress(checked: int, total: int) -> None:
+        LeadImport.objects.filter(pk=job_id).update(rows_checked=checked, rows_total=total)
+
+    try:
+        with translation.override(_job_language(job)), job.file.open("rb") as stream:
+            report = import_leads(
+                file=stream, user=job.user, only_good_rows=job.only_good_rows, progress=progress
+            )
+        LeadImport.objects.filter(pk=job_id).update(
+            report=report_as_dict(report), finished_at=timezone.now()
+        )
+    except Exception as exc:
+        log.exception("lead import %s failed", job_id)
+        LeadImport.objects.filter(pk=job_id).update(
+            error=str(exc)[:1000] or exc.__class__.__name__, finished_at=timezone.now()
+        )
+    finally:
+        job.file.delete(save=False)
+        LeadImport.objects.filter(pk=job_id).update(file="")
+
+
+def _job_language(job) -> str:
+    return job.language or settings.LANGUAGE_CODE
 
 
 def _columns(header: list, report: ImportReport) -> tuple[dict[str, int], list[str]]:

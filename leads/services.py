@@ -14,7 +14,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from customers.models import Account, Contact
 from ltc.handoffs import lead_converted
 from ltc.transitions import perform_transition
-from notifications.services import notify
+from notifications.services import notify, notify_after_commit
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
 
@@ -99,7 +99,8 @@ def _set_owner(lead: Lead, owner, *, by):
                 key=f"lead-assigned:{lead.pk}:{owner.pk}:{timezone.now().timestamp()}",
                 title=_("New lead assigned: %(lead)s") % {"lead": lead},
                 url=lead.get_absolute_url(),
-            )
+            ),
+            robust=True,
         )
 
 
@@ -150,18 +151,40 @@ def lead_assign_round_robin(*, leads, user: User) -> dict[int, int]:
 
 
 def _account_for(lead: Lead, user: User) -> Account:
+    """The account a converted lead joins: one with the company's name that `user` may see,
+    or a new one. An account of that name the user may not see is never linked (nor named
+    back); the new account is flagged to the managers as a possible duplicate instead."""
+    from customers.selectors import account_list
+
     name = (lead.company or lead.name).strip()
-    existing = (
-        Account.objects.annotate(lname=Lower("name")).filter(lname=name.lower()).order_by("pk")
-    ).first()
+    same_name = Account.objects.annotate(lname=Lower("name")).filter(lname=name.lower())
+    existing = account_list(user=user).filter(pk__in=same_name.values("pk")).order_by("pk").first()
     if existing is not None:
         return existing
-    return Account.objects.create(
+    account = Account.objects.create(
         name=name,
         phone=lead.phone,
         email=lead.email,
         owner=lead.owner or user,
         currency=lead.currency,
+    )
+    if same_name.exclude(pk=account.pk).exists():
+        _flag_possible_duplicate(account, lead)
+    return account
+
+
+def _flag_possible_duplicate(account: Account, lead: Lead) -> None:
+    notify_after_commit(
+        recipients=list(users_with_role("manager")),
+        key=f"account-duplicate:{account.pk}",
+        title=_("Possible duplicate account: %(account)s") % {"account": account.name},
+        body=_(
+            "Converting lead %(lead)s created this account, but an account with the same name "
+            "exists that the converting user may not see. Merge or reassign if they are one "
+            "customer."
+        )
+        % {"lead": lead},
+        url=account.get_absolute_url(),
     )
 
 

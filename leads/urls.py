@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.lead_list, name="list"),
     path("new/", views.lead_create, name="create"),
     path("import/", views.lead_import, name="import"),
+    path("import/<int:pk>/", views.lead_import_detail, name="import-detail"),
     path("assign/round-robin/", views.lead_round_robin, name="round-robin"),
     path("<int:pk>/", views.lead_detail, name="detail"),
     path("<int:pk>/edit/", views.lead_edit, name="edit"),

@@ -3,12 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from ltc import uploads
 from ltc.errors import Outcome
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
@@ -17,7 +19,8 @@ from roles.policies import can
 
 from . import services
 from .forms import AssignForm, ImportForm, LeadFilterForm, LeadForm
-from .importer import import_leads
+from .importer import lead_import_queue
+from .models import LeadImport
 from .selectors import lead_can_edit
 from .selectors import lead_list as visible_leads
 
@@ -161,17 +164,39 @@ def lead_round_robin(request):
 
 @login_required
 def lead_import(request):
+    """Upload: the file's size and archive are checked here; its rows by a Celery task, whose
+    progress and report the job page shows (the request returns at once)."""
     if not can(request.user, "leads.import"):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        report = import_leads(
+        job = lead_import_queue(
             file=form.cleaned_data["file"],
             user=request.user,
             only_good_rows=form.cleaned_data["only_good_rows"],
+            language=getattr(request, "LANGUAGE_CODE", ""),
         )
-        if report.created:
-            messages.success(request, _("%(count)d leads imported.") % {"count": report.created})
-    status = 400 if (form.errors or (report and report.errors and not report.created)) else 200
-    return render(request, "leads/import.html", {"form": form, "report": report}, status=status)
+        return redirect(job)
+    recent = LeadImport.objects.filter(user=request.user)[:5]
+    return render(
+        request,
+        "leads/import.html",
+        {"form": form, "recent": recent, "max_upload": uploads.limit("UPLOAD_MAX_BYTES")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def lead_import_detail(request, pk):
+    """A job's progress (rows checked / total) while it runs, then its report. htmx polls
+    the progress part until the job has finished."""
+    job = LeadImport.objects.filter(pk=pk, user=request.user).first()
+    if job is None:
+        raise Http404
+    template = "leads/_import_job.html" if request.htmx else "leads/import_job.html"
+    report = job.report
+    # The full page answers 400 for a file that created nothing; the htmx poll always 200,
+    # or htmx would not swap the report in.
+    refused = bool(report and report["errors"] and not report["created"])
+    status = 400 if refused and not request.htmx else 200
+    return render(request, template, {"job": job, "report": report}, status=status)

@@ -1,7 +1,42 @@
-"""Forms the transitions of several stages share (named by path in `@transition(custom=...)`)."""
+"""Forms the transitions of several stages share (named by path in `@transition(custom=...)`),
+and the mixin that limits every record choice of a form to what its user may see."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .records import limit_to_visible
+
+
+class VisibleChoicesMixin:
+    """A form whose every record choice is limited to what `user` may see (ltc.records).
+
+    Pass `user=` when building the form. Each ModelChoiceField / ModelMultipleChoiceField is
+    narrowed the first time the form is rendered or validated, so after the form's own
+    __init__ has set its querysets: a posted id of a record the user may not see fails as an
+    invalid choice, and such records are never listed. Without a user, no choice of a
+    declared model is valid.
+    """
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        self._choices_limited = False
+        super().__init__(*args, **kwargs)
+
+    def limit_choices(self):
+        if self._choices_limited:
+            return
+        self._choices_limited = True
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+                field.queryset = limit_to_visible(field.queryset, self.user)
+
+    def full_clean(self):
+        self.limit_choices()
+        super().full_clean()
+
+    def __getitem__(self, name):
+        self.limit_choices()
+        return super().__getitem__(name)
 
 
 class CommentForm(forms.Form):

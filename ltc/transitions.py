@@ -177,11 +177,17 @@ def transitions_for(obj, user) -> list[dict]:
     return rows
 
 
-def validate_fields(spec: TransitionSpec, data) -> dict:
+def validate_fields(spec: TransitionSpec, data, user=None) -> dict:
+    from .forms import VisibleChoicesMixin
+
     # Uploaded files travel in the same mapping as the fields (the browser view merges
     # request.FILES in; DRF's request.data already holds them), so a FileField finds them.
     data = data or {}
-    form = spec.form_class()(data=data, files=data)
+    form_class = spec.form_class()
+    kwargs: dict[str, Any] = {"data": data, "files": data}
+    if issubclass(form_class, VisibleChoicesMixin):
+        kwargs["user"] = user  # its record choices are limited to what the user may see
+    form = form_class(**kwargs)
     if not form.is_valid():
         raise ValidationError(
             {
@@ -243,7 +249,7 @@ def check_transition(*, obj, name: str, user, data=None, system: bool = False) -
     # A transition that cannot start from this state is refused as such (409), before any
     # complaint about its fields (400).
     _check_source(spec, obj, state_name)
-    fields = validate_fields(spec, data)
+    fields = validate_fields(spec, data, user=user)
     return Checked(
         spec=spec,
         state_name=state_name,

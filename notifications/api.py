@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ltc.api.mixins import API_FILTERS, FieldErrors, write_schema
+from ltc.api.relations import VisibleRelationsMixin
 from roles.models import Team
 from roles.permissions import has_role
 from roles.policies import require
@@ -94,7 +95,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         return inbox(user=self.request.user).filter(read_at__isnull=True).count()
 
 
-class PreferenceSerializer(serializers.Serializer):
+class PreferenceSerializer(VisibleRelationsMixin, serializers.Serializer):
     event = serializers.ChoiceField(choices=[])
     label = serializers.CharField(read_only=True)
     in_app = serializers.BooleanField()
@@ -132,7 +133,9 @@ class NotificationPreferenceViewSet(viewsets.ViewSet):
         responses={200: PreferenceSerializer(many=True)},  # saves settings, creates nothing
     )
     def create(self, request):
-        serializer = PreferenceSerializer(data=request.data, many=True)
+        serializer = PreferenceSerializer(
+            data=request.data, context={"request": request}, many=True
+        )
         serializer.is_valid(raise_exception=True)
         services.notification_preferences_save(
             user=request.user,
@@ -143,7 +146,7 @@ class NotificationPreferenceViewSet(viewsets.ViewSet):
         return Response(self._rows(request.user))
 
 
-class BotWebhookSerializer(serializers.ModelSerializer):
+class BotWebhookSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     url = serializers.URLField(max_length=500)
     events = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
 
@@ -207,7 +210,7 @@ class BotWebhookViewSet(
         )
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     url = serializers.URLField(max_length=500)
     events = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
 

@@ -43,6 +43,14 @@ def event_of(key: str) -> str:
     return key.split(":", 1)[0]
 
 
+def fit(text, max_length: int | None) -> str:
+    """`text` cut to `max_length` characters, with an ellipsis when something was cut."""
+    text = str(text)
+    if max_length is None or len(text) <= max_length:
+        return text
+    return text[: max_length - 1] + "…"
+
+
 def notify(
     *, recipient, key: str, title: str, body: str = "", url: str = ""
 ) -> Notification | None:
@@ -52,6 +60,8 @@ def notify(
     Returns the new notification, or None if this key was already notified. Email and bot
     messages leave after commit, so a failing mail server or bot never undoes the cause.
     """
+    # Titles quote user input (a record's name); they are cut here, once, for every caller.
+    title = fit(title, Notification._meta.get_field("title").max_length)
     event = event_of(key)
     try:
         with transaction.atomic():
@@ -62,7 +72,7 @@ def notify(
         return None
     pref = NotificationPreference.objects.filter(user=recipient, event=event).first()
     if recipient.email and (pref is None or pref.email):
-        transaction.on_commit(lambda: _send_email(recipient.email, title, body, url))
+        transaction.on_commit(lambda: _send_email(recipient.email, title, body, url), robust=True)
     for bot in BotWebhook.objects.filter(team__members=recipient, active=True).distinct():
         if bot.wants(event):
             message = bot_message(bot.provider, title=title, body=body, url=absolute_url(url))
@@ -78,7 +88,22 @@ def absolute_url(path: str) -> str:
 def _queue(delivery: Delivery):
     from .tasks import deliver
 
-    transaction.on_commit(lambda: deliver.delay(delivery.pk))
+    transaction.on_commit(lambda: deliver.delay(delivery.pk), robust=True)
+
+
+def notify_after_commit(*, recipients, **kwargs) -> None:
+    """Notify each recipient once the current transaction commits.
+
+    Each recipient is its own robust callback: a failure is logged, never turns the committed
+    request into an error, and never keeps the other recipients from their notice.
+    """
+    for recipient in recipients:
+        # A named function, not a partial: Django logs a failed robust callback by its
+        # __qualname__.
+        def send(recipient=recipient) -> None:
+            notify(recipient=recipient, **kwargs)
+
+        transaction.on_commit(send, robust=True)
 
 
 def _send_email(address: str, title: str, body: str, url: str):

@@ -31,6 +31,7 @@ from ltc.api.mixins import (
     TransitionsMixin,
     transitions_schema,
 )
+from ltc.api.relations import VisibleRelationsMixin
 from roles.policies import can
 
 from . import services
@@ -43,7 +44,7 @@ User = get_user_model()
 
 
 # --- opportunities ---------------------------------------------------------------------------
-class OpportunitySerializer(serializers.ModelSerializer):
+class OpportunitySerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contact = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True
@@ -140,7 +141,7 @@ def with_links(queryset):
     )
 
 
-class TeamSerializer(serializers.Serializer):
+class TeamSerializer(VisibleRelationsMixin, serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False
     )
@@ -206,7 +207,7 @@ class OpportunityViewSet(
         """Set the account owner, solution owner (sales support) and fulfilment owner
         (operations); each is granted the opportunity and its quotes."""
         opportunity = self.get_object()
-        body = TeamSerializer(data=request.data)
+        body = TeamSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         services.opportunity_assign_team(
             opportunity=opportunity, user=request.user, **body.validated_data
@@ -215,7 +216,9 @@ class OpportunityViewSet(
 
 
 # --- quotes ----------------------------------------------------------------------------------
-class QuoteLineSerializer(serializers.ModelSerializer):
+class QuoteLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+    fixed_on_update = ("quote",)
+
     class Meta:
         model = QuoteLine
         fields = [
@@ -245,8 +248,6 @@ class QuoteLineSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
             fields["quote"].queryset = quote_list(user=request.user)
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["quote"].read_only = True
         return fields
 
     def validate(self, attrs):
@@ -273,7 +274,8 @@ class QuoteSignOffSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class QuoteSerializer(serializers.ModelSerializer):
+class QuoteSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+    fixed_on_update = ("opportunity",)
     number = serializers.CharField(read_only=True)
     lines = QuoteLineSerializer(many=True, read_only=True)
     sign_offs = QuoteSignOffSerializer(many=True, read_only=True)
@@ -332,8 +334,6 @@ class QuoteSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
             fields["opportunity"].queryset = opportunity_list(user=request.user)
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["opportunity"].read_only = True
         return fields
 
     @extend_schema_field(

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ltc.forms import VisibleChoicesMixin
+
 from .models import LostReason
 
 
@@ -29,7 +31,7 @@ def _people(role):
     return users_with_role(role)
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         from .models import Opportunity
 
@@ -111,7 +113,7 @@ class QuoteForm(forms.Form):
     )
 
 
-class QuoteLineForm(forms.Form):
+class QuoteLineForm(VisibleChoicesMixin, forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=None)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=3)
     unit_price = forms.DecimalField(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from ltc.handoffs import opportunity_won
+from ltc.records import require_visible
 from ltc.signoffs import record_rejection, sign_off
 from ltc.transitions import (
     ConcurrentTransition,
@@ -110,6 +111,7 @@ def opportunity_create(
     owner = owner or user
     if not has_role(owner, "sales"):
         raise ValidationError({"owner": _("The account owner must be a salesperson.")})
+    require_visible(user, account=account, contact=fields.get("contact"))
     opportunity = Opportunity(
         account=account,
         owner=owner,
@@ -155,6 +157,7 @@ def opportunity_update(
 
     if not opportunity_can_edit(user=user, opportunity=opportunity):
         raise PermissionDenied(_("You may not edit this opportunity."))
+    require_visible(user, account=fields.get("account"), contact=fields.get("contact"))
     for key, value in fields.items():
         if key in EDITABLE:
             setattr(opportunity, key, value)
@@ -217,7 +220,8 @@ def _notify_assigned(opportunity: Opportunity, person, field: str):
             title=_("You are the %(role)s of %(opportunity)s")
             % {"role": label, "opportunity": opportunity},
             url=opportunity.get_absolute_url(),
-        )
+        ),
+        robust=True,
     )
 
 
@@ -335,6 +339,7 @@ def quote_create(
     *, opportunity: Opportunity, user: User, valid_until=None, currency=None, notes="", lines=()
 ) -> Quote:
     _check_quote_writer(user, opportunity)
+    require_visible(user, opportunity=opportunity)
     if not opportunity.is_open:
         raise ValidationError(_("Quotes are made for open opportunities only."))
     Opportunity.objects.select_for_update().get(pk=opportunity.pk)  # serialise version numbers
@@ -443,6 +448,7 @@ def quote_line_add(
     description="",
 ) -> QuoteLine:
     _check_quote_writer(user, quote.opportunity)
+    require_visible(user, quote=quote, product=product)
     quote = _lock_editable(quote)
     last = quote.lines.order_by("-position").values_list("position", flat=True).first()
     line = QuoteLine(
@@ -552,7 +558,7 @@ def quote_send(*, obj: Quote, user: User, data=None) -> Quote:
 
         email_quote(Quote.objects.select_related("opportunity__contact").get(pk=quote.pk))
 
-    transaction.on_commit(deliver)
+    transaction.on_commit(deliver, robust=True)
     return quote
 
 

@@ -4,7 +4,6 @@ writes through services; transitions go through ltc.views.transition (and the bo
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.errors import REFUSALS, Outcome, plain, transition_labels
+from ltc.exports import csv_response, xlsx_response
 from ltc.money import money
 from ltc.selectors import record_history
 from ltc.transitions import (
@@ -77,21 +77,16 @@ def _filtered(request):
 def opportunity_list_view(request):
     _check_role(request.user)
     form, qs = _filtered(request)
-    if request.GET.get("export") == "csv":
+    if request.GET.get("export") in ("csv", "xlsx"):
         if not can(request.user, "opportunities.export"):
             raise PermissionDenied
-        return _csv(qs)
+        return _export(qs, request.GET["export"])
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "opportunities/list.html", {"page": page, "filter_form": form})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv(qs):
-    writer = csv.writer(_Echo())
+def _export(qs, kind: str):
+    """The filtered list as CSV or XLSX, through ltc.exports (formula cells neutralised)."""
     header = [
         _("ID"),
         _("Name"),
@@ -108,29 +103,25 @@ def _csv(qs):
     ]
 
     def rows():
-        yield "\ufeff"  # Excel reads UTF-8 (Chinese names) with the BOM
-        yield writer.writerow(header)
         for o in qs.order_by("pk").iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    o.pk,
-                    o.name,
-                    o.account.name,
-                    o.get_stage_display(),
-                    o.amount,
-                    o.currency,
-                    o.probability,
-                    o.weighted_amount,
-                    o.expected_close_date or "",
-                    o.owner.get_username(),
-                    o.solution_owner.get_username() if o.solution_owner else "",
-                    o.next_step,
-                ]
-            )
+            yield [
+                o.pk,
+                o.name,
+                o.account.name,
+                o.get_stage_display(),
+                o.amount,
+                o.currency,
+                o.probability,
+                o.weighted_amount,
+                o.expected_close_date or "",
+                o.owner.get_username(),
+                o.solution_owner.get_username() if o.solution_owner else "",
+                o.next_step,
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="opportunities.csv"'
-    return response
+    if kind == "xlsx":
+        return xlsx_response("opportunities.xlsx", header, rows(), title=_("Opportunities"))
+    return csv_response("opportunities.csv", header, rows())
 
 
 # --- the pipeline board -------------------------------------------------------------------------
@@ -261,7 +252,7 @@ def opportunity_detail(request, pk, *, team_form=None):
 def opportunity_create(request):
     if not can(request.user, "opportunities.create"):
         raise PermissionDenied
-    form = OpportunityForm(request.POST or None)
+    form = OpportunityForm(request.POST or None, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         with outcome:
@@ -277,7 +268,7 @@ def opportunity_edit(request, pk):
     opportunity = _get(request, pk)
     if not opportunity_can_edit(user=request.user, opportunity=opportunity):
         raise PermissionDenied
-    form = OpportunityForm(request.POST or None, instance=opportunity)
+    form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         with outcome:
@@ -370,7 +361,7 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
             "can_edit": can_edit,
             "can_revise": can_revise,
             "next_step": services.quote_next_step(quote=quote, user=request.user),
-            "line_form": line_form or QuoteLineForm(currency=quote.currency),
+            "line_form": line_form or QuoteLineForm(currency=quote.currency, user=request.user),
             "quote_form": quote_form
             or QuoteForm(initial={"valid_until": quote.valid_until, "notes": quote.notes}),
             "versions": quote_list(user=request.user)
@@ -403,7 +394,7 @@ def quote_edit(request, pk):
 @require_POST
 def quote_line_add(request, pk):
     quote = _get_quote(request, pk)
-    form = QuoteLineForm(request.POST, currency=quote.currency)
+    form = QuoteLineForm(request.POST, currency=quote.currency, user=request.user)
     outcome = Outcome(request, form=form)
     if form.is_valid():
         with outcome:

@@ -18,6 +18,7 @@ from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimal
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import IdempotentCreateMixin, TransitionsMixin, transitions_schema
+from ltc.api.relations import VisibleRelationsMixin
 from opportunities.selectors import opportunity_list
 
 from . import services
@@ -25,7 +26,7 @@ from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from .selectors import order_list, shipment_list
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     remaining = StrictDecimalField(max_digits=12, decimal_places=3, read_only=True)
 
     class Meta:
@@ -46,7 +47,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
     contract_number = serializers.CharField(source="contract.number", read_only=True)
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
@@ -153,7 +154,7 @@ class OrderViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=kwargs["pk"])).data)
 
 
-class ShipmentLineSerializer(serializers.ModelSerializer):
+class ShipmentLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = ShipmentLine
         fields = ["id", "order_line", "quantity"]
@@ -161,7 +162,7 @@ class ShipmentLineSerializer(serializers.ModelSerializer):
         extra_kwargs = {"order_line": {"queryset": OrderLine.objects.all()}}
 
 
-class ShipmentSerializer(serializers.ModelSerializer):
+class ShipmentSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     lines = ShipmentLineSerializer(many=True)
 
     class Meta:

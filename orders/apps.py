@@ -11,6 +11,7 @@ class OrdersConfig(AppConfig):
         records={
             "orders.Order": "orders.selectors.order_list",
             "orders.Shipment": "orders.selectors.shipment_list",
+            "orders.OrderLine": "orders.selectors.order_line_list",
         },
         work_queue=("orders.workqueue.order_sections",),
         timers=("orders.timers.ORDER_FULFILMENT",),

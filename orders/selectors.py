@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from roles.permissions import has_role, team_member_ids
 
-from .models import Order, OrderStatus, OrderUserObjectPermission, Shipment
+from .models import Order, OrderLine, OrderStatus, OrderUserObjectPermission, Shipment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -38,6 +38,13 @@ def order_list(*, user: User) -> QuerySet[Order]:
     qs = Order.objects.select_related("account", "owner", "contract")
     rule = order_visibility(user)
     return qs if rule is None else qs.filter(rule)
+
+
+def order_line_list(*, user: User) -> QuerySet[OrderLine]:
+    """Lines of the orders `user` may see."""
+    return OrderLine.objects.select_related("order", "product").filter(
+        order__in=order_list(user=user).values("pk")
+    )
 
 
 def shipment_list(*, user: User) -> QuerySet[Shipment]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import order_accepted, order_delivered
+from ltc.records import require_visible
 from ltc.transitions import perform_transition
 from notifications.services import notify
 from roles.policies import require
@@ -104,6 +105,7 @@ def shipment_create(
     recorded at once cannot together ship more than was ordered; the database check
     constraint (shipped ≤ ordered) is the last guard."""
     require(user, "orders.ship")
+    require_visible(user, order=order)
     errors: dict[str, list[str]] = {}
     if not (carrier or "").strip():
         errors["carrier"] = [_("The carrier is required.")]

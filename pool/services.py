@@ -101,7 +101,8 @@ def _return(record, *, now, field: str) -> bool:
             title=_("Back to the pool (no activity for %(days)s days): %(record)s")
             % {"days": return_days(), "record": locked},
             url=entry.get_absolute_url(),
-        )
+        ),
+        robust=True,
     )
     return True
 

@@ -40,3 +40,35 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ApiToken(models.Model):
+    """A key an integrator sends as `Authorization: Token <key>` (roles.tokens).
+
+    A user may hold several (one per integration), list them and revoke any. Only a digest of
+    the key is stored: the key itself is shown once, when issued. A token stops working when
+    revoked or, with LTC["API_TOKEN_TTL_DAYS"], when it expires.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("starts with"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "created_at"], name="api_token_user_idx")]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name or self.user})"

@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything site-specific comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "simple_history",
+    "axes",
     "notifications",
     "ltc",
     "activities",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ltc.errors.RefusalMiddleware",
+    # Last: turns a lockout found while signing in into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,6 +100,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt, right password or not, while a user or an address is
+    # locked out after repeated failures (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -103,6 +110,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Brute force (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username, or
+# from one address, that username or address is locked for AXES_COOLOFF_TIME. Covers the
+# login page, the admin and POST /api/v1/auth/token/. Admins reset with `manage.py axes_reset`
+# (or axes_reset_username NAME / axes_reset_ip ADDRESS) or by deleting the access attempts in
+# the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # proxies in front of the app
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -135,7 +155,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LTC CRM <crm@example.com
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "roles.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -148,6 +168,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "ltc.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ltc.api.exceptions.exception_handler",
+    # Per signed-in user and per anonymous address; the token endpoint has its own tighter
+    # scope. Over the rate: 429 with Retry-After. Counts live in the default cache (Redis
+    # when REDIS_URL is set, so every worker shares them).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ltc.api.throttles.AnonThrottle",
+        "ltc.api.throttles.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="60/min"),
+        "user": env("API_THROTTLE_USER", default="600/min"),
+        "auth-token": env("API_THROTTLE_AUTH_TOKEN", default="10/min"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -166,6 +198,13 @@ SPECTACULAR_SETTINGS = {
         "ltc.api.schema.document_error_answers",
     ],
 }
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if env("REDIS_URL", default=""):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL"),
+    }
 
 # Celery. With REDIS_URL: a Redis broker and separate worker/beat processes. Without it, the
 # embedded default: a file-system transport that needs no server, a worker with embedded beat
@@ -267,9 +306,26 @@ LTC = {
     # salesperson claims at most this many a day.
     "POOL_RETURN_DAYS": env.int("POOL_RETURN_DAYS", default=30),
     "POOL_DAILY_CLAIM_LIMIT": env.int("POOL_DAILY_CLAIM_LIMIT", default=5),
+    # Uploads (ltc/uploads.py): the largest file accepted, and for XLSX (a zip) the most its
+    # parts may expand to, overall and per part; importers read at most this many lines
+    # (blank ones included) and cells of at most this many characters.
+    "UPLOAD_MAX_BYTES": env.int("UPLOAD_MAX_MB", default=10) * 1024 * 1024,
+    "UPLOAD_MAX_EXPANDED_BYTES": env.int("UPLOAD_MAX_EXPANDED_MB", default=64) * 1024 * 1024,
+    "UPLOAD_MAX_ZIP_RATIO": env.int("UPLOAD_MAX_ZIP_RATIO", default=100),
+    "UPLOAD_MAX_ZIP_ENTRIES": 1000,
+    "IMPORT_MAX_SCANNED_ROWS": env.int("IMPORT_MAX_SCANNED_ROWS", default=100_000),
+    "IMPORT_MAX_CELL_CHARS": env.int("IMPORT_MAX_CELL_CHARS", default=32_767),
+    # API tokens stop working this many days after they were issued (0: never).
+    "API_TOKEN_TTL_DAYS": env.int("API_TOKEN_TTL_DAYS", default=0),
     # The customer's acceptance document (验收单) uploaded with an order's acceptance.
     "ACCEPTANCE_DOCUMENT_MAX_MB": env.int("ACCEPTANCE_DOCUMENT_MAX_MB", default=10),
 }
+
+# Request bodies other than files (forms, JSON) are refused above 5 MB; uploaded files above
+# 2.5 MB go to a temporary file instead of memory, and are then refused above
+# LTC["UPLOAD_MAX_BYTES"] by the form or serializer that takes them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -218,11 +218,12 @@ def test_end_before_start_is_refused():
 
 
 def test_signatories_must_belong_to_the_account():
-    from customers.tests.factories import ContactFactory
+    from customers.tests.factories import AccountFactory, ContactFactory
 
-    contract = draft_contract()
+    owner = user_with("sales")
+    contract = draft_contract(owner=owner, account=AccountFactory(owner=owner))
     theirs = ContactFactory(account=contract.account)
-    foreign = ContactFactory()
+    foreign = ContactFactory(account=AccountFactory(owner=owner))
     client = api(contract.owner)
     assert client.patch(url(contract), {"signatories": [foreign.pk]}).status_code == 400
     assert client.patch(url(contract), {"signatories": [theirs.pk]}).status_code == 200

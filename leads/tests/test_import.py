@@ -304,20 +304,24 @@ def test_import_runs_a_bounded_number_of_queries(marketing, rep):
         assert large < 400 / 10
 
 
-def test_view_shows_the_report(client, marketing):
+def test_view_shows_the_report(client, marketing, django_capture_on_commit_callbacks):
     client.force_login(marketing)
     url = reverse("leads:import")
     assert client.get(url).status_code == 200
 
-    response = client.post(url, {"file": csv_file(MIXED)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"file": csv_file(MIXED)})
+    assert response.status_code == 302
+    response = client.get(response["Location"])
     assert response.status_code == 400
     body = response.content.decode()
     assert "Name is required." in body
     assert "Budget cannot be negative." in body
     assert Lead.objects.count() == 0
 
-    response = client.post(url, {"file": csv_file(MIXED), "only_good_rows": "on"})
-    assert response.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"file": csv_file(MIXED), "only_good_rows": "on"})
+    assert client.get(response["Location"]).status_code == 200
     assert Lead.objects.count() == 2
 
 

@@ -64,7 +64,7 @@ def test_convert_creates_account_and_contact(sales):
 
 
 def test_convert_links_existing_account_by_company_name_case_insensitive(sales):
-    existing = AccountFactory(name="Cloudpeak Software")
+    existing = AccountFactory(name="Cloudpeak Software", owner=sales)
     lead = lead_in(LeadStatus.QUALIFIED, owner=sales, company="  CLOUDPEAK software ")
     convert(lead, sales)
     lead.refresh_from_db()
@@ -74,7 +74,7 @@ def test_convert_links_existing_account_by_company_name_case_insensitive(sales):
 
 
 def test_convert_links_existing_contact_by_email(sales):
-    account = AccountFactory(name="Suda Logistics")
+    account = AccountFactory(name="Suda Logistics", owner=sales)
     contact = ContactFactory(account=account, email="Zhao.Lei@suda.example.cn")
     lead = lead_in(
         LeadStatus.QUALIFIED,
@@ -89,7 +89,7 @@ def test_convert_links_existing_contact_by_email(sales):
 
 
 def test_convert_adds_new_contact_to_existing_account_not_primary(sales):
-    account = AccountFactory(name="Acme")
+    account = AccountFactory(name="Acme", owner=sales)
     ContactFactory(account=account, email="someone@acme.example.com", is_primary=True)
     lead = lead_in(LeadStatus.QUALIFIED, owner=sales, company="acme", email="new@acme.example.com")
     convert(lead, sales)

@@ -479,7 +479,7 @@ def test_convert_into_an_account_the_user_cannot_see_is_400(client, people):
     client.force_login(people.owner)
     response = client.post(transition_url(lead, "convert"), {"account": hidden.pk})
     assert response.status_code == 400
-    assert "You may not link a lead to this account." in page_text(response)
+    assert "Select a valid choice." in page_text(response)
     fresh = Lead.objects.get(pk=lead.pk)
     assert fresh.status == S.QUALIFIED and fresh.account is None
     assert Account.objects.count() == 1

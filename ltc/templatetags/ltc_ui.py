@@ -177,12 +177,18 @@ def bs_widget(bound_field, size=""):
     return bound_field.as_widget(attrs=attrs)
 
 
-@register.simple_tag
-def transition_form(transition, record=None):
-    """An unbound instance of a transition's form, with ids unique on the page."""
+@register.simple_tag(takes_context=True)
+def transition_form(context, transition, record=None):
+    """An unbound instance of a transition's form, with ids unique on the page; its record
+    choices are only those the viewing user may see."""
+    from ltc.forms import VisibleChoicesMixin
+
     spec = transition["spec"] if isinstance(transition, dict) else transition.spec
     name = transition["name"] if isinstance(transition, dict) else transition.name
     form_class = spec.form_class()
+    if issubclass(form_class, VisibleChoicesMixin):
+        request = context.get("request")
+        return form_class(auto_id=f"id_t_{name}_%s", user=getattr(request, "user", None))
     return form_class(auto_id=f"id_t_{name}_%s")
 
 

@@ -206,14 +206,15 @@ def test_lead_list_offers_round_robin_to_assigners_only(client):
     assert 'name="lead"' not in html and 'id="round-robin"' not in html
 
 
-def test_import_page_reports_every_bad_row(client):
+def test_import_page_reports_every_bad_row(client, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(user_with("marketing"))
     content = "name,email,phone\nGood Guo,good@example.com,\nNo Contact,,\n,,\n"
     upload = SimpleUploadedFile("leads.csv", content.encode(), content_type="text/csv")
-    response = client.post(reverse("leads:import"), {"file": upload})
-    html = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("leads:import"), {"file": upload})
+    html = client.get(response["Location"]).content.decode()
     assert 'data-testid="import-report"' in html
     assert re.search(r'data-testid="report-created">0<', html)
     errors = html.split('data-testid="import-errors"', 1)[1]

@@ -160,7 +160,7 @@ def test_only_the_owner_edits_and_not_after_closing(sales):
 
 
 def test_create_by_sales_with_contact_of_the_account(sales):
-    account = AccountFactory()
+    account = AccountFactory(owner=sales)
     opp = services.opportunity_create(
         user=sales,
         account=account,
@@ -170,7 +170,12 @@ def test_create_by_sales_with_contact_of_the_account(sales):
     )
     assert opp.owner == sales and opp.stage == "qualification"
     with pytest.raises(ValidationError) as exc:
-        services.opportunity_create(user=sales, account=account, name="x", contact=ContactFactory())
+        services.opportunity_create(
+            user=sales,
+            account=account,
+            name="x",
+            contact=ContactFactory(account=AccountFactory(owner=sales)),
+        )
     assert "contact" in exc.value.message_dict
     with pytest.raises(PermissionDenied):
         services.opportunity_create(user=user_with("sales_support"), account=account, name="x")

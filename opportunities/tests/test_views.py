@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.tests.factories import ProductFactory
+from customers.tests.factories import AccountFactory
 from leads.models import LeadStatus
 from leads.tests.factories import lead_in
 from ltc.transitions import run
@@ -42,7 +43,9 @@ def browser(user) -> Client:
 @pytest.fixture
 def deal():
     sales, support = user_with("sales"), user_with("sales_support")
-    opp = OpportunityFactory(owner=sales, name="华东工厂 MES 项目")
+    opp = OpportunityFactory(
+        owner=sales, account=AccountFactory(owner=sales), name="华东工厂 MES 项目"
+    )
     services.opportunity_assign_team(opportunity=opp, user=sales, solution_owner=support)
     return {"sales": sales, "support": support, "opp": opp}
 
@@ -319,3 +322,26 @@ def test_quote_page_runs_a_fixed_number_of_queries(deal):
         add_line(quote)
     many = _queries(deal["support"], quote.get_absolute_url())
     assert few == many, (few, many)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_exports_write_formula_names_as_text(deal, kind):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    OpportunityFactory(
+        owner=deal["sales"], name='=HYPERLINK("http://evil","x")', next_step="@SUM(1)"
+    )
+    response = browser(deal["sales"]).get(reverse("opportunities:list"), {"export": kind})
+    assert response.status_code == 200
+    if kind == "csv":
+        text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(text)))
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    (row,) = [r for r in rows if "HYPERLINK" in str(r[1])]
+    assert row[1] == '\'=HYPERLINK("http://evil","x")'
+    assert row[11] == "'@SUM(1)"

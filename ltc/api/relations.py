@@ -1,0 +1,54 @@
+"""Every writable relation of a serializer accepts only records the caller may see.
+
+Serializers mix in `VisibleRelationsMixin`: each writable related field (one or many, in
+nested serializers too) gets its queryset narrowed through ltc.records, the per-model
+selectors the stages register. An id of a record the caller may not see is then answered
+exactly like an id that does not exist: 400 with the field's error, nothing written.
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from ltc.records import limit_to_visible
+
+
+def _user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+def limit_relation(field, user) -> None:
+    if field.read_only:
+        return
+    relation = getattr(field, "child_relation", field)
+    if isinstance(relation, serializers.RelatedField) and relation.queryset is not None:
+        relation.queryset = limit_to_visible(relation.queryset, user)
+
+
+class VisibleRelationsMixin:
+    """`fixed_on_update` names relations set on create only: on an update the same value is
+    accepted (and dropped), another one is refused with 400 rather than silently ignored."""
+
+    fixed_on_update: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = _user(self)
+        for field in fields.values():
+            limit_relation(field, user)
+        if self.instance is not None and not isinstance(self.instance, (list, tuple)):
+            for name in self.fixed_on_update:
+                fields[name].required = False
+        return fields
+
+    def to_internal_value(self, data):
+        attrs = super().to_internal_value(data)
+        if self.instance is None or isinstance(self.instance, (list, tuple)):
+            return attrs
+        errors = {}
+        for name in self.fixed_on_update:
+            if name in attrs and attrs.pop(name) != getattr(self.instance, name):
+                errors[name] = [_("This cannot be changed once the record exists.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
