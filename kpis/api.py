@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from ltc.api.fields import StrictDecimalField
 from ltc.errors import validation_detail
 from roles.models import Team
 from roles.policies import can, get
@@ -25,9 +26,11 @@ KPI_PARAMS = {"metric", "from", "to", "group_by", "team", "owner", "currency", "
 class KpiValueSerializer(serializers.Serializer):
     period = serializers.DateField(help_text="First day of the bucket")
     currency = serializers.CharField(help_text="Empty for metrics that are not money")
-    numerator = serializers.DecimalField(max_digits=24, decimal_places=4)
-    denominator = serializers.DecimalField(max_digits=24, decimal_places=4)
-    value = serializers.DecimalField(max_digits=24, decimal_places=2, allow_null=True)
+    numerator = serializers.DecimalField(max_digits=24, decimal_places=4, read_only=True)
+    denominator = serializers.DecimalField(max_digits=24, decimal_places=4, read_only=True)
+    value = serializers.DecimalField(
+        max_digits=24, decimal_places=2, allow_null=True, read_only=True
+    )
 
 
 class KpiResultSerializer(serializers.Serializer):
@@ -41,6 +44,8 @@ class KpiResultSerializer(serializers.Serializer):
 
 class KpiViewSet(viewsets.ViewSet):
     """Daily rollups of every KPI, summed per bucket; ratios are Σnumerator ÷ Σdenominator."""
+
+    extra_query_params = {"list": sorted(KPI_PARAMS - {"format"})}
 
     @extend_schema(
         tags=["kpis"],
@@ -105,7 +110,7 @@ class TargetSerializer(serializers.ModelSerializer):
     )
     period_kind = serializers.ChoiceField(choices=PeriodKind.choices)
     metric = serializers.ChoiceField(choices=TargetMetric.choices)
-    value = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    value = StrictDecimalField(max_digits=16, decimal_places=2, min_value=0)
 
     class Meta:
         model = Target

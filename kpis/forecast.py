@@ -370,17 +370,17 @@ LABELS = {
 # --- API -------------------------------------------------------------------------------------
 class ForecastMonthSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
-    pipeline = serializers.DecimalField(max_digits=20, decimal_places=2)
-    contracted = serializers.DecimalField(max_digits=20, decimal_places=2)
-    invoiced = serializers.DecimalField(max_digits=20, decimal_places=2)
-    total = serializers.DecimalField(max_digits=20, decimal_places=2)
+    pipeline = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    contracted = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    invoiced = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
 
 
 class ForecastTotalsSerializer(serializers.Serializer):
-    pipeline = serializers.DecimalField(max_digits=20, decimal_places=2)
-    contracted = serializers.DecimalField(max_digits=20, decimal_places=2)
-    invoiced = serializers.DecimalField(max_digits=20, decimal_places=2)
-    total = serializers.DecimalField(max_digits=20, decimal_places=2)
+    pipeline = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    contracted = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    invoiced = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
 
 
 class ForecastSerializer(serializers.Serializer):
@@ -393,6 +393,8 @@ class ForecastViewSet(viewsets.ViewSet):
     """The lead-to-cash forecast: by month, open pipeline × probability, contracted but not
     yet invoiced (payment-plan milestones) and invoiced but unpaid weighted by each
     customer's on-time payment share over the last 12 months. Role-scoped."""
+
+    extra_query_params = {"list": ["owner", "team", "currency", "months"]}
 
     permission_classes = [permissions.IsAuthenticated]
 
