@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import contract_signed
 from ltc.models import TransitionLog
@@ -44,16 +43,8 @@ from .models import (
 )
 from .plan import allocate
 
-CONTRACT_PERMS = ("contracts.view_contract", "contracts.change_contract")
 EDITABLE = ("start_date", "end_date", "terms")
 LINE_FIELDS = ("description", "quantity", "unit_price", "discount_pct", "tax_rate")
-
-
-def _grant(contract: Contract, *people):
-    for person in people:
-        if person is not None:
-            for perm in CONTRACT_PERMS:
-                assign_perm(perm, person, contract)
 
 
 def _assign_number(contract: Contract):
@@ -107,7 +98,6 @@ def contract_create_from_quote(*, opportunity, quote, user) -> Contract:
     )
     if opportunity.contact_id:
         contract.signatories.add(opportunity.contact_id)
-    _grant(contract, opportunity.owner, opportunity.solution_owner)
     assignee = opportunity.solution_owner or opportunity.owner
     notify(
         recipient=assignee,
@@ -346,7 +336,6 @@ def contract_amend(*, contract: Contract, user) -> Contract:
             for m in old.milestones.all()
         ]
     )
-    _grant(new, old.owner, old.solution_owner)
     return new
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import remove_perm
 
 from ltc.handoffs import opportunity_won
 from ltc.models import TransitionLog
@@ -57,11 +57,6 @@ UNSET = object()
 
 
 # --- opportunities ---------------------------------------------------------------------------
-def _grant(opportunity: Opportunity, user):
-    for perm in OPPORTUNITY_PERMS:
-        assign_perm(perm, user, opportunity)
-
-
 def _revoke(opportunity: Opportunity, user):
     for perm in OPPORTUNITY_PERMS:
         remove_perm(perm, user, opportunity)
@@ -88,7 +83,6 @@ def opportunity_create(*, user, account, owner=None, **fields) -> Opportunity:
     _check_contact(opportunity)
     opportunity.full_clean()
     opportunity.save()
-    _grant(opportunity, owner)
     return opportunity
 
 
@@ -112,7 +106,6 @@ def opportunity_create_from_lead(*, lead, account, contact, user) -> Opportunity
         owner=owner,
         created_by=user,
     )
-    _grant(opportunity, owner)
     return opportunity
 
 
@@ -166,9 +159,8 @@ def opportunity_assign_team(
     members = {opportunity.owner, opportunity.solution_owner, opportunity.fulfilment_owner}
     for field, previous, value in changes:
         if previous is not None and previous not in members:
-            _revoke(opportunity, previous)
+            _revoke(opportunity, previous)  # a share the person may hold ends with the role
         if value is not None:
-            _grant(opportunity, value)
             if value != user:
                 _notify_assigned(opportunity, value, field)
     return opportunity

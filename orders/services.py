@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import order_delivered
 from ltc.services import notify
@@ -19,8 +18,6 @@ from ltc.transitions import perform_transition, transition_service
 from roles.permissions import has_role
 
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
-
-ORDER_PERMS = ("orders.view_order", "orders.change_order")
 
 
 # --- the hand-off from contracts ---------------------------------------------------------------
@@ -59,8 +56,6 @@ def order_create_from_contract(*, contract, user) -> Order | None:
             for line in contract.lines.all()
         ]
     )
-    for perm in ORDER_PERMS:
-        assign_perm(perm, contract.owner, order)
     notify(
         recipient=contract.owner,
         key=f"order-created:{order.pk}",
