@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ltc.forms import ActivityForm
+from ltc.paging import CappedPaginator
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -56,7 +56,7 @@ def lead_list(request):
     if not has_role(request.user, "marketing", "sales", "manager"):
         raise PermissionDenied
     form, qs = _filtered(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "leads/list.html",

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from ltc.paging import CappedPaginator
 from roles.models import Team
 from roles.permissions import has_role
 
@@ -28,7 +28,7 @@ def home(request):
 
 @login_required
 def notifications(request):
-    page = Paginator(selectors.inbox(user=request.user), 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.inbox(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "ltc/notifications.html", {"page": page})
 
 
@@ -51,7 +51,7 @@ def _safe_next(request, default: str) -> str:
 
 @login_required
 def activities(request):
-    page = Paginator(selectors.open_activities(user=request.user), 30).get_page(
+    page = CappedPaginator(selectors.open_activities(user=request.user), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "ltc/activities.html", {"page": page})

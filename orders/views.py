@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ltc.forms import ActivityForm
+from ltc.paging import CappedPaginator
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -59,7 +59,7 @@ def order_list_view(request):
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/list.html",
@@ -72,7 +72,7 @@ def operations_queue_view(request):
     """Orders waiting on operations (to start, to ship, to deliver), oldest first."""
     if not has_role(request.user, "operations", "manager"):
         raise PermissionDenied
-    page = Paginator(operations_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(operations_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/list.html",
