@@ -40,7 +40,7 @@ serve: install assets
 	sh scripts/serve.sh $(HOST)
 
 worker: install
-	$(VENV)/bin/celery -A config worker --loglevel=info
+	$(VENV)/bin/celery -A config worker --loglevel=info -Q celery,notifications,rollups,imports
 
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=info

@@ -52,6 +52,20 @@ def _database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'prod.sqlite3'}"
 
 
+def _wait_for_port(proc, port: int, log_dir: Path, timeout: float = 60):
+    """Wait until the server started as `proc` accepts connections on `port`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            logs = "\n".join(p.read_text()[-3000:] for p in log_dir.glob("*.log"))
+            assert proc.poll() is None, logs
+            assert time.monotonic() < deadline, f"no server on port {port} after {timeout} s"
+            time.sleep(0.2)
+
+
 class Client:
     """A minimal HTTP client that keeps cookies itself: the production cookies are Secure,
     and a standard cookie jar would not send them back over plain HTTP."""
@@ -128,15 +142,7 @@ def production_server(tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None, (tmp_path / "gunicorn.log").read_text()
-                assert time.monotonic() < deadline, "gunicorn did not start in 60 s"
-                time.sleep(0.2)
+        _wait_for_port(proc, port, tmp_path)
         yield port, tmp_path / "gunicorn.log"
     finally:
         proc.terminate()

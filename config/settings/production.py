@@ -4,7 +4,7 @@ served by whitenoise with hashed names; everything site-specific from the enviro
 from whitenoise.compress import Compressor
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, TEMPLATES, env
+from .base import BASE_DIR, REST_FRAMEWORK, TEMPLATES, env
 
 DEBUG = False
 WHITENOISE_USE_FINDERS = False
@@ -50,3 +50,17 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = [
         ],
     )
 ]
+
+# API throttling per user (token or session) and per address for anonymous calls; the
+# counters live in the cache, which is Redis when REDIS_URL is set (shared by every process).
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("THROTTLE_ANON", default="60/minute"),
+        "user": env("THROTTLE_USER", default="3000/minute"),
+    },
+}

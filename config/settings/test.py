@@ -14,3 +14,8 @@ STORAGES = {
 LANGUAGE_CODE = "en"
 
 STATIC_ROOT = None  # whitenoise serves from the finders; nothing to collect
+
+# Each test process keeps its own cache and database sessions, whatever REDIS_URL says (CI
+# sets it for the broker tests): no state shared between parallel test processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
