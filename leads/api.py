@@ -90,6 +90,34 @@ class LeadSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class LeadListSerializer(serializers.ModelSerializer):
+    """The list's columns; GET {id}/ carries every field. Serializing 12 plain fields instead
+    of 28 (and no related-object lookups) is most of a list request's Python time."""
+
+    owner_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            "name",
+            "company",
+            "email",
+            "phone",
+            "source",
+            "status",
+            "owner",
+            "owner_name",
+            "score",
+            "next_follow_up_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_owner_name(self, lead) -> str | None:
+        return str(lead.owner) if lead.owner_id else None
+
+
 class AssignSerializer(serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True)
@@ -137,6 +165,9 @@ class LeadViewSet(
 
     def get_queryset(self):
         return lead_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return LeadListSerializer if self.action == "list" else LeadSerializer
 
     def perform_create(self, serializer):
         fields = {"source": LeadSource.API, **serializer.validated_data}  # captured by the API

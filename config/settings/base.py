@@ -177,7 +177,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field name ("status") collides across components get a stable name.
-    "ENUM_NAME_OVERRIDES": {"FeedbackStatusEnum": "feedback.models.FeedbackStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "FeedbackStatusEnum": "feedback.models.FeedbackStatus",
+        "LeadStatusEnum": "leads.models.LeadStatus",
+    },
 }
 
 # Celery. With REDIS_URL: a Redis broker and separate worker/beat processes. Without it, the
