@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from ltc.api.mixins import (
@@ -22,6 +23,7 @@ from ltc.api.mixins import (
     transitions_schema,
     write_schema,
 )
+from ltc.paging import narrow_search
 
 from . import services
 from .filters import LeadFilter
@@ -88,6 +90,15 @@ class LeadSerializer(serializers.ModelSerializer):
                 {"email": [_("Give an email or a phone number to reach the lead.")]}
             )
         return attrs
+
+
+class LeadSearchFilter(SearchFilter):
+    """The search, narrowed to the matching keys when it matches few (ltc.paging)."""
+
+    def filter_queryset(self, request, queryset, view):
+        if not self.get_search_terms(request):
+            return queryset
+        return narrow_search(super().filter_queryset(request, queryset, view))
 
 
 class LeadListSerializer(serializers.ModelSerializer):
@@ -157,7 +168,7 @@ class LeadViewSet(
 
     queryset = Lead.objects.none()  # for the schema; requests use get_queryset
     serializer_class = LeadSerializer
-    filter_backends = API_FILTERS
+    filter_backends = [API_FILTERS[0], LeadSearchFilter, *API_FILTERS[2:]]
     filterset_class = LeadFilter
     search_fields = ["name", "company", "email", "phone"]
     ordering_fields = ["created_at", "score"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ltc.forms import ActivityForm
-from ltc.paging import CappedPaginator
+from ltc.paging import CappedPaginator, narrow_search
 from ltc.selectors import record_activities, record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -48,6 +48,8 @@ def _filtered(request):
             qs = qs.filter(source=data["source"])
         if data["owner"]:
             qs = qs.filter(owner=data["owner"])
+        if data["q"]:
+            qs = narrow_search(qs)
     return form, qs
 
 

@@ -47,8 +47,46 @@ def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
     if estimate is not None and estimate > cap * 3:
         # The planner expects several times the cap: don't read up to cap rows to say so.
         return cap, False
-    counted = queryset.order_by()[: cap + 1].count()
+    # Only the key: the select_related joins of the list need not run to count it.
+    counted = queryset.order_by().values("pk")[: cap + 1].count()
     return (cap, False) if counted > cap else (counted, True)
+
+
+NARROW_BELOW = 5_000
+
+
+def narrow_search(queryset):
+    """A search matching few rows, narrowed to their keys first (PostgreSQL).
+
+    With few matches the planner still tends to walk the list's created_at index and filter
+    every row until a page is full, reading a large part of the table. Fetching the matching
+    keys first (the trigram bitmap scans, no order) and paging over those reads only the
+    matches. A search the planner expects to match many rows is left alone: walking the
+    index finds a page of them at once."""
+    estimate = planner_estimate(queryset)
+    if estimate is None or estimate >= NARROW_BELOW:
+        return queryset
+    keys = list(queryset.order_by().values_list("pk", flat=True)[: NARROW_BELOW * 2])
+    if len(keys) >= NARROW_BELOW * 2:
+        return queryset  # the estimate was far off: keep the plain search
+    return queryset.model._default_manager.filter(pk__in=keys).select_related(
+        *_select_related(queryset)
+    )
+
+
+def _select_related(queryset) -> list[str]:
+    related = queryset.query.select_related
+    if not isinstance(related, dict):
+        return []
+    out = []
+
+    def walk(tree, prefix):
+        for name, sub in tree.items():
+            out.append(prefix + name)
+            walk(sub, prefix + name + "__")
+
+    walk(related, "")
+    return out
 
 
 class CappedPaginator(Paginator):
