@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := static/vendor/.built
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install assets messages migrate seed worker beat serve bench lint format check clean
+.PHONY: run test install assets messages migrate seed worker beat serve bench loadtest lint format check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,8 @@ format: install
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles .celery-queue db.sqlite3
+
+# Load test (locust, dev extra): gunicorn with production settings on PostgreSQL + Redis.
+# DATABASE_URL=postgres://... REDIS_URL=redis://... make loadtest LOADTEST_ARGS="--users 20"
+loadtest: install
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
