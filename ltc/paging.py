@@ -52,7 +52,7 @@ def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
     return (cap, False) if counted > cap else (counted, True)
 
 
-NARROW_BELOW = 5_000
+NARROW_BELOW = 2_000  # keys fetched and sorted: cheap below this, a walk of the index wins above
 
 
 def narrow_search(queryset):
