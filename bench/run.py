@@ -54,7 +54,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from leads.importer import bulk_insert_leads, import_leads  # noqa: E402
 from leads.models import Lead, LeadSource, LeadStatus, LeadUserObjectPermission  # noqa: E402
 from leads.scoring import lead_score  # noqa: E402
-from ltc.models import Notification  # noqa: E402
+from notifications.models import Notification  # noqa: E402
 from roles.models import Team  # noqa: E402
 
 CAMPAIGN = "bench"

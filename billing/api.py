@@ -27,6 +27,7 @@ from ltc.api.mixins import (
     transitions_schema,
 )
 from ltc.money import default_currency
+from roles.policies import require
 
 from . import bank, reports, services
 from .models import (
@@ -264,23 +265,15 @@ class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="from-milestone")
     def from_milestone(self, request):
-        from contracts.models import ContractStatus, PaymentMilestone
+        from contracts.models import PaymentMilestone
 
-        services.require_finance(request.user)
+        require(request.user, "billing.invoice")
         data = FromMilestoneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        milestone = (
-            PaymentMilestone.objects.select_related("contract")
-            .filter(pk=data.validated_data["milestone"])
-            .first()
-        )
+        milestone = PaymentMilestone.objects.filter(pk=data.validated_data["milestone"]).first()
         if milestone is None:
             raise serializers.ValidationError({"milestone": ["No such milestone."]})
-        if milestone.contract.status != ContractStatus.SIGNED:
-            raise serializers.ValidationError(
-                {"milestone": ["Only a signed contract's milestones are invoiced."]}
-            )
-        invoice = services.invoice_draft_from_milestone(milestone=milestone, user=request.user)
+        invoice = services.invoice_raise_for_milestone(milestone=milestone, user=request.user)
         return Response(
             InvoiceSerializer(self.get_queryset().get(pk=invoice.pk)).data,
             status=status.HTTP_201_CREATED,

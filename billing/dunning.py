@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from ltc.services import notify
 from ltc.transitions import perform_transition
+from notifications.services import notify
 from roles.permissions import users_with_role
 
 from .models import DunningNotice, Invoice, InvoiceStatus

@@ -8,7 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 # Apps that publish API routes, in the order of the lead-to-cash chain.
 API_APPS = [
-    "ltc",
+    "notifications",
+    "activities",
     "customers",
     "catalog",
     "leads",
@@ -18,6 +19,8 @@ API_APPS = [
     "billing",
     "feedback",
     "pool",
+    "search",
+    "kpis",
 ]
 
 router = DefaultRouter()

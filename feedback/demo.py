@@ -7,11 +7,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from customers.models import Account
+from ltc import history
 from ltc.transitions import run
 from roles.models import Team
 
 from . import services
-from .models import FeedbackItem, Ticket
+from .models import FeedbackItem, Survey, Ticket
 
 TICKETS = [
     # subject, category, priority, path, hours ago
@@ -72,6 +73,83 @@ def seed(out):
             category="market",
             title="Customers ask for WeChat Pay on invoices",
         )
+    seed_history(users)
     out.write(
         f"Tickets: {Ticket.objects.count()}, feedback items: {FeedbackItem.objects.count()}\n"
     )
+
+
+def seed_history(users):
+    """For the year's delivered orders (ltc/history.py): the NPS survey answered a few days
+    after delivery, and for some an after-sales ticket opened, worked and resolved, its CSAT
+    survey answered the next day; each at its planned moment."""
+    from orders.models import Order
+
+    service = users["service"]
+    for deal in history.deals():
+        if not (deal.converts and deal.wins):
+            continue
+        order = (
+            Order.objects.filter(contract__opportunity__lead__company=deal.company)
+            .select_related("account")
+            .first()
+        )
+        if order is None:
+            continue
+        _review_call(order.account)
+        if order.delivered_on is None:
+            continue
+        _answer(Survey.objects.filter(order=order).first(), deal.nps, deal.deliver_at(), 3)
+        if not deal.ticket:
+            continue
+        opened = deal.at("ticket", deal.late_delivery_days)
+        if not history.due(opened):
+            continue
+        ticket = Ticket.objects.filter(order=order).first()
+        if ticket is None:
+            with history.frozen(opened):
+                ticket = services.ticket_create(
+                    user=service,
+                    account=order.account,
+                    order=order,
+                    subject=f"安装咨询 / Installation question ({order})",
+                    category="other",
+                    priority="normal",
+                    description="Demo case.",
+                )
+        ticket = history.step(ticket, "start", service, opened + datetime.timedelta(hours=2))
+        resolved = deal.at("resolve", deal.late_delivery_days)
+        ticket = history.step(
+            ticket, "resolve", service, resolved, {"resolution": "已远程指导 / Guided remotely."}
+        )
+        csat = 5 if deal.nps >= 9 else 4 if deal.nps >= 7 else 2
+        _answer(Survey.objects.filter(ticket=ticket).first(), csat, resolved, 1)
+
+
+REVIEW = "客户回访 / Account review call"
+
+
+def _review_call(account):
+    """A current customer's owner called them yesterday: customers with a running contract
+    keep their owner (the public pool takes back only accounts left idle)."""
+    from activities.models import Activity
+    from activities.services import activity_create
+
+    if (
+        account.owner_id is None
+        or Activity.objects.filter(
+            object_id=account.pk, subject=REVIEW, content_type__model="account"
+        ).exists()
+    ):
+        return
+    with history.frozen(timezone.now() - datetime.timedelta(days=1)):
+        activity_create(record=account, owner=account.owner, kind="call", subject=REVIEW, done=True)
+
+
+def _answer(survey, score, after, days):
+    """The customer answers `days` after `after` (once; an answered survey stays as is)."""
+    when = after + datetime.timedelta(days=days)
+    if survey is None or survey.answered_at is not None or not history.due(when):
+        return
+    with history.frozen(when):
+        services.survey_answer(token=services.survey_link_token(survey), score=score)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from ltc import history
 from ltc.transitions import run
 
 from . import services
@@ -107,4 +108,44 @@ def seed(out):
         for name_, actor in path:
             data = {"reason": "预算冻结 / budget frozen"} if name_ == "disqualify" else {}
             lead = run(obj=Lead.objects.get(pk=lead.pk), name=name_, user=users[actor], data=data)
+    seed_history(users)
     out.write(f"Leads: {Lead.objects.count()}\n")
+
+
+def seed_history(users):
+    """A year of leads (ltc/history.py), each captured, worked and converted or
+    disqualified at its planned moment; the opportunities stage takes the converted ones on."""
+    if set(users) < {"marketing", "sales", "sales2"}:
+        return
+    sources = list(LeadSource.values)
+    for deal in history.deals():
+        if not history.due(deal.start):
+            continue
+        lead = Lead.objects.filter(company=deal.company).first()
+        if lead is None:
+            with history.frozen(deal.start):
+                lead = services.lead_create(
+                    user=users["marketing"],
+                    name=f"联系人 {deal.index:03d} / Contact {deal.index:03d}",
+                    company=deal.company,
+                    phone=f"1370000{deal.index:04d}",
+                    source=sources[deal.index % len(sources)],
+                    need="订单与仓储数字化 / digital order handling and warehousing",
+                    budget=Decimal(deal.quantity * 12000),
+                    expected_close_date=deal.at("win").date(),
+                    decision_maker="采购经理 (Purchasing manager)",
+                )
+                services.lead_assign(lead=lead, owner=users[deal.owner], user=users["marketing"])
+        owner = users[deal.owner]
+        lead = history.step(lead, "start_work", owner, deal.at("start_work"))
+        if not deal.converts:
+            history.step(
+                lead,
+                "disqualify",
+                owner,
+                deal.at("disqualify"),
+                {"reason": "无预算 / no budget this year"},
+            )
+            continue
+        lead = history.step(lead, "qualify", owner, deal.at("qualify"))
+        history.step(lead, "convert", owner, deal.at("convert"))

@@ -31,7 +31,7 @@ def lead_score(lead, activity_count: int | None = None) -> int:
     if activity_count is None and lead.pk:
         from django.contrib.contenttypes.models import ContentType
 
-        from ltc.models import Activity
+        from activities.models import Activity
 
         activity_count = Activity.objects.filter(
             content_type=ContentType.objects.get_for_model(type(lead)), object_id=lead.pk

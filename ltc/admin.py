@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activity, Notification, TransitionLog
+from .models import TransitionLog
 
 
 @admin.register(TransitionLog)
@@ -19,18 +19,3 @@ class TransitionLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
-    list_display = ["subject", "kind", "owner", "due_at", "next_follow_up_at", "done_at"]
-    list_filter = ["kind"]
-    list_select_related = ["owner"]
-    raw_id_fields = ["owner"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "created_at", "read_at"]
-    list_select_related = ["recipient"]
-    raw_id_fields = ["recipient"]

@@ -1,9 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from notifications.selectors import inbox
 from roles.permissions import has_role
-
-from .selectors import inbox
 
 # (label, url name, roles that see it; empty = everyone signed in)
 NAVIGATION = [
@@ -31,7 +30,7 @@ NAVIGATION = [
     (_("Public pool"), "pool:list", ("sales", "marketing", "manager")),
     (_("Activities"), "activities", ()),
     (_("Where work waits"), "handoffs", ("manager",)),
-    (_("Role matrix"), "roles:matrix", ()),
+    (_("Role matrix"), "role-matrix", ()),
 ]
 
 

@@ -48,7 +48,7 @@ def single_run(name: str) -> Iterator[bool]:
 
 
 def periodic_task_names() -> set[str]:
-    return {spec["task"] for spec in settings.CELERY_BEAT_SCHEDULE.values()}
+    return {str(spec["task"]) for spec in settings.CELERY_BEAT_SCHEDULE.values()}
 
 
 class SingleRunTask(Task):

@@ -1,19 +1,19 @@
-"""The home page: what waits on this user. Each stage registers a provider in
-AppConfig.ready returning sections of records waiting for a transition the user owns."""
+"""The home page: what waits on this user. Each stage declares providers in its AppConfig
+(`contributes.work_queue`, ltc/wiring.py) returning sections of records waiting for a
+transition the user owns."""
 
 from django.utils import timezone
 
-from . import selectors
+from notifications.selectors import inbox
 
 QUEUE_LIMIT = 10
+# provider(user) -> list of {"title", "items": queryset/list, "url"} sections
 PROVIDERS: list = []
-
-
-def register(provider):
-    """provider(user) -> list of {"title", "items": queryset/list, "url"} sections."""
-    if provider not in PROVIDERS:
-        PROVIDERS.append(provider)
-    return provider
+# (*, user, now) -> the user's due follow-ups (declared by the activities app)
+FOLLOW_UPS: list = []
+# (now) -> count: record types with their own next_follow_up_at (leads, opportunities, ...)
+# notify their owners of due follow-ups; activities.services.notify_due_follow_ups runs them.
+FOLLOW_UP_NOTICES: list = []
 
 
 def work_queue(user) -> dict:
@@ -27,7 +27,9 @@ def work_queue(user) -> dict:
     now = timezone.now()
     return {
         "sections": sections,
-        "follow_ups": list(selectors.due_follow_ups(user=user, now=now)[:QUEUE_LIMIT]),
-        "recent_notifications": list(selectors.inbox(user=user)[:5]),
+        "follow_ups": [
+            item for source in FOLLOW_UPS for item in source(user=user, now=now)[:QUEUE_LIMIT]
+        ],
+        "recent_notifications": list(inbox(user=user)[:5]),
         "now": now,
     }

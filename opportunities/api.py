@@ -10,7 +10,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -23,12 +29,13 @@ from ltc.api.mixins import (
     TransitionsMixin,
     transitions_schema,
 )
-from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .filters import OpportunityFilter, QuoteFilter
 from .models import LostReason, Opportunity, Quote, QuoteLine, QuoteSignOff
 from .selectors import forecast, opportunity_list, quote_list
+from .services import quote_next_step
 
 User = get_user_model()
 
@@ -229,6 +236,10 @@ class QuoteSerializer(serializers.ModelSerializer):
     lines = QuoteLineSerializer(many=True, read_only=True)
     sign_offs = QuoteSignOffSerializer(many=True, read_only=True)
     missing_sign_offs = serializers.SerializerMethodField()
+    next = serializers.SerializerMethodField(
+        help_text="On an accepted quote, the opportunity's transition the caller may run next "
+        "(win, or negotiate first): {transition, label, opportunity, api}; else null"
+    )
 
     class Meta:
         model = Quote
@@ -251,6 +262,7 @@ class QuoteSerializer(serializers.ModelSerializer):
             "needs_manager_sign_off",
             "needs_finance_sign_off",
             "missing_sign_offs",
+            "next",
             "sign_offs",
             "submitted_at",
             "approved_at",
@@ -277,6 +289,26 @@ class QuoteSerializer(serializers.ModelSerializer):
         if self.instance is not None and not isinstance(self.instance, list):
             fields["opportunity"].read_only = True
         return fields
+
+    @extend_schema_field(
+        inline_serializer(
+            name="QuoteNextStep",
+            fields={
+                "transition": serializers.CharField(),
+                "label": serializers.CharField(),
+                "opportunity": serializers.IntegerField(),
+                "api": serializers.CharField(),
+            },
+            allow_null=True,
+        )
+    )
+    def get_next(self, quote) -> dict | None:
+        # Answered on one quote (read or transition), not per row of a list.
+        view = self.context.get("view")
+        request = self.context.get("request")
+        if request is None or getattr(view, "action", None) not in ("retrieve", "run_transition"):
+            return None
+        return quote_next_step(quote=quote, user=request.user)
 
     def get_missing_sign_offs(self, quote) -> list[str]:
         if quote.status != "pending_approval":
@@ -398,7 +430,9 @@ class QuoteLineViewSet(
 # --- lost reasons and the forecast -------------------------------------------------------------
 class ManagerWrites(permissions.BasePermission):
     def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or has_role(request.user, "manager")
+        return request.method in permissions.SAFE_METHODS or can(
+            request.user, "opportunities.lost_reasons"
+        )
 
 
 class LostReasonSerializer(serializers.ModelSerializer):

@@ -45,6 +45,7 @@ class OrderSerializer(serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
     shipments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    has_acceptance_document = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -68,12 +69,17 @@ class OrderSerializer(serializers.ModelSerializer):
             "shipped_at",
             "delivered_on",
             "proof_of_delivery",
+            "accepted_on",
+            "has_acceptance_document",
             "cancelled_at",
             "cancel_reason",
             "created_at",
             "updated_at",
         ]
         read_only_fields = [f for f in fields if f != "promised_delivery_date"]
+
+    def get_has_acceptance_document(self, order) -> bool:
+        return bool(order.acceptance_document)
 
 
 class OrderFilter(django_filters.FilterSet):

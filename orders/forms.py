@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,10 +26,32 @@ class DeliverForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+ACCEPTANCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+
+
+class AcceptForm(forms.Form):
+    """The customer's acceptance (验收): the date and, optionally, the signed document (PDF
+    or image, at most LTC["ACCEPTANCE_DOCUMENT_MAX_MB"])."""
+
+    accepted_on = forms.DateField(
+        label=_("Accepted on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
+    document = forms.FileField(
+        label=_("Acceptance document (PDF or image)"),
+        required=False,
+        validators=[FileExtensionValidator(ACCEPTANCE_EXTENSIONS)],
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        limit = settings.LTC["ACCEPTANCE_DOCUMENT_MAX_MB"]
+        if document and document.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The document is larger than %(limit)s MB.") % {"limit": limit}
+            )
+        return document
 
 
 class OrderFilterForm(forms.Form):

@@ -13,13 +13,13 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from activities.services import activity_create
 from config.celery import app as ltc_app
 from leads.tests.factories import LeadFactory
-from ltc.models import Notification
-from ltc.services import activity_create
+from notifications.models import Notification
 from roles.tests.factories import user_with
 
-FOLLOW_UP_TASK = "ltc.tasks.notify_due_follow_ups"
+FOLLOW_UP_TASK = "activities.tasks.notify_due_follow_ups"
 
 
 def registered_task_names(app) -> set[str]:

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from contracts.models import Contract
 from ltc.handoffs import order_delivered
-from ltc.models import Notification
 from ltc.workqueue import work_queue
+from notifications.models import Notification
 from opportunities.models import Quote
 from opportunities.tests.factories import QuoteFactory, add_line, opportunity_in
 from orders.models import Order

@@ -11,7 +11,7 @@ from billing.tests.factories import draft_invoice
 from contracts.models import Contract
 from contracts.tests.factories import contract_in, draft_contract
 from ltc import timers
-from ltc.models import Notification
+from notifications.models import Notification
 from roles.permissions import users_with_role
 from roles.tests.factories import user_with
 

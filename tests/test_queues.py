@@ -19,12 +19,13 @@ ROOT = Path(settings.BASE_DIR)
 @pytest.mark.parametrize(
     ("task", "queue"),
     [
-        ("ltc.tasks.deliver", "notifications"),
-        ("ltc.tasks.notify_due_follow_ups", "notifications"),
+        ("notifications.tasks.deliver", "notifications"),
+        ("activities.tasks.notify_due_follow_ups", "notifications"),
         ("billing.tasks.email_invoice", "notifications"),
         ("kpis.tasks.daily_rollup", "rollups"),
         ("leads.tasks.import_leads_file", "imports"),
         ("billing.tasks.billing_daily", "celery"),
+        ("ltc.tasks.check_handoff_timers", "celery"),
     ],
 )
 def test_tasks_are_routed_to_their_queue(task, queue):
@@ -57,7 +58,7 @@ def test_a_second_run_of_a_periodic_task_is_skipped_while_one_runs():
 
     def first_run():
         try:
-            with single_run("periodic:ltc.tasks.notify_due_follow_ups") as acquired:
+            with single_run("periodic:activities.tasks.notify_due_follow_ups") as acquired:
                 seen.append(acquired)
                 holding.set()
                 release.wait(10)
@@ -69,15 +70,15 @@ def test_a_second_run_of_a_periodic_task_is_skipped_while_one_runs():
     thread.start()
     assert holding.wait(10)
     try:
-        task = app.tasks["ltc.tasks.notify_due_follow_ups"]
+        task = app.tasks["activities.tasks.notify_due_follow_ups"]
         assert task() is None  # skipped: the other run holds the lock
-        with single_run("periodic:ltc.tasks.notify_due_follow_ups") as acquired:
+        with single_run("periodic:activities.tasks.notify_due_follow_ups") as acquired:
             assert acquired is False
     finally:
         release.set()
         thread.join(10)
     assert seen == [True]
-    assert app.tasks["ltc.tasks.notify_due_follow_ups"]() == 0  # free again: it runs
+    assert app.tasks["activities.tasks.notify_due_follow_ups"]() == 0  # free again: it runs
 
 
 def test_s3_storage_is_configured_from_the_environment():

@@ -18,17 +18,17 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils import timezone
 
+from activities.services import activity_create
 from billing.models import DunningNotice
 from billing.tests.factories import issued_invoice
 from customers.tests.factories import AccountFactory, ContactFactory
 from leads.tests.factories import LeadFactory
-from ltc.models import Notification
-from ltc.services import activity_create
+from notifications.models import Notification
 from roles.tests.factories import user_with
 from tests.test_production import ROOT, Client, _database_url, _free_port, _wait_for_port
 
 QUEUES = "celery,notifications,rollups,imports"
-REMINDER = "ltc.tasks.notify_due_follow_ups"
+REMINDER = "activities.tasks.notify_due_follow_ups"
 DUNNING = "billing.tasks.billing_daily"
 
 

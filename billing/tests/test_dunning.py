@@ -12,7 +12,7 @@ from billing import dunning, tasks
 from billing.models import DunningNotice, Invoice
 from billing.tests.factories import issued_invoice, pay
 from customers.tests.factories import AccountFactory, ContactFactory
-from ltc.models import Notification
+from notifications.models import Notification
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

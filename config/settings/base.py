@@ -30,7 +30,9 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "django_htmx",
+    "notifications",
     "ltc",
+    "activities",
     "roles",
     "customers",
     "catalog",
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "billing",
     "feedback",
     "pool",
+    "search",
+    "kpis",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ltc.errors.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -220,8 +225,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_QUEUE_NAMES = ["celery", "notifications", "rollups", "imports"]
 CELERY_TASK_ROUTES = {
-    "ltc.tasks.deliver": {"queue": "notifications"},
-    "ltc.tasks.notify_due_follow_ups": {"queue": "notifications"},
+    "notifications.tasks.*": {"queue": "notifications"},
+    "activities.tasks.notify_due_follow_ups": {"queue": "notifications"},
     "billing.tasks.email_invoice": {"queue": "notifications"},
     "kpis.tasks.*": {"queue": "rollups"},
     "*.tasks.import_*": {"queue": "imports"},
@@ -229,7 +234,7 @@ CELERY_TASK_ROUTES = {
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "follow-ups-due": {"task": "ltc.tasks.notify_due_follow_ups", "schedule": 60.0},
+    "follow-ups-due": {"task": "activities.tasks.notify_due_follow_ups", "schedule": 60.0},
     "handoff-timers": {"task": "ltc.tasks.check_handoff_timers", "schedule": 300.0},
     "quotes-expire": {"task": "opportunities.tasks.expire_quotes", "schedule": 3600.0},
     "contracts-renewal-reminders": {"task": "contracts.tasks.remind_renewals", "schedule": 3600.0},
@@ -296,6 +301,8 @@ LTC = {
     # salesperson claims at most this many a day.
     "POOL_RETURN_DAYS": env.int("POOL_RETURN_DAYS", default=30),
     "POOL_DAILY_CLAIM_LIMIT": env.int("POOL_DAILY_CLAIM_LIMIT", default=5),
+    # The customer's acceptance document (验收单) uploaded with an order's acceptance.
+    "ACCEPTANCE_DOCUMENT_MAX_MB": env.int("ACCEPTANCE_DOCUMENT_MAX_MB", default=10),
 }
 
 LOGGING = {

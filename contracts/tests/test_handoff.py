@@ -16,8 +16,8 @@ from contracts.services import remind_renewals
 from contracts.tasks import remind_renewals as remind_renewals_task
 from contracts.tests.factories import contract_in
 from customers.tests.factories import ContactFactory
-from ltc.models import Notification
 from ltc.transitions import run
+from notifications.models import Notification
 from opportunities.models import Quote
 from opportunities.tests.factories import QuoteFactory, add_line, opportunity_in
 from roles.tests.factories import user_with

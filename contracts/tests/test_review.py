@@ -12,8 +12,8 @@ from django.test import override_settings
 from contracts.models import Contract, ContractSignOff
 from contracts.tests.factories import contract_in, draft_contract
 from customers.tests.factories import AccountFactory
-from ltc.models import Notification
 from ltc.transitions import run
+from notifications.models import Notification
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

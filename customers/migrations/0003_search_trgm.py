@@ -1,15 +1,15 @@
 """Trigram indexes for the accounts and contacts search (PostgreSQL only; a no-op elsewhere).
 
 The API search and the list pages filter with `icontains` on name, email and phone (contacts
-also on the account's name), which Django writes as UPPER(col::text) LIKE UPPER('%term%'): a
-GIN trigram index on exactly that expression serves each arm of the OR as a bitmap index
-scan instead of a sequential scan. Terms under 3 characters yield no trigram and still scan.
+also on the account's name; the global search also on an account's tax ID), which Django
+writes as UPPER(col::text) LIKE UPPER('%term%'): a GIN trigram index on exactly that
+expression serves each arm of the OR as a bitmap index scan instead of a sequential scan. Terms under 3 characters yield no trigram and still scan.
 """
 
 from django.db import migrations
 
 INDEXES = {
-    "customers_account": ("name", "email", "phone"),
+    "customers_account": ("name", "email", "phone", "tax_id"),
     "customers_contact": ("name", "email", "phone"),
 }
 

@@ -13,8 +13,8 @@ from feedback import services
 from feedback.models import AccountFlag, FeedbackItem
 from feedback.tests.factories import survey_for
 from ltc.flags import flags_for
-from ltc.models import Notification
 from ltc.workqueue import work_queue
+from notifications.models import Notification
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

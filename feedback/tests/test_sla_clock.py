@@ -11,9 +11,10 @@ import pytest
 from feedback import clock, services
 from feedback.models import AccountFlag, Ticket
 from feedback.tests.factories import ticket_in
-from ltc.models import Notification, TransitionLog
+from ltc.models import TransitionLog
 from ltc.timers import TIMERS, check
 from ltc.transitions import run
+from notifications.models import Notification
 from roles.tests.factories import TeamFactory, user_with
 
 pytestmark = pytest.mark.django_db

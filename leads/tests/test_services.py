@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from activities.services import activity_create
 from customers.models import Account, Contact
 from customers.tests.factories import AccountFactory, ContactFactory
 from leads import services
@@ -13,9 +14,9 @@ from leads.scoring import lead_score
 from leads.selectors import lead_can_edit, lead_list
 from leads.tests.factories import LeadFactory, lead_in
 from ltc.handoffs import lead_converted
-from ltc.models import Notification, TransitionLog
-from ltc.services import activity_create
+from ltc.models import TransitionLog
 from ltc.transitions import ConcurrentTransition, TransitionNotAllowed, run
+from notifications.models import Notification
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

@@ -146,6 +146,8 @@ def _serializer_field_for(form_field) -> serializers.Field:
         return serializers.BooleanField(**kwargs)
     if isinstance(form_field, forms.IntegerField):
         return serializers.IntegerField(**kwargs)
+    if isinstance(form_field, forms.FileField):
+        return serializers.FileField(**kwargs)
     return serializers.CharField(**kwargs)
 
 

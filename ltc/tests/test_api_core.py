@@ -7,11 +7,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from activities.models import Activity
 from customers.tests.factories import AccountFactory
 from leads.models import Lead
 from leads.tests.factories import LeadFactory
-from ltc.models import Activity, Notification
-from ltc.services import notify
+from notifications.models import Notification
+from notifications.services import notify
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

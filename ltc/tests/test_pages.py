@@ -9,12 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from activities.services import activity_create
 from catalog.tests.factories import ProductFactory
 from customers.tests.factories import AccountFactory, ContactFactory
 from leads.models import LeadStatus
 from leads.tests.factories import LeadFactory, lead_in
 from ltc.models import TransitionLog
-from ltc.services import activity_create, notify
+from notifications.services import notify
 from roles.models import Role
 from roles.tests.factories import user_with
 
@@ -306,7 +307,7 @@ def test_no_page_loads_anything_from_another_site(client):
         reverse("home"),
         reverse("notifications"),
         reverse("activities"),
-        reverse("roles:matrix"),
+        reverse("role-matrix"),
         reverse("leads:list"),
         reverse("leads:create"),
         reverse("leads:import"),

@@ -9,7 +9,7 @@ from leads import services as lead_services
 from leads.models import Lead
 from leads.tests.factories import LeadFactory
 from ltc import timers
-from ltc.models import Notification
+from notifications.models import Notification
 from roles.tests.factories import TeamFactory, user_with
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from customers.tests.factories import AccountFactory, ContactFactory
-from leads import services as lead_services  # noqa: F401 - registers lead_convert
 from leads.models import LeadStatus
 from leads.tests.factories import lead_in
 from ltc.handoffs import opportunity_won
@@ -322,7 +321,7 @@ def test_quote_handoff_timer_reminds_then_escalates_once_each(sales):
     from django.utils import timezone
 
     from ltc import timers
-    from ltc.models import Notification
+    from notifications.models import Notification
 
     timer = timers.TIMERS["opportunity_quote"]
     support, manager = user_with("sales_support"), user_with("manager")
@@ -345,7 +344,7 @@ def test_sign_off_timer_waits_on_the_missing_signers(sales):
     from django.utils import timezone
 
     from ltc import timers
-    from ltc.models import Notification
+    from notifications.models import Notification
     from opportunities.models import QuoteSignOff
 
     manager, finance = user_with("manager"), user_with("finance")

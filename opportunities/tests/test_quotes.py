@@ -13,8 +13,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from catalog.tests.factories import ProductFactory
-from ltc.models import Notification, TransitionLog
+from ltc.models import TransitionLog
 from ltc.transitions import TransitionNotAllowed, run
+from notifications.models import Notification
 from opportunities import services
 from opportunities.models import Quote, QuoteSignOff, QuoteStatus
 from opportunities.tests.factories import OpportunityFactory, opportunity_in, quote_in

@@ -9,15 +9,20 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from ltc.models import Notification
+from ltc.tasks import check_handoff_timers
+from ltc.timers import check
 from ltc.workqueue import work_queue
+from notifications.models import Notification
 from orders.models import Order
-from orders.services import escalate_unstarted_orders
-from orders.tasks import escalate_unstarted_orders as escalate_task
 from orders.tests.factories import order_in
+from orders.timers import ORDER_FULFILMENT
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db
+
+
+def escalate_unstarted_orders() -> int:
+    return check(ORDER_FULFILMENT)["escalated"]
 
 
 def confirmed_hours_ago(hours: float) -> Order:
@@ -50,6 +55,20 @@ def test_sales_see_their_orders_to_confirm():
     assert [o.pk for o in section(order.owner, "Orders to confirm")["items"]] == [order.pk]
 
 
+def test_delivered_orders_with_an_acceptance_milestone_wait_on_sales_and_service():
+    from contracts.models import MilestoneTrigger
+
+    waiting = order_in("delivered")
+    waiting.contract.milestones.update(trigger=MilestoneTrigger.ON_ACCEPTANCE)
+    order_in("delivered")  # its plan has no acceptance milestone: nothing to wait for
+    accepted = order_in("accepted")
+    accepted.contract.milestones.update(trigger=MilestoneTrigger.ON_ACCEPTANCE)
+    title = "Delivered orders awaiting the customer's acceptance"
+    assert [o.pk for o in section(waiting.owner, title)["items"]] == [waiting.pk]
+    assert [o.pk for o in section(user_with("service"), title)["items"]] == [waiting.pk]
+    assert section(user_with("sales"), title)["items"] == []  # not theirs
+
+
 def test_the_queue_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
     ops = user_with("operations")
     for n in (2, 12):
@@ -68,7 +87,7 @@ def test_late_order_escalates_to_the_operations_manager_once():
     confirmed_hours_ago(1)  # not late yet
     assert escalate_unstarted_orders() == 1
     assert escalate_unstarted_orders() == 0
-    assert escalate_task() == 0
+    assert check_handoff_timers()["order_fulfilment"]["escalated"] == 0
     (note,) = Notification.objects.filter(recipient=ops_manager)
     assert note.key.startswith(f"handoff-escalate:order_fulfilment:{late.pk}:")
     assert not Notification.objects.filter(recipient=plain_manager).exists()

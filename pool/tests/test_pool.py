@@ -16,7 +16,7 @@ from customers.tests.factories import AccountFactory
 from leads.models import Lead
 from leads.selectors import lead_can_edit, lead_list
 from leads.tests.factories import LeadFactory, lead_in
-from ltc.models import Notification
+from notifications.models import Notification
 from pool import services
 from pool.models import PoolEntry, PoolEvent
 from roles.tests.factories import user_with

@@ -1,0 +1,250 @@
+"""Notifications in the REST API: the caller's inbox and preferences, a team's group bots,
+integrators' webhooks."""
+
+import django_filters
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from ltc.api.mixins import API_FILTERS, FieldErrors, write_schema
+from roles.models import Team
+from roles.permissions import has_role
+
+from . import services
+from .events import EVENTS
+from .models import BotWebhook, Notification, NotificationPreference, WebhookEndpoint
+from .selectors import inbox
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Mark only these; leave out to mark every unread notification",
+    )
+
+
+class UnreadSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+    marked = serializers.IntegerField(required=False)
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+
+
+@extend_schema(tags=["notifications"])
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The caller's in-app notifications, newest first."""
+
+    queryset = Notification.objects.none()
+    serializer_class = NotificationSerializer
+    filter_backends = API_FILTERS
+    filterset_class = NotificationFilter
+    search_fields = None
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return inbox(user=self.request.user)
+
+    @extend_schema(request=MarkReadSerializer, responses={200: UnreadSerializer, 400: FieldErrors})
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="mark-read",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def mark_read(self, request):
+        """Mark the listed notifications read, or all of them without "ids"."""
+        body = MarkReadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        marked = services.notification_mark_read(
+            user=request.user, ids=body.validated_data.get("ids")
+        )
+        return Response({"marked": marked, "unread": self._unread()})
+
+    @extend_schema(responses={200: UnreadSerializer})
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="unread-count",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def unread_count(self, request):
+        """How many notifications the caller has not read (the bell)."""
+        return Response({"unread": self._unread()})
+
+    def _unread(self) -> int:
+        return inbox(user=self.request.user).filter(read_at__isnull=True).count()
+
+
+class PreferenceSerializer(serializers.Serializer):
+    event = serializers.ChoiceField(choices=[])
+    label = serializers.CharField(read_only=True)
+    in_app = serializers.BooleanField()
+    email = serializers.BooleanField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = list(EVENTS)
+
+
+@extend_schema(tags=["notifications"])
+class NotificationPreferenceViewSet(viewsets.ViewSet):
+    """Per event: whether it reaches the caller in the app and by email (default: both)."""
+
+    serializer_class = PreferenceSerializer
+
+    def _rows(self, user):
+        prefs = {p.event: p for p in NotificationPreference.objects.filter(user=user)}
+        return [
+            {
+                "event": event,
+                "label": str(label),
+                "in_app": prefs[event].in_app if event in prefs else True,
+                "email": prefs[event].email if event in prefs else True,
+            }
+            for event, label in EVENTS.items()
+        ]
+
+    @extend_schema(responses=PreferenceSerializer(many=True))
+    def list(self, request):
+        return Response(self._rows(request.user))
+
+    @extend_schema(
+        request=PreferenceSerializer(many=True), responses=PreferenceSerializer(many=True)
+    )
+    def create(self, request):
+        serializer = PreferenceSerializer(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        services.notification_preferences_save(
+            user=request.user,
+            choices={
+                row["event"]: (row["in_app"], row["email"]) for row in serializer.validated_data
+            },
+        )
+        return Response(self._rows(request.user))
+
+
+class BotWebhookSerializer(serializers.ModelSerializer):
+    url = serializers.URLField(max_length=500)
+    events = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+
+    class Meta:
+        model = BotWebhook
+        fields = [
+            "id",
+            "team",
+            "provider",
+            "name",
+            "url",
+            "secret",
+            "events",
+            "active",
+            "created_at",
+        ]
+        extra_kwargs = {"secret": {"write_only": True, "required": False}}
+
+    def validate_events(self, value):
+        unknown = sorted(set(value) - set(EVENTS))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown events: %(e)s") % {"e": ", ".join(unknown)}
+            )
+        return value
+
+
+@extend_schema(tags=["notifications"])
+@write_schema(BotWebhookSerializer, "the team lead or a manager", idempotent=False)
+class BotWebhookViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """WeCom, DingTalk and Feishu group bots of the teams the caller leads (a manager: all).
+    URLs must be http(s) and not point at private or loopback addresses."""
+
+    serializer_class = BotWebhookSerializer
+    queryset = BotWebhook.objects.none()
+
+    def get_queryset(self):
+        user = self.request.user
+        teams = (
+            Team.objects.all()
+            if user.is_superuser or has_role(user, "manager")
+            else Team.objects.filter(lead=user)
+        )
+        return BotWebhook.objects.filter(team__in=teams).select_related("team").order_by("pk")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.bot_webhook_save(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.bot_webhook_save(
+            user=self.request.user, bot=serializer.instance, **serializer.validated_data
+        )
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    url = serializers.URLField(max_length=500)
+    events = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "name", "url", "secret", "events", "active", "created_at"]
+        extra_kwargs = {"secret": {"write_only": True}}
+
+
+@extend_schema(tags=["webhooks"])
+@write_schema(WebhookEndpointSerializer, "a manager", idempotent=False)
+class WebhookEndpointViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Integrators' endpoints: each transition of a subscribed record type (`leads.lead`, or
+    one transition: `leads.lead.convert`) is POSTed as JSON signed with HMAC-SHA256 of the
+    body in `X-LTC-Signature: sha256=<hex>`, delivered by Celery with retries and backoff."""
+
+    serializer_class = WebhookEndpointSerializer
+    queryset = WebhookEndpoint.objects.none()
+
+    def get_queryset(self):
+        user = self.request.user
+        if not (user.is_superuser or has_role(user, "manager")):
+            raise PermissionDenied(_("Only a manager sets up integrations."))
+        return WebhookEndpoint.objects.order_by("pk")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.webhook_endpoint_save(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.webhook_endpoint_save(
+            user=self.request.user, endpoint=serializer.instance, **serializer.validated_data
+        )

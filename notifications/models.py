@@ -1,0 +1,182 @@
+"""In-app notifications, preferences, group bots, integrator webhooks and their deliveries."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """An in-app notification; `key` makes each notice unique per recipient, so a task that
+    runs twice cannot notify twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    key = models.CharField(max_length=200)
+    event = models.CharField(_("event"), max_length=60, default="", db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        db_table = "ltc_notification"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at", "created_at"], name="notification_inbox_idx"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for one event (the key prefix of a notification, e.g. `follow-up`).
+    No row means in-app and email are both on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    event = models.CharField(_("event"), max_length=60)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    email = models.BooleanField(_("by email"), default=True)
+
+    class Meta:
+        db_table = "ltc_notificationpreference"
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="notification_pref_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.event}"
+
+
+class BotProvider(models.TextChoices):
+    WECOM = "wecom", _("WeCom (企业微信) group bot")
+    DINGTALK = "dingtalk", _("DingTalk (钉钉) group bot")
+    FEISHU = "feishu", _("Feishu / Lark (飞书) group bot")
+
+
+class BotWebhook(models.Model):
+    """A team's group-chat bot: notifications to the team's members are posted there too."""
+
+    team = models.ForeignKey(
+        "roles.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="bots"
+    )
+    provider = models.CharField(_("provider"), max_length=20, choices=BotProvider.choices)
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("webhook URL"), max_length=500)
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=200,
+        blank=True,
+        help_text=_("DingTalk and Feishu sign requests with it when set."),
+    )
+    events = models.JSONField(
+        _("events"), default=list, blank=True, help_text=_("Empty means every event.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ltc_botwebhook"
+        ordering = ["team", "name"]
+        verbose_name = _("bot webhook")
+        verbose_name_plural = _("bot webhooks")
+
+    def __str__(self):
+        return f"{self.team} · {self.name}"
+
+    def clean(self):
+        from .outbound import check_url
+
+        check_url(self.url)
+
+    def wants(self, event: str) -> bool:
+        return self.active and (not self.events or event in self.events)
+
+
+class WebhookEndpoint(models.Model):
+    """An integrator's endpoint: every transition of a subscribed record type is POSTed as
+    HMAC-SHA256-signed JSON."""
+
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200)
+    events = models.JSONField(
+        _("events"),
+        default=list,
+        blank=True,
+        help_text=_("Record types such as `leads.lead`, or `leads.lead.convert`; empty = all."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ltc_webhookendpoint"
+        ordering = ["name"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from .outbound import check_url
+
+        check_url(self.url)
+
+    def wants(self, record_type: str, transition: str) -> bool:
+        if not self.active:
+            return False
+        return not self.events or bool(
+            {record_type, f"{record_type}.{transition}"} & set(self.events)
+        )
+
+
+class Delivery(models.Model):
+    """One outgoing message to a bot or an endpoint, with its attempts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    bot = models.ForeignKey(
+        BotWebhook, on_delete=models.CASCADE, null=True, related_name="deliveries"
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, null=True, related_name="deliveries"
+    )
+    payload = models.JSONField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "ltc_delivery"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="delivery_status_idx")]
+
+    def __str__(self):
+        return f"{self.get_status_display()} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,179 @@
+"""Writes of notifications: notify people (in-app, email, group bots), preferences,
+integrator webhooks and the delivery of each outgoing message."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from roles.permissions import has_role
+
+from .models import (
+    BotWebhook,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    WebhookEndpoint,
+)
+from .outbound import (
+    DeliveryError,
+    bot_message,
+    post,
+    prepare_bot_request,
+    prepare_endpoint_request,
+)
+
+log = logging.getLogger(__name__)
+
+
+def event_of(key: str) -> str:
+    """A notification's event is the prefix of its key (`follow-up:lead:7:...`)."""
+    return key.split(":", 1)[0]
+
+
+def notify(
+    *, recipient, key: str, title: str, body: str = "", url: str = ""
+) -> Notification | None:
+    """Notify `recipient` at most once per key: in the app, by email and in the group bots of
+    the recipient's teams, as the user's preferences and the bots' subscriptions say.
+
+    Returns the new notification, or None if this key was already notified. Email and bot
+    messages leave after commit, so a failing mail server or bot never undoes the cause.
+    """
+    event = event_of(key)
+    try:
+        with transaction.atomic():
+            note = Notification.objects.create(
+                recipient=recipient, key=key, event=event, title=title, body=body, url=url
+            )
+    except IntegrityError:
+        return None
+    pref = NotificationPreference.objects.filter(user=recipient, event=event).first()
+    if recipient.email and (pref is None or pref.email):
+        transaction.on_commit(lambda: _send_email(recipient.email, title, body, url))
+    for bot in BotWebhook.objects.filter(team__members=recipient, active=True).distinct():
+        if bot.wants(event):
+            message = bot_message(bot.provider, title=title, body=body, url=absolute_url(url))
+            _queue(Delivery.objects.create(bot=bot, payload=message))
+    return note
+
+
+def absolute_url(path: str) -> str:
+    base = settings.LTC.get("SITE_URL", "").rstrip("/")
+    return f"{base}{path}" if path.startswith("/") and base else path
+
+
+def _queue(delivery: Delivery):
+    from .tasks import deliver
+
+    transaction.on_commit(lambda: deliver.delay(delivery.pk))
+
+
+def _send_email(address: str, title: str, body: str, url: str):
+    try:
+        send_mail(title, f"{body}\n\n{absolute_url(url)}".strip(), None, [address])
+    except Exception:  # an unreachable mail server must not undo the notice
+        log.exception("notification email to %s failed", address)
+
+
+def notification_preferences_save(*, user, choices: dict[str, tuple[bool, bool]]):
+    """choices: event -> (in_app, email)."""
+    with transaction.atomic():
+        for event, (in_app, email) in choices.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, event=event, defaults={"in_app": in_app, "email": email}
+            )
+
+
+def webhooks_for_transition(*, instance, name, source, target, user, **_kwargs):
+    """Receiver of `transitioned`: queue a signed POST to each subscribed endpoint."""
+    record_type = instance._meta.label_lower
+    endpoints = [
+        e for e in WebhookEndpoint.objects.filter(active=True) if e.wants(record_type, name)
+    ]
+    if not endpoints:
+        return
+    payload = {
+        "event": f"{record_type}.{name}",
+        "record": {"type": record_type, "id": instance.pk},
+        "transition": name,
+        "from": source,
+        "to": target,
+        "by": getattr(user, "username", None),
+        "at": timezone.now().isoformat(),
+    }
+    for endpoint in endpoints:
+        _queue(Delivery.objects.create(endpoint=endpoint, payload=payload))
+
+
+def delivery_attempt(*, delivery_id: int, final: bool = False) -> str:
+    """One attempt of one delivery; raises DeliveryError (so Celery retries) unless final."""
+    delivery = Delivery.objects.select_related("bot", "endpoint").get(pk=delivery_id)
+    if delivery.status == Delivery.Status.DELIVERED:
+        return delivery.status
+    if delivery.bot_id:
+        request = prepare_bot_request(delivery.bot, delivery.payload)
+    else:
+        request = prepare_endpoint_request(delivery.endpoint, delivery.payload)
+    delivery.attempts += 1
+    try:
+        delivery.response_code = post(*request)
+    except (DeliveryError, ValidationError) as exc:
+        delivery.last_error = str(exc)[:2000]
+        delivery.status = Delivery.Status.FAILED if final else Delivery.Status.PENDING
+        delivery.save(update_fields=["attempts", "last_error", "status", "response_code"])
+        if final or isinstance(exc, ValidationError):
+            return delivery.status
+        raise DeliveryError(str(exc)) from exc
+    delivery.status = Delivery.Status.DELIVERED
+    delivery.delivered_at = timezone.now()
+    delivery.last_error = ""
+    delivery.save()
+    return delivery.status
+
+
+def notification_mark_read(*, user, ids=None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def _can_manage_bots(user, team) -> bool:
+    return user.is_superuser or has_role(user, "manager") or team.lead_id == user.pk
+
+
+@transaction.atomic
+def bot_webhook_save(*, user, bot: BotWebhook | None = None, **fields) -> BotWebhook:
+    """A team's lead, a manager or an admin configures the team's group bots."""
+    bot = bot or BotWebhook()
+    for key in ("team", "provider", "name", "url", "secret", "events", "active"):
+        if key in fields:
+            setattr(bot, key, fields[key])
+    if bot.team_id is None:
+        raise ValidationError({"team": _("Choose a team.")})
+    if not _can_manage_bots(user, bot.team):
+        raise PermissionDenied(_("Only the team lead or a manager configures its bots."))
+    bot.full_clean()
+    bot.save()
+    return bot
+
+
+@transaction.atomic
+def webhook_endpoint_save(*, user, endpoint: WebhookEndpoint | None = None, **fields):
+    """Integrations are set up by managers and admins."""
+    if not (user.is_superuser or has_role(user, "manager")):
+        raise PermissionDenied(_("Only a manager sets up integrations."))
+    endpoint = endpoint or WebhookEndpoint(created_by=user)
+    for key in ("name", "url", "secret", "events", "active"):
+        if key in fields:
+            setattr(endpoint, key, fields[key])
+    endpoint.full_clean()
+    endpoint.save()
+    return endpoint

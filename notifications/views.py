@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ltc.paging import CappedPaginator
+from roles.models import Team
+from roles.permissions import has_role
+
+from . import selectors, services
+from .events import EVENTS
+from .forms import BotWebhookForm
+from .models import BotWebhook, NotificationPreference
+
+
+@login_required
+def notifications(request):
+    page = CappedPaginator(selectors.inbox(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    services.notification_mark_read(user=request.user)
+    return redirect(safe_next(request, "notifications"))
+
+
+def safe_next(request, default: str) -> str:
+    """The `next` of a form, if it points into this site (never an open redirect)."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+def notification_settings(request):
+    """Each user chooses, per event, whether it reaches them in the app and by email."""
+    prefs = {p.event: p for p in NotificationPreference.objects.filter(user=request.user)}
+    rows = [
+        {
+            "event": event,
+            "label": label,
+            "in_app": prefs[event].in_app if event in prefs else True,
+            "email": prefs[event].email if event in prefs else True,
+        }
+        for event, label in EVENTS.items()
+    ]
+    if request.method == "POST":
+        choices = {
+            row["event"]: (
+                f"{row['event']}:in_app" in request.POST,
+                f"{row['event']}:email" in request.POST,
+            )
+            for row in rows
+        }
+        services.notification_preferences_save(user=request.user, choices=choices)
+        messages.success(request, _("Notification settings saved."))
+        return redirect("notification-settings")
+    return render(request, "notifications/notification_settings.html", {"rows": rows})
+
+
+def _bot_teams(user):
+    if user.is_superuser or has_role(user, "manager"):
+        return Team.objects.all()
+    return Team.objects.filter(lead=user)
+
+
+@login_required
+def bots(request, pk=None):
+    """Group-chat bots (WeCom, DingTalk, Feishu) of the teams the user leads or manages."""
+    teams = _bot_teams(request.user)
+    visible = BotWebhook.objects.filter(team__in=teams).select_related("team")
+    bot = get_object_or_404(visible, pk=pk) if pk else None
+    if not teams.exists():
+        raise PermissionDenied
+    form = BotWebhookForm(request.POST or None, instance=bot, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bot_webhook_save(user=request.user, bot=bot, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Bot saved."))
+            return redirect("bots")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "notifications/bots.html",
+        {"bots": visible, "form": form, "bot": bot},
+        status=status,
+    )
