@@ -50,7 +50,7 @@ def test_scheduled_tasks_run_under_the_lock():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_run_of_a_periodic_task_is_skipped_while_one_runs():
     from django.db import connection
 
