@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := static/vendor/.built
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install assets messages migrate seed worker beat serve bench bench-kpis lint format check clean
+.PHONY: run test install assets messages migrate seed worker beat serve bench bench-kpis loadtest lint format check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ serve: install assets
 	sh scripts/serve.sh $(HOST)
 
 worker: install
-	$(VENV)/bin/celery -A config worker --loglevel=info
+	$(VENV)/bin/celery -A config worker --loglevel=info -Q celery,notifications,rollups,imports
 
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=info
@@ -71,3 +71,8 @@ format: install
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles .celery-queue db.sqlite3
+
+# Load test (locust, dev extra): gunicorn with production settings on PostgreSQL + Redis.
+# DATABASE_URL=postgres://... REDIS_URL=redis://... make loadtest LOADTEST_ARGS="--users 20"
+loadtest: install
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)

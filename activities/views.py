@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ltc.errors import report_form, reshow
+from ltc.paging import CappedPaginator
 from ltc.records import get_visible_or_404
 from notifications.views import safe_next
 
@@ -16,7 +16,7 @@ from .models import Activity
 
 @login_required
 def activities(request):
-    page = Paginator(selectors.open_activities(user=request.user), 30).get_page(
+    page = CappedPaginator(selectors.open_activities(user=request.user), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "activities/activities.html", {"page": page})

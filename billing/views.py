@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from customers.models import Account
 from ltc.errors import Outcome, form_labels, report_form, reshow
+from ltc.paging import CappedPaginator
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -72,7 +72,7 @@ def invoice_list_view(request):
             )
         if form.cleaned_data["status"]:
             qs = qs.filter(status=form.cleaned_data["status"])
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "billing/invoice_list.html",
@@ -195,7 +195,7 @@ def payment_list_view(request):
     status = request.GET.get("status")
     if status:
         qs = qs.filter(status=status)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "billing/payment_list.html",
@@ -329,7 +329,7 @@ def bank_review(request):
         )
         .order_by("date", "pk")
     )
-    page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(lines, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "billing/bank_review.html",

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ltc.errors import Outcome
+from ltc.paging import CappedPaginator
 
 from . import selectors, services
 from .forms import ProductFilterForm, ProductForm
@@ -22,7 +22,7 @@ def product_list(request):
             qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
         if form.cleaned_data["active"] is not None:
             qs = qs.filter(active=form.cleaned_data["active"])
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "catalog/product_list.html",

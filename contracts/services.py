@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import contract_signed
 from ltc.records import require_visible
@@ -45,8 +44,6 @@ if TYPE_CHECKING:
 
     from django.contrib.auth.models import User
 
-CONTRACT_PERMS = ("contracts.view_contract", "contracts.change_contract")
-
 
 class ContractFields(TypedDict, total=False):
     start_date: datetime.date | None
@@ -64,13 +61,6 @@ class ContractLineFields(TypedDict, total=False):
 
 EDITABLE = tuple(ContractFields.__annotations__)
 LINE_FIELDS = tuple(ContractLineFields.__annotations__)
-
-
-def _grant(contract: Contract, *people):
-    for person in people:
-        if person is not None:
-            for perm in CONTRACT_PERMS:
-                assign_perm(perm, person, contract)
 
 
 def _assign_number(contract: Contract):
@@ -124,7 +114,6 @@ def contract_create_from_quote(*, opportunity, quote, user: User) -> Contract:
     )
     if opportunity.contact_id:
         contract.signatories.add(opportunity.contact_id)
-    _grant(contract, opportunity.owner, opportunity.solution_owner)
     assignee = opportunity.solution_owner or opportunity.owner
     notify(
         recipient=assignee,
@@ -371,7 +360,6 @@ def contract_amend(*, contract: Contract, user: User) -> Contract:
             for m in old.milestones.all()
         ]
     )
-    _grant(new, old.owner, old.solution_owner)
     return new
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.errors import Outcome, form_labels, report_form
+from ltc.paging import CappedPaginator
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -62,7 +62,7 @@ def contract_list_view(request):
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "contracts/list.html", {"page": page, "filter_form": form})
 
 

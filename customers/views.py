@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.errors import Outcome
+from ltc.paging import CappedPaginator
 
 from . import selectors, services
 from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm
@@ -26,7 +26,7 @@ def account_list(request):
             qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(phone__icontains=q))
         if form.cleaned_data["industry"]:
             qs = qs.filter(industry=form.cleaned_data["industry"])
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "customers/account_list.html",
@@ -87,7 +87,7 @@ def contact_list(request):
             | Q(phone__icontains=q)
             | Q(account__name__icontains=q)
         )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "customers/contact_list.html",

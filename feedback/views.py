@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -15,6 +14,7 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from customers.selectors import account_list, contact_list
 from ltc.errors import Outcome
+from ltc.paging import CappedPaginator
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.policies import can
@@ -56,7 +56,7 @@ def ticket_index(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(subject__icontains=q)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "feedback/ticket_list.html",
@@ -141,7 +141,7 @@ def survey_index(request):
     kind = request.GET.get("kind", "")
     if kind in SurveyKind.values:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "feedback/survey_list.html", {"page": page, "kinds": SurveyKind.choices})
 
 
@@ -184,7 +184,7 @@ def flag_index(request):
     qs = flag_list(user=request.user)
     if request.GET.get("all") != "1":
         qs = qs.filter(cleared_at__isnull=True)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "feedback/flag_list.html",
@@ -219,7 +219,7 @@ def item_index(request):
             services.feedback_item_create(user=request.user, **form.cleaned_data)
             messages.success(request, _("Feedback recorded and routed."))
             return redirect("feedback:item-list")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "feedback/item_list.html",

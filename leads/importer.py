@@ -26,8 +26,6 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
@@ -41,10 +39,9 @@ from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
 
-from .models import Lead, LeadSource, LeadUserObjectPermission
+from .models import Lead, LeadSource
 from .phones import phone_key
 from .scoring import lead_score
-from .services import OWNER_PERMS
 
 log = logging.getLogger(__name__)
 
@@ -660,28 +657,6 @@ def bulk_insert_leads(records: list[dict]) -> list[int]:
     return ids
 
 
-def bulk_grant_owners(pairs: list[tuple[int, int]]) -> None:
-    """Grant each (lead id, owner id) the permissions services._set_owner grants."""
-    perms = list(
-        Permission.objects.filter(
-            content_type=ContentType.objects.get_for_model(Lead),
-            codename__in=[p.split(".", 1)[1] for p in OWNER_PERMS],
-        ).values_list("pk", flat=True)
-    )
-    if connection.vendor == "postgresql":
-        meta = LeadUserObjectPermission._meta
-        columns = [meta.get_field(n).column for n in ("permission", "user", "content_object")]
-        rows = ((perm, owner, lead) for lead, owner in pairs for perm in perms)
-        _copy_rows(meta.db_table, columns, rows)
-        return
-    grants = [
-        LeadUserObjectPermission(permission_id=perm, user_id=owner_id, content_object_id=lead_id)
-        for lead_id, owner_id in pairs
-        for perm in perms
-    ]
-    LeadUserObjectPermission.objects.bulk_create(grants, batch_size=BATCH_SIZE)
-
-
 def _create(rows: list[_Row], user: User) -> int:
     now = timezone.now()
     records = []
@@ -695,10 +670,7 @@ def _create(rows: list[_Row], user: User) -> int:
         record["created_at"] = now
         record["score"] = lead_score(SimpleNamespace(pk=None, **record), activity_count=0)
         records.append(record)
-    ids = bulk_insert_leads(records)
-    bulk_grant_owners(
-        [(pk, r["owner_id"]) for pk, r in zip(ids, records, strict=True) if r["owner_id"]]
-    )
+    ids = bulk_insert_leads(records)  # owners need no grant: the owner rule covers them
     per_owner = Counter(row.values["owner"] for row in rows if row.values["owner"] is not None)
     for owner, count in per_owner.items():
         if owner != user:

@@ -107,6 +107,12 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped):
         indexes = [
             models.Index(fields=["owner", "status", "created_at"], name="lead_owner_status_idx"),
             models.Index(fields=["status", "created_at"], name="lead_status_created_idx"),
+            # The list's order (-created_at, -pk) under its filters: a salesperson's own leads,
+            # status + source; each page is a backward index range scan, no sort.
+            models.Index(fields=["owner", "created_at", "id"], name="lead_owner_created_idx"),
+            models.Index(
+                fields=["status", "source", "created_at", "id"], name="lead_status_source_idx"
+            ),
             models.Index(fields=["source", "created_at"], name="lead_source_idx"),
             models.Index(Lower("email"), name="lead_email_lower_idx"),
             models.Index(fields=["phone"], name="lead_phone_idx"),

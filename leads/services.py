@@ -9,7 +9,6 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from customers.models import Account, Contact
 from ltc.handoffs import lead_converted
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from django.contrib.auth.models import User
-
-OWNER_PERMS = ("leads.view_lead", "leads.change_lead")
 CLOSED = (LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED)
 
 
@@ -83,15 +80,11 @@ def lead_update(*, lead: Lead, user: User, **fields: Unpack[LeadFields]) -> Lead
 
 
 def _set_owner(lead: Lead, owner, *, by):
-    previous = lead.owner
-    if previous is not None and previous != owner:
-        for perm in OWNER_PERMS:
-            remove_perm(perm, previous, lead)
+    # No guardian grant for the owner: lead_visibility's owner rule covers owners, and
+    # grants stay for real shares only (a salesperson's few, not one per owned lead).
     assigned_at = timezone.now()
     Lead.objects.filter(pk=lead.pk).update(owner=owner, assigned_at=assigned_at)
     lead.owner, lead.assigned_at = owner, assigned_at
-    for perm in OWNER_PERMS:
-        assign_perm(perm, owner, lead)
     if owner != by:
         transaction.on_commit(
             lambda: notify(

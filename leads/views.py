@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc import uploads
 from ltc.errors import Outcome
+from ltc.paging import CappedPaginator, narrow_search
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -50,6 +50,8 @@ def _filtered(request):
             qs = qs.filter(source=data["source"])
         if data["owner"]:
             qs = qs.filter(owner=data["owner"])
+        if data["q"]:
+            qs = narrow_search(qs)
     return form, qs
 
 
@@ -58,7 +60,7 @@ def lead_list(request):
     if not has_role(request.user, "marketing", "sales", "manager"):
         raise PermissionDenied
     form, qs = _filtered(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "leads/list.html",

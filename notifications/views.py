@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ltc.paging import CappedPaginator
 from roles.models import Team
 from roles.permissions import has_role
 
@@ -18,7 +18,7 @@ from .models import BotWebhook, NotificationPreference
 
 @login_required
 def notifications(request):
-    page = Paginator(selectors.inbox(user=request.user), 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.inbox(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/notifications.html", {"page": page})
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import remove_perm
 
 from ltc.handoffs import opportunity_won
 from ltc.records import require_visible
@@ -87,11 +87,6 @@ UNSET = object()
 
 
 # --- opportunities ---------------------------------------------------------------------------
-def _grant(opportunity: Opportunity, user: User):
-    for perm in OPPORTUNITY_PERMS:
-        assign_perm(perm, user, opportunity)
-
-
 def _revoke(opportunity: Opportunity, user: User):
     for perm in OPPORTUNITY_PERMS:
         remove_perm(perm, user, opportunity)
@@ -121,7 +116,6 @@ def opportunity_create(
     _check_contact(opportunity)
     opportunity.full_clean()
     opportunity.save()
-    _grant(opportunity, owner)
     return opportunity
 
 
@@ -145,7 +139,6 @@ def opportunity_create_from_lead(*, lead, account, contact, user: User) -> Oppor
         owner=owner,
         created_by=user,
     )
-    _grant(opportunity, owner)
     return opportunity
 
 
@@ -202,9 +195,8 @@ def opportunity_assign_team(
     members = {opportunity.owner, opportunity.solution_owner, opportunity.fulfilment_owner}
     for field, previous, value in changes:
         if previous is not None and previous not in members:
-            _revoke(opportunity, previous)
+            _revoke(opportunity, previous)  # a share the person may hold ends with the role
         if value is not None:
-            _grant(opportunity, value)
             if value != user:
                 _notify_assigned(opportunity, value, field)
     return opportunity

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from activities.selectors import record_activities
 from ltc.errors import REFUSALS, Outcome, plain, transition_labels
 from ltc.exports import csv_response, xlsx_response
 from ltc.money import money
+from ltc.paging import CappedPaginator
 from ltc.selectors import record_history
 from ltc.transitions import (
     run,
@@ -81,7 +81,7 @@ def opportunity_list_view(request):
         if not can(request.user, "opportunities.export"):
             raise PermissionDenied
         return _export(qs, request.GET["export"])
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "opportunities/list.html", {"page": page, "filter_form": form})
 
 

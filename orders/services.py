@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import order_accepted, order_delivered
 from ltc.records import require_visible
@@ -24,8 +23,6 @@ from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-ORDER_PERMS = ("orders.view_order", "orders.change_order")
 
 
 # --- the hand-off from contracts ---------------------------------------------------------------
@@ -64,8 +61,6 @@ def order_create_from_contract(*, contract, user: User) -> Order | None:
             for line in contract.lines.all()
         ]
     )
-    for perm in ORDER_PERMS:
-        assign_perm(perm, contract.owner, order)
     notify(
         recipient=contract.owner,
         key=f"order-created:{order.pk}",

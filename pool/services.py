@@ -14,11 +14,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
-from guardian.shortcuts import assign_perm, remove_perm
 
 from customers.models import Account
 from leads.models import Lead, LeadStatus
-from leads.services import OWNER_PERMS
 from notifications.services import notify
 from roles.policies import require
 
@@ -85,8 +83,6 @@ def _return(record, *, now, field: str) -> bool:
     update = {"owner": None}
     if field == "lead":
         update["assigned_at"] = None
-        for perm in OWNER_PERMS:
-            remove_perm(perm, previous, locked)
     model.objects.filter(pk=locked.pk).update(**update)
     entry, _created = PoolEntry.objects.update_or_create(
         **{field: locked}, defaults={"previous_owner": previous, "since": now}
@@ -157,9 +153,6 @@ def pool_claim(*, user: User, entry_id: int, now=None):
     if not model.objects.filter(pk=record.pk, owner__isnull=True).update(**update):
         entry.delete()  # assigned outside the pool meanwhile
         raise AlreadyClaimed(_("It has been assigned meanwhile."))
-    if field == "lead":
-        for perm in OWNER_PERMS:
-            assign_perm(perm, user, record)
     entry.delete()
     PoolEvent.objects.create(
         kind=PoolEvent.Kind.CLAIM, owner=user, by=user, at=now, **{field: record}

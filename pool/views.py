@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ltc.errors import Outcome
+from ltc.paging import CappedPaginator
 from roles.policies import can
 
 from . import services
@@ -25,7 +25,7 @@ def pool_index(request):
         qs = qs.filter(lead__isnull=False)
     elif kind == "account":
         qs = qs.filter(account__isnull=False)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     can_claim = can(request.user, "pool.claim")
     return render(
         request,

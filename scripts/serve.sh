@@ -7,6 +7,7 @@ PY=.venv/bin/python
 if [ -z "$REDIS_URL" ]; then
   mkdir -p .celery-queue/processed
   .venv/bin/celery -A config worker --beat --pool=solo --loglevel=warning \
+    -Q celery,notifications,rollups,imports \
     --schedule=.celery-queue/beat-schedule &
   WORKER=$!
   trap 'kill $WORKER 2>/dev/null' EXIT INT TERM

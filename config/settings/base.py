@@ -91,6 +91,10 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep connections between requests (a new PostgreSQL connection costs ~8 ms); the health
+# check replaces one the server closed before it is used.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer rather than fail at once: runserver and the celery worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -148,6 +152,28 @@ STORAGES = {
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Attachments go through Django's storage API: the file system (MEDIA_ROOT, shared by every
+# process on one machine or a shared volume) or, with STORAGE_BACKEND=s3, any S3-compatible
+# object store (AWS S3, MinIO, Aliyun OSS, Tencent COS), so web processes are interchangeable.
+STORAGE_BACKEND = env("STORAGE_BACKEND", default="file")
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("STORAGE_BUCKET"),
+            "endpoint_url": env("STORAGE_ENDPOINT_URL", default=None) or None,
+            "access_key": env("STORAGE_ACCESS_KEY", default=None) or None,
+            "secret_key": env("STORAGE_SECRET_KEY", default=None) or None,
+            "region_name": env("STORAGE_REGION", default=None) or None,
+            "location": env("STORAGE_PREFIX", default=""),
+            "addressing_style": env("STORAGE_ADDRESSING_STYLE", default="path"),
+            "default_acl": None,  # private objects; downloads go through the app's checks
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif STORAGE_BACKEND != "file":
+    raise ValueError(f"STORAGE_BACKEND must be 'file' or 's3', not {STORAGE_BACKEND!r}")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -192,7 +218,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field name ("status") collides across components get a stable name.
-    "ENUM_NAME_OVERRIDES": {"FeedbackStatusEnum": "feedback.models.FeedbackStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "FeedbackStatusEnum": "feedback.models.FeedbackStatus",
+        "LeadStatusEnum": "leads.models.LeadStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ltc.api.schema.document_error_answers",
@@ -212,6 +241,17 @@ if env("REDIS_URL", default=""):
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # Shared state lives in Redis, not in one process's memory: the cache (and with it DRF's
+    # throttling counters) and sessions (cached_db: read from Redis, kept in the database
+    # too, so a Redis restart logs nobody out).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": "ltc",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CELERY_BROKER_URL = "filesystem://"
     _queue_dir = BASE_DIR / ".celery-queue"
@@ -226,6 +266,18 @@ else:
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
+# Separate queues, so a long import or rollup never delays a reminder. A worker consumes the
+# queues given with -Q (scripts/serve.sh and docker-compose.yml: all of them); dedicated
+# workers per queue scale each part alone.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_QUEUE_NAMES = ["celery", "notifications", "rollups", "imports"]
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.*": {"queue": "notifications"},
+    "activities.tasks.notify_due_follow_ups": {"queue": "notifications"},
+    "billing.tasks.email_invoice": {"queue": "notifications"},
+    "kpis.tasks.*": {"queue": "rollups"},
+    "*.tasks.import_*": {"queue": "imports"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {

@@ -25,3 +25,8 @@ REST_FRAMEWORK = {  # noqa: F405
         "auth-token": "100000/min",
     },
 }
+
+# Each test process keeps its own cache and database sessions, whatever REDIS_URL says (CI
+# sets it for the broker tests): no state shared between parallel test processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import factory
-from guardian.shortcuts import assign_perm
 
 from leads.models import Lead, LeadSource
 
@@ -19,12 +18,6 @@ class LeadFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"lead{n}@example.com")
     phone = factory.Sequence(lambda n: f"+86 138 {n:08d}")
     source = LeadSource.WEB
-
-    @factory.post_generation
-    def grant_owner(self, create, extracted, **kwargs):
-        if create and self.owner_id:
-            assign_perm("leads.view_lead", self.owner, self)
-            assign_perm("leads.change_lead", self.owner, self)
 
 
 class QualifiableLeadFactory(LeadFactory):

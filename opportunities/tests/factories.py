@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import factory
-from guardian.shortcuts import assign_perm
 
 from catalog.tests.factories import ProductFactory
 from customers.tests.factories import AccountFactory
@@ -23,12 +22,6 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     expected_close_date = factory.LazyFunction(
         lambda: datetime.date.today() + datetime.timedelta(days=45)
     )
-
-    @factory.post_generation
-    def grant_owner(self, create, extracted, **kwargs):
-        if create:
-            assign_perm("opportunities.view_opportunity", self.owner, self)
-            assign_perm("opportunities.change_opportunity", self.owner, self)
 
 
 def opportunity_in(stage: str, **kwargs) -> Opportunity:
