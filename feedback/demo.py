@@ -6,7 +6,9 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from customers.demo import ACCOUNTS, account_key
 from customers.models import Account
+from ltc.demo_records import demo_mark, demo_object
 from ltc.transitions import run
 from roles.models import Team
 
@@ -31,11 +33,12 @@ def seed(out):
         name="Customer service", defaults={"lead": User.objects.filter(username="manager").first()}
     )
     team.members.add(users["service"])
-    accounts = list(Account.objects.order_by("pk")[:4])
+    found = (demo_object(account_key(row[0]), Account) for row in ACCOUNTS)
+    accounts = [account for account in found if account is not None]
     if not accounts:
         return
     for i, (subject, category, priority, path, hours) in enumerate(TICKETS):
-        if Ticket.objects.filter(subject=subject).exists():
+        if demo_object(f"ticket:{subject}", Ticket) is not None:
             continue
         account = accounts[i % len(accounts)]
         ticket = services.ticket_create(
@@ -47,6 +50,7 @@ def seed(out):
             priority=priority,
             description="Demo case.",
         )
+        demo_mark(f"ticket:{subject}", ticket)
         Ticket.objects.filter(pk=ticket.pk).update(
             created_at=timezone.now() - datetime.timedelta(hours=hours)
         )
@@ -58,20 +62,23 @@ def seed(out):
                 else {}
             )
             run(obj=Ticket.objects.get(pk=ticket.pk), name=name, user=actor, data=data)
-    if not FeedbackItem.objects.exists():
-        services.feedback_item_create(
+    if demo_object("feedback:packaging", FeedbackItem) is None:
+        item = services.feedback_item_create(
             user=users["service"],
             kind="complaint",
             category="delivery",
             title="包装太薄 / Packaging too thin for long-distance freight",
             account=accounts[0],
         )
-        services.feedback_item_create(
+        demo_mark("feedback:packaging", item)
+    if demo_object("feedback:wechat-pay", FeedbackItem) is None:
+        item = services.feedback_item_create(
             user=users["service"],
             kind="suggestion",
             category="market",
             title="Customers ask for WeChat Pay on invoices",
         )
+        demo_mark("feedback:wechat-pay", item)
     out.write(
         f"Tickets: {Ticket.objects.count()}, feedback items: {FeedbackItem.objects.count()}\n"
     )

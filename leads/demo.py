@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from customers.demo import demo_account
+from ltc.demo_records import demo_mark, demo_object
 from ltc.transitions import run
 
 from . import services
@@ -87,7 +89,7 @@ def seed(out):
         for u in User.objects.filter(username__in=["marketing", "sales", "sales2", "manager"])
     }
     for name, company, email, phone, source, owner, path in LEADS:
-        if Lead.objects.filter(email=email).exists():
+        if demo_object(f"lead:{email}", Lead) is not None:
             continue
         lead = services.lead_create(
             user=users["marketing"],
@@ -102,9 +104,12 @@ def seed(out):
             decision_maker="总经理 (General manager)",
             next_follow_up_at=timezone.now() + datetime.timedelta(days=2),
         )
+        demo_mark(f"lead:{email}", lead)
         if owner:
             services.lead_assign(lead=lead, owner=users[owner], user=users["marketing"])
         for name_, actor in path:
             data = {"reason": "预算冻结 / budget frozen"} if name_ == "disqualify" else {}
+            if name_ == "convert":  # link the demo account, never a user's namesake
+                data = {"account": demo_account(company, users[actor])}
             lead = run(obj=Lead.objects.get(pk=lead.pk), name=name_, user=users[actor], data=data)
     out.write(f"Leads: {Lead.objects.count()}\n")

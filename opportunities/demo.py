@@ -1,5 +1,5 @@
 """Demo opportunities in every stage, with quotes moved through the discount gate by the real
-services (so each has its sign-offs and history). Idempotent: found by name."""
+services (so each has its sign-offs and history). Idempotent: found by demo key."""
 
 import datetime
 from decimal import Decimal
@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from catalog.models import Product
-from customers.models import Account
+from customers.demo import demo_account
+from ltc.demo_records import demo_mark, demo_object
 from ltc.transitions import run
 
 from . import services
@@ -70,6 +71,10 @@ DEALS = [
 ]
 
 
+def opportunity_key(name: str) -> str:
+    return f"opportunity:{name}"
+
+
 def seed(out):
     User = get_user_model()
     names = ["sales", "sales2", "sales_support", "operations", "manager", "finance"]
@@ -78,11 +83,9 @@ def seed(out):
         return
     products = list(Product.objects.filter(currency="CNY", active=True).order_by("code")[:3])
     for offset, (name, account_name, amount, owner, path, quote_spec) in enumerate(DEALS):
-        if Opportunity.objects.filter(name=name).exists():
+        if demo_object(opportunity_key(name), Opportunity) is not None:
             continue
-        account = Account.objects.filter(name=account_name).first()
-        if account is None:
-            account = Account.objects.create(name=account_name, owner=users[owner])
+        account = demo_account(account_name, users[owner])
         opp = services.opportunity_create(
             user=users[owner],
             account=account,
@@ -91,6 +94,7 @@ def seed(out):
             expected_close_date=timezone.localdate() + datetime.timedelta(days=20 + 25 * offset),
             next_step="安排现场演示 / schedule an on-site demo",
         )
+        demo_mark(opportunity_key(name), opp)
         services.opportunity_assign_team(
             opportunity=opp,
             user=users[owner],

@@ -7,7 +7,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from ltc.demo_records import demo_object
 from ltc.transitions import run
+from opportunities.demo import opportunity_key
+from opportunities.models import Opportunity
 
 from . import services
 from .models import Order, OrderStatus
@@ -18,10 +21,9 @@ DEAL = "青岛海通 冷库监控"
 def seed(out):
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in=["sales", "operations"])}
-    order = Order.objects.filter(
-        contract__opportunity__name=DEAL, status=OrderStatus.PENDING
-    ).first()
-    if order is not None and len(users) == 2:
+    deal = demo_object(opportunity_key(DEAL), Opportunity)
+    order = Order.objects.filter(contract__opportunity=deal, status=OrderStatus.PENDING).first()
+    if deal is not None and order is not None and len(users) == 2:
         promised = timezone.localdate() + datetime.timedelta(days=14)
         order = run(
             obj=order,
