@@ -10,6 +10,7 @@ class BillingConfig(AppConfig):
         from contracts.receivers import on_invoice_paid
         from ltc import panels, records, timers, workqueue
         from ltc.handoffs import contract_signed, invoice_paid, order_delivered
+        from notifications.outbox import register_attachment
 
         from . import services  # noqa: F401 - registers the transition services
         from .models import BankStatementLine, CreditNote, Invoice, Payment
@@ -18,6 +19,7 @@ class BillingConfig(AppConfig):
         from .timers import INVOICE_ISSUE
         from .workqueue import billing_sections
 
+        register_attachment("billing.invoice_pdf", services.invoice_pdf_attachment)
         panels.register("contracts.contract", "billing/includes/milestone_billing.html")
         timers.register(INVOICE_ISSUE)
         records.register(Invoice, invoice_list)

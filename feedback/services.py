@@ -11,7 +11,6 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -24,6 +23,7 @@ from activities.services import activity_create
 from customers.models import Account, Contact
 from ltc.handoffs import ticket_resolved
 from ltc.transitions import perform_transition, transition_service
+from notifications import outbox
 from notifications.services import absolute_url, notify
 from roles.models import Team
 from roles.permissions import has_role, users_with_role
@@ -281,14 +281,12 @@ def account_flag_raise(
     )
     if created and account.owner_id:
         owner = account.owner
-        transaction.on_commit(
-            lambda: notify(
-                recipient=owner,
-                key=f"account-flag:{flag.pk}",
-                title=_("Customer at risk: %(account)s") % {"account": account},
-                body=note or flag.get_reason_display(),
-                url=account.get_absolute_url(),
-            )
+        notify(
+            recipient=owner,
+            key=f"account-flag:{flag.pk}",
+            title=_("Customer at risk: %(account)s") % {"account": account},
+            body=note or flag.get_reason_display(),
+            url=account.get_absolute_url(),
         )
     return flag
 
@@ -355,20 +353,17 @@ def survey_send(*, kind: str, account: Account, contact=None, ticket=None, order
     if survey.email:
         survey.sent_at = timezone.now()
         survey.save(update_fields=["sent_at"])
-        transaction.on_commit(lambda: _send_survey_email(survey.pk))
+        _queue_survey_email(survey)
     return survey
 
 
-def _send_survey_email(survey_id: int):
-    survey = Survey.objects.select_related("account", "contact").get(pk=survey_id)
+def _queue_survey_email(survey: Survey) -> None:
+    """The survey link, in the contact's language, written to the outbox with the survey."""
     with translation.override(survey.language):
         context = {"survey": survey, "url": survey_url(survey)}
         subject = render_to_string("feedback/survey_email_subject.txt", context).strip()
         body = render_to_string("feedback/survey_email.txt", context)
-    try:
-        send_mail(subject, body, None, [survey.email])
-    except Exception:  # a mail server down must not break the hand-off
-        log.exception("survey email %s failed", survey_id)
+    outbox.queue_email(to=[survey.email], subject=subject, body=body)
 
 
 def survey_for_resolved_ticket(*, ticket: Ticket) -> Survey | None:

@@ -83,13 +83,11 @@ def _set_owner(lead: Lead, owner, *, by):
     for perm in OWNER_PERMS:
         assign_perm(perm, owner, lead)
     if owner != by:
-        transaction.on_commit(
-            lambda: notify(
-                recipient=owner,
-                key=f"lead-assigned:{lead.pk}:{owner.pk}:{timezone.now().timestamp()}",
-                title=_("New lead assigned: %(lead)s") % {"lead": lead},
-                url=lead.get_absolute_url(),
-            )
+        notify(
+            recipient=owner,
+            key=f"lead-assigned:{lead.pk}:{owner.pk}:{timezone.now().timestamp()}",
+            title=_("New lead assigned: %(lead)s") % {"lead": lead},
+            url=lead.get_absolute_url(),
         )
 
 

@@ -187,6 +187,9 @@ CELERY_BEAT_SCHEDULE = {
     "tickets-sla-escalate": {"task": "feedback.tasks.escalate_sla_breaches", "schedule": 300.0},
     "tickets-auto-close": {"task": "feedback.tasks.close_resolved_tickets", "schedule": 3600.0},
     "pool-return-idle": {"task": "pool.tasks.return_idle_to_pool", "schedule": 86400.0},
+    # The outbox sweeper: sends emails, bot messages and webhooks queued while the broker
+    # was down, and retries failed ones with backoff (notifications/outbox.py).
+    "outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
 }
 
 # Business rules a company tunes.
