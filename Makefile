@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := static/vendor/.built
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install assets messages migrate seed worker beat serve bench lint format check clean
+.PHONY: run test install assets messages migrate seed worker beat serve bench lint format check clean backup restore
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,14 @@ test: install assets messages
 
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Backups of DATABASE_URL (SQLite or PostgreSQL) and the uploaded files, in BACKUP_DIR.
+backup: install
+	$(PY) manage.py db_backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/ltc-....sqlite3|.pgdump"; exit 2; }
+	$(PY) manage.py db_restore --yes "$(FILE)"
 
 # Typed code: the workflow engine and every app's services and selectors.
 MYPY_PATHS = ltc/*.py $(wildcard */services.py */selectors.py)

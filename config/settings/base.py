@@ -148,6 +148,8 @@ STORAGES = {
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# `make backup` writes here (ltc/backup.py).
+BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "backups"))
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
