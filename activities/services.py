@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ltc.faults import fault_point
 from notifications.services import notify
 
 from .models import Activity
@@ -71,6 +72,7 @@ def notify_due_follow_ups(*, now=None) -> int:
             url=record_url(activity.content_type, activity.object_id),
         ):
             sent += 1
+        fault_point("follow-up")
     for source in FOLLOW_UP_SOURCES:
         sent += source(now)
     return sent

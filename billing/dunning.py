@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from ltc.faults import fault_point
 from ltc.transitions import perform_transition
 from notifications import outbox
 from notifications.services import notify
@@ -115,6 +116,7 @@ def send_dunning(*, today=None) -> int:
                     )
                 if address:
                     _email(address, invoice, late)
+                fault_point("dunning")
         except IntegrityError:
             continue  # already sent for this threshold
         sent += 1

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ltc.faults import fault_point
 from ltc.handoffs import invoice_paid
 from ltc.transitions import perform_transition, transition_service
 from notifications import outbox
@@ -439,6 +440,7 @@ def payment_allocate(*, payment: Payment, user, allocations) -> Payment:
         invoice.amount_paid += amount
         invoice.balance -= amount
         invoice.save(update_fields=["amount_paid", "balance", "updated_at"])
+        fault_point("payment-allocation")
         _sync_status(invoice, user)
     locked_payment.amount_allocated += total
     locked_payment.save(update_fields=["amount_allocated"])

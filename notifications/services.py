@@ -41,24 +41,25 @@ def notify(
     so a failing mail server, bot or broker never undoes the cause.
     """
     event = event_of(key)
-    try:
-        with transaction.atomic():
-            note = Notification.objects.create(
-                recipient=recipient, key=key, event=event, title=title, body=body, url=url
+    with transaction.atomic():  # the notice and its outgoing messages commit together
+        try:
+            with transaction.atomic():
+                note = Notification.objects.create(
+                    recipient=recipient, key=key, event=event, title=title, body=body, url=url
+                )
+        except IntegrityError:
+            return None
+        pref = NotificationPreference.objects.filter(user=recipient, event=event).first()
+        if recipient.email and (pref is None or pref.email):
+            outbox.queue_email(
+                to=[recipient.email],
+                subject=title,
+                body=f"{body}\n\n{absolute_url(url)}".strip(),
             )
-    except IntegrityError:
-        return None
-    pref = NotificationPreference.objects.filter(user=recipient, event=event).first()
-    if recipient.email and (pref is None or pref.email):
-        outbox.queue_email(
-            to=[recipient.email],
-            subject=title,
-            body=f"{body}\n\n{absolute_url(url)}".strip(),
-        )
-    for bot in BotWebhook.objects.filter(team__members=recipient, active=True).distinct():
-        if bot.wants(event):
-            message = bot_message(bot.provider, title=title, body=body, url=absolute_url(url))
-            outbox.queue_bot(bot=bot, payload=message)
+        for bot in BotWebhook.objects.filter(team__members=recipient, active=True).distinct():
+            if bot.wants(event):
+                message = bot_message(bot.provider, title=title, body=body, url=absolute_url(url))
+                outbox.queue_bot(bot=bot, payload=message)
     return note
 
 

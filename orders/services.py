@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from ltc.faults import fault_point
 from ltc.handoffs import order_delivered
 from ltc.transitions import perform_transition, transition_service
 from notifications.services import notify
@@ -172,6 +173,7 @@ def shipment_create(
     )
     shipment.full_clean()
     shipment.save()
+    fault_point("shipment")
     ShipmentLine.objects.bulk_create(
         [
             ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=quantity)
