@@ -61,6 +61,7 @@ def test_a_body_over_the_limit_gets_a_friendly_413(client, settings):
     html = response.content.decode()
     assert "This upload is too large" in html and "1.0\xa0MB" in html
     assert "Traceback" not in html
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     api = client.generic("POST", "/api/v1/leads/", body, content_type="application/json")
     assert api.status_code == 413 and "too large" in api.json()["detail"]
 
