@@ -4,6 +4,8 @@ before anything is read) and debug pages only for the local machine."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import Http404
 from django.views import defaults
 
 from .errors import too_large
@@ -32,9 +34,9 @@ class DebugOnlyLocallyMiddleware:
     only to INTERNAL_IPS; anyone else gets the ordinary error pages."""
 
     PAGES = {
-        400: lambda r: defaults.bad_request(r, None),
-        403: lambda r: defaults.permission_denied(r, None),
-        404: lambda r: defaults.page_not_found(r, None),
+        400: lambda r: defaults.bad_request(r, BadRequest()),
+        403: lambda r: defaults.permission_denied(r, PermissionDenied()),
+        404: lambda r: defaults.page_not_found(r, Http404()),
         500: defaults.server_error,
     }
 
