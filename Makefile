@@ -62,7 +62,7 @@ restore: install
 	$(PY) manage.py db_restore --yes "$(FILE)"
 
 # Typed code: the workflow engine and every app's services and selectors.
-MYPY_PATHS = ltc/*.py $(wildcard */services.py */selectors.py)
+MYPY_PATHS = $(sort $(wildcard ltc/*.py */services.py */selectors.py))
 
 lint: install
 	$(VENV)/bin/ruff check .

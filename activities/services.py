@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ltc import workqueue
 from ltc.faults import fault_point
 from notifications.services import notify
 
@@ -54,7 +55,8 @@ def activity_complete(*, activity: Activity, user) -> Activity:
 def notify_due_follow_ups(*, now=None) -> int:
     """Notify the owner of each due follow-up once, however often this runs.
 
-    Covers activities and any record type that registered itself in FOLLOW_UP_SOURCES.
+    Covers activities and every record type a stage declares in `contributes.follow_ups`
+    (ltc/wiring.py).
     """
     now = now or timezone.now()
     sent = 0
@@ -73,14 +75,9 @@ def notify_due_follow_ups(*, now=None) -> int:
         ):
             sent += 1
         fault_point("follow-up")
-    for source in FOLLOW_UP_SOURCES:
+    for source in workqueue.FOLLOW_UP_NOTICES:
         sent += source(now)
     return sent
-
-
-# Record types with their own next_follow_up_at (leads, opportunities, ...) append a callable
-# (now) -> count here from their AppConfig.ready.
-FOLLOW_UP_SOURCES: list = []
 
 
 def record_url(content_type: ContentType, object_id: int) -> str:

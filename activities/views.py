@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ltc.errors import report_form, reshow
 from ltc.records import get_visible_or_404
-from ltc.views import _back
 from notifications.views import safe_next
 
 from . import selectors, services
@@ -49,8 +49,4 @@ def activity_add(request, app_label, model, pk):
         )
         messages.success(request, _("Activity logged."))
         return redirect(record.get_absolute_url())
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-    return _back(request, record, status=400)
+    return reshow(request, record.get_absolute_url(), report_form(request, form))

@@ -27,6 +27,7 @@ from ltc.api.mixins import (
     transitions_schema,
 )
 from ltc.money import default_currency
+from roles.policies import require
 
 from . import bank, reports, services
 from .models import (
@@ -266,7 +267,7 @@ class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
     def from_milestone(self, request):
         from contracts.models import ContractStatus, PaymentMilestone
 
-        services.require_finance(request.user)
+        require(request.user, "billing.invoice")
         data = FromMilestoneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         milestone = (

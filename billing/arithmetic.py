@@ -1,23 +1,19 @@
-"""Invoice arithmetic: Decimal only, every amount to 0.01 ROUND_HALF_UP."""
+"""Invoice arithmetic on top of ltc.money: milestone invoices split over tax rates."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
-ZERO = Decimal("0.00")
+from ltc.money import CENT, HUNDRED, ZERO, money
+from ltc.money import line_amounts as priced_line
 
-
-def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+__all__ = ["CENT", "ZERO", "line_amounts", "milestone_lines", "money", "net_for_gross", "split"]
 
 
 def line_amounts(quantity, unit_price, tax_rate) -> tuple[Decimal, Decimal, Decimal]:
-    """(net, tax, total) of one invoice line, as InvoiceLine.compute does."""
-    net = money(Decimal(quantity) * Decimal(unit_price))
-    tax = money(net * Decimal(tax_rate) / HUNDRED)
-    return net, tax, net + tax
+    """(net, tax, total) of one invoice line (no discount), as InvoiceLine.compute does."""
+    net, _discount, tax, total = priced_line(quantity, unit_price, tax_rate)
+    return net, tax, total
 
 
 def net_for_gross(gross: Decimal, rate: Decimal) -> Decimal:

@@ -13,11 +13,14 @@ import datetime
 import io
 import re
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from roles.policies import require
 
 from .models import (
     OPEN_STATES,
@@ -30,7 +33,10 @@ from .models import (
     PaymentMethod,
     PaymentStatus,
 )
-from .services import payment_reconcile, payment_record, require_finance
+from .services import payment_reconcile, payment_record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 COLUMNS = ("date", "amount", "reference", "payer")
 MAX_ROWS = 5000
@@ -140,9 +146,9 @@ def parse_statement(content: str | bytes) -> list[dict]:
 
 
 @transaction.atomic
-def statement_import(*, user, content, currency: str, name: str = "") -> BankStatement:
+def statement_import(*, user: User, content, currency: str, name: str = "") -> BankStatement:
     """Import a statement (all rows or none) and suggest a match for each receipt."""
-    require_finance(user, _("Only finance imports bank statements."))
+    require(user, "billing.reconcile")
     rows = parse_statement(content)
     statement = BankStatement.objects.create(name=name[:200], currency=currency, uploaded_by=user)
     lines = BankStatementLine.objects.bulk_create(
@@ -256,12 +262,12 @@ def _clean_manual(line: BankStatementLine, matches) -> list[BankLineMatch]:
 
 
 @transaction.atomic
-def line_confirm(*, line: BankStatementLine, user, matches=None) -> BankStatementLine:
+def line_confirm(*, line: BankStatementLine, user: User, matches=None) -> BankStatementLine:
     """Confirm a line's match: the suggested one, or `matches` given by hand ([{"payment": id}]
     or one or more [{"invoice": id, "amount": ...}] of one account: a split). A matched
     payment is reconciled; matched invoices get a payment of the line's amount (allocated as
     given, the rest the account's credit), reconciled at once."""
-    require_finance(user, _("Only finance reconciles bank lines."))
+    require(user, "billing.reconcile")
     line = BankStatementLine.objects.select_for_update().select_related("statement").get(pk=line.pk)
     if line.status in (BankLineStatus.CONFIRMED, BankLineStatus.IGNORED):
         raise ValidationError(
@@ -353,9 +359,9 @@ def line_confirm(*, line: BankStatementLine, user, matches=None) -> BankStatemen
 
 
 @transaction.atomic
-def line_ignore(*, line: BankStatementLine, user) -> BankStatementLine:
+def line_ignore(*, line: BankStatementLine, user: User) -> BankStatementLine:
     """Not a customer payment (bank fees, transfers): leave it out of the queue."""
-    require_finance(user, _("Only finance reconciles bank lines."))
+    require(user, "billing.reconcile")
     line = BankStatementLine.objects.select_for_update().get(pk=line.pk)
     if line.status == BankLineStatus.CONFIRMED:
         raise ValidationError({"non_field_errors": [_("This line is already confirmed.")]})

@@ -3,18 +3,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class CommentForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
-
-
 class IssueForm(forms.Form):
     issue_date = forms.DateField(
         label=_("Issue date"),

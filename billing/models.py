@@ -21,15 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from ltc.money import CurrencyField, MoneyField
+from ltc.bases import CreatedBy, TimeStamped
+from ltc.money import CENT, HUNDRED, ZERO, CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
 from roles.models import SYSTEM
 from roles.permissions import RolePermission
 
 FORMS = "billing.forms"
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
-ZERO = Decimal("0.00")
 
 
 from .arithmetic import line_amounts, money  # noqa: E402,F401
@@ -84,7 +82,7 @@ FINANCE = RolePermission("finance")
 SYSTEM_ONLY = RolePermission(SYSTEM)
 
 
-class Invoice(StateMachineModel):
+class Invoice(StateMachineModel, CreatedBy, TimeStamped):
     # Fields that never change once the invoice has left the draft state.
     FROZEN = (
         "account_id",
@@ -143,16 +141,6 @@ class Invoice(StateMachineModel):
     voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
     void_reason = models.TextField(_("void reason"), blank=True)
     emailed_to = models.EmailField(_("emailed to"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -331,7 +319,7 @@ class Invoice(StateMachineModel):
         source=[S.DRAFT, S.ISSUED],
         target=S.VOID,
         permission=FINANCE,
-        custom={"label": _("Void"), "form": f"{FORMS}.ReasonForm"},
+        custom={"label": _("Void"), "form": "ltc.forms.ReasonForm"},
     )
     def void(self, *, by=None, reason=""):
         if not (reason or "").strip():
@@ -502,7 +490,7 @@ class Payment(StateMachineModel):
         source=P.RECORDED,
         target=P.RECONCILED,
         permission=FINANCE,
-        custom={"label": _("Reconcile"), "form": f"{FORMS}.CommentForm"},
+        custom={"label": _("Reconcile"), "form": "ltc.forms.CommentForm"},
     )
     def reconcile(self, *, by=None):
         self.reconciled_at = timezone.now()
@@ -512,7 +500,7 @@ class Payment(StateMachineModel):
         source=[P.RECORDED, P.RECONCILED],
         target=P.REVERSED,
         permission=FINANCE,
-        custom={"label": _("Reverse"), "form": f"{FORMS}.ReasonForm"},
+        custom={"label": _("Reverse"), "form": "ltc.forms.ReasonForm"},
     )
     def reverse(self, *, by=None, reason=""):
         # billing.services.payment_reverse gives the allocated money back to the invoices.

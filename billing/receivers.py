@@ -2,16 +2,12 @@
 
 
 def on_contract_signed(sender, *, instance, user, **kwargs):
-    from contracts.models import MilestoneTrigger
+    from .services import invoices_for_signed_contract
 
-    from .services import draft_for_trigger
-
-    draft_for_trigger(contract=instance, trigger=MilestoneTrigger.ON_SIGNING, user=user)
+    invoices_for_signed_contract(contract=instance, user=user)
 
 
 def on_order_delivered(sender, *, instance, user, **kwargs):
-    from contracts.models import MilestoneTrigger
+    from .services import invoices_for_delivered_order
 
-    from .services import draft_for_trigger
-
-    draft_for_trigger(contract=instance.contract, trigger=MilestoneTrigger.ON_DELIVERY, user=user)
+    invoices_for_delivered_order(order=instance, user=user)

@@ -4,8 +4,8 @@ operation, each one transaction (DESIGN.md, Invoice and Payment).
 Money rules: allocations only to the same account's open invoices in the same currency, never
 more than the invoice's balance nor the payment's unallocated amount; invoice rows are locked
 (SELECT ... FOR UPDATE, in id order) before their figures change, and the database check
-constraints are the last line. Transitions with effects are registered with
-@transition_service so the browser, the API and Celery all run them.
+constraints are the last line. Transitions with effects are declared in
+BillingConfig.contributes so the browser, the API and Celery all run them.
 """
 
 from __future__ import annotations
@@ -13,19 +13,20 @@ from __future__ import annotations
 import datetime
 import logging
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ltc.faults import fault_point
-from ltc.handoffs import invoice_paid
-from ltc.transitions import perform_transition, transition_service
+from ltc.transitions import perform_transition
 from notifications import outbox
 from notifications.services import notify
-from roles.permissions import has_role, users_with_role
+from roles.permissions import users_with_role
+from roles.policies import require
 
 from .arithmetic import ZERO, milestone_lines, money
 from .models import (
@@ -41,15 +42,13 @@ from .models import (
 )
 from .numbering import next_number
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 log = logging.getLogger(__name__)
 S = InvoiceStatus
 DEFAULT_TERMS_DAYS = 30
 LINE_FIELDS = ("description", "quantity", "unit_price", "tax_rate")
-
-
-def require_finance(user, what: str = ""):
-    if not has_role(user, "finance"):
-        raise PermissionDenied(what or _("Only finance may do this."))
 
 
 def amount_arg(value, field: str = "amount", *, positive: bool = True) -> Decimal:
@@ -81,7 +80,7 @@ def _notify_finance_draft(invoice: Invoice):
 
 
 @transaction.atomic
-def invoice_draft_from_milestone(*, milestone, user=None) -> Invoice:
+def invoice_draft_from_milestone(*, milestone, user: User | None = None) -> Invoice:
     """A draft invoice for one payment milestone whose trigger happened (the sign / delivery
     hand-offs, the daily task for dated milestones, or finance by hand). Once per milestone:
     a second call answers the existing (not void) invoice."""
@@ -129,11 +128,72 @@ def invoice_draft_from_milestone(*, milestone, user=None) -> Invoice:
     return invoice
 
 
-def draft_for_trigger(*, contract, trigger: str, user=None) -> list[Invoice]:
+def draft_for_trigger(*, contract, trigger: str, user: User | None = None) -> list[Invoice]:
     return [
         invoice_draft_from_milestone(milestone=m, user=user)
         for m in contract.milestones.filter(trigger=trigger).order_by("position", "pk")
     ]
+
+
+def invoices_for_signed_contract(*, contract, user=None) -> list[Invoice]:
+    """contract_signed: the invoice drafts of the on-signing milestones."""
+    from contracts.models import MilestoneTrigger
+
+    return draft_for_trigger(contract=contract, trigger=MilestoneTrigger.ON_SIGNING, user=user)
+
+
+def invoices_for_delivered_order(*, order, user=None) -> list[Invoice]:
+    """order_delivered: the invoice drafts of the on-delivery milestones; then the contract
+    completes if the delivery was the last thing it waited for (everything already paid)."""
+    from contracts.models import MilestoneTrigger
+
+    drafts = draft_for_trigger(
+        contract=order.contract, trigger=MilestoneTrigger.ON_DELIVERY, user=user
+    )
+    contract_complete_if_done(contract=order.contract, user=user)
+    return drafts
+
+
+# --- contract completion ------------------------------------------------------------------------
+def contract_is_done(contract) -> bool:
+    """Every order delivered (accepted, where the plan has an on-acceptance milestone and
+    orders have an acceptance step), every milestone invoiced, and every invoice paid. Billing
+    decides it because billing comes after orders and sees both."""
+    from contracts.models import MilestoneTrigger
+    from orders.models import Order, OrderStatus
+
+    milestones = list(contract.milestones.all())
+    accepted = getattr(OrderStatus, "ACCEPTED", None)
+    finished = {OrderStatus.DELIVERED, accepted} - {None}
+    needs_acceptance = any(m.trigger == MilestoneTrigger.ON_ACCEPTANCE for m in milestones)
+    if accepted is not None and needs_acceptance:
+        finished = {accepted}
+    orders = [
+        o.status
+        for o in Order.objects.filter(contract=contract).exclude(status=OrderStatus.CANCELLED)
+    ]
+    if not orders or any(status not in finished for status in orders):
+        return False
+    invoices = list(Invoice.objects.filter(contract=contract).exclude(status=S.VOID))
+    if any(invoice.status != S.PAID for invoice in invoices):
+        return False
+    invoiced = {invoice.milestone_id for invoice in invoices}
+    return all(m.pk in invoiced for m in milestones)
+
+
+def contract_complete_if_done(*, contract, user=None) -> bool:
+    """Complete a signed contract when it is done (see contract_is_done), whichever came last:
+    the last payment or the last delivery. Runs inside the caller's transaction."""
+    from contracts.models import Contract, ContractStatus
+    from contracts.services import contract_complete
+
+    if contract is None:
+        return False
+    contract = Contract.objects.get(pk=contract.pk)
+    if contract.status != ContractStatus.SIGNED or not contract_is_done(contract):
+        return False
+    contract_complete(contract=contract)
+    return True
 
 
 def draft_dated_milestones(*, today: datetime.date | None = None) -> int:
@@ -184,7 +244,7 @@ def _clean_lines(lines: list[dict]) -> list[InvoiceLine]:
 @transaction.atomic
 def invoice_create(
     *,
-    user,
+    user: User,
     account,
     lines: list[dict],
     currency: str | None = None,
@@ -194,7 +254,7 @@ def invoice_create(
 ) -> Invoice:
     """A draft invoice entered by finance (lines: description, quantity, unit_price,
     tax_rate)."""
-    require_finance(user, _("Only finance creates invoices."))
+    require(user, "billing.invoice")
     currency = currency or account.currency
     if contract is not None:
         if contract.account_id != account.pk:
@@ -222,11 +282,22 @@ def invoice_create(
     return invoice
 
 
+class InvoiceFields(TypedDict, total=False):
+    notes: str
+    payment_terms_days: int
+
+
 @transaction.atomic
-def invoice_update(*, invoice: Invoice, user, lines: list[dict] | None = None, **fields) -> Invoice:
+def invoice_update(
+    *,
+    invoice: Invoice,
+    user: User,
+    lines: list[dict] | None = None,
+    **fields: Unpack[InvoiceFields],
+) -> Invoice:
     """Change a draft (notes, payment terms, lines). An issued invoice is refused: it is
     corrected by a credit note."""
-    require_finance(user, _("Only finance edits invoices."))
+    require(user, "billing.invoice")
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if locked.status != S.DRAFT:
         raise ValidationError(
@@ -251,8 +322,8 @@ def invoice_update(*, invoice: Invoice, user, lines: list[dict] | None = None, *
     return locked
 
 
-def invoice_delete_draft(*, invoice: Invoice, user) -> None:
-    require_finance(user, _("Only finance deletes draft invoices."))
+def invoice_delete_draft(*, invoice: Invoice, user: User) -> None:
+    require(user, "billing.invoice")
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         locked.delete()  # refuses anything but a draft
@@ -295,8 +366,7 @@ def _queue_invoice_email(invoice: Invoice) -> None:
     )
 
 
-@transition_service(Invoice, "issue")
-def invoice_issue(*, obj: Invoice, user, data=None) -> Invoice:
+def invoice_issue(*, obj: Invoice, user: User, data=None) -> Invoice:
     """draft → issued: the next gapless number of the issue year (Invoice.issue, counter row
     locked in this transaction), the due date from the payment terms, and the PDF mailed to
     the account's billing contact through the outbox."""
@@ -310,28 +380,28 @@ def invoice_issue(*, obj: Invoice, user, data=None) -> Invoice:
     return perform_transition(obj=obj, name="issue", user=user, data=data, effect=mail)
 
 
-@transition_service(Invoice, "void")
-def invoice_void(*, obj: Invoice, user, data=None) -> Invoice:
+def invoice_void(*, obj: Invoice, user: User, data=None) -> Invoice:
     """draft, issued → void with a reason; refused once a payment was applied (the model
     rule). The number of a voided invoice stays used: the series keeps no gap."""
     return perform_transition(obj=obj, name="void", user=user, data=data)
 
 
 # --- figures and payment-driven states --------------------------------------------------------
-def _system(invoice: Invoice, name: str, user) -> Invoice:
+def _system(invoice: Invoice, name: str, user: User) -> Invoice:
     return perform_transition(obj=invoice, name=name, user=user, system=True)
 
 
-def _sync_status(invoice: Invoice, user) -> Invoice:
+def _sync_status(invoice: Invoice, user: User) -> Invoice:
     """Move a locked, saved invoice to the state its figures describe (system transitions):
-    balance zero → paid (and send invoice_paid); part settled → partially_paid (an overdue
-    invoice stays overdue); nothing settled → issued; past due with a balance → overdue."""
+    balance zero → paid (and the contract completes if that was all it waited for); part
+    settled → partially_paid (an overdue invoice stays overdue); nothing settled → issued;
+    past due with a balance → overdue."""
     settled = invoice.amount_paid + invoice.amount_credited
     status = invoice.status
     if invoice.balance == ZERO and invoice.total > 0:
         if status != S.PAID:
             invoice = _system(invoice, "settle", user)
-            invoice_paid.send(sender=Invoice, instance=invoice, user=user)
+            contract_complete_if_done(contract=invoice.contract, user=user)
         return invoice
     if settled > 0:
         if status == S.ISSUED:
@@ -381,12 +451,12 @@ def _clean_allocations(allocations) -> list[tuple[int, Decimal]]:
 
 
 @transaction.atomic
-def payment_allocate(*, payment: Payment, user, allocations) -> Payment:
+def payment_allocate(*, payment: Payment, user: User, allocations) -> Payment:
     """Apply (part of) a payment's unallocated amount to invoices of its account in its
     currency; each invoice moves to partially_paid or paid. Refused whole when any row breaks
     a rule: another account, another currency, not open, more than the balance, more than
     the payment has left."""
-    require_finance(user, _("Only finance allocates payments."))
+    require(user, "billing.payment")
     wanted = _clean_allocations(allocations)
     if not wanted:
         return payment
@@ -450,7 +520,7 @@ def payment_allocate(*, payment: Payment, user, allocations) -> Payment:
 @transaction.atomic
 def payment_record(
     *,
-    user,
+    user: User,
     account,
     amount,
     currency: str | None = None,
@@ -462,7 +532,7 @@ def payment_record(
 ) -> Payment:
     """Record money received from an account and allocate it (optional); what is left is the
     account's credit."""
-    require_finance(user, _("Only finance records payments."))
+    require(user, "billing.payment")
     amount = amount_arg(amount)
     currency = currency or account.currency
     date = date or timezone.localdate()
@@ -485,8 +555,7 @@ def payment_record(
     return payment
 
 
-@transition_service(Payment, "reverse")
-def payment_reverse(*, obj: Payment, user, data=None) -> Payment:
+def payment_reverse(*, obj: Payment, user: User, data=None) -> Payment:
     """recorded, reconciled → reversed (a bounced payment) with a reason: every allocation is
     given back, so the invoices' balances reopen (paid → partially paid or issued, overdue
     again when past due)."""
@@ -509,8 +578,7 @@ def payment_reverse(*, obj: Payment, user, data=None) -> Payment:
     return perform_transition(obj=obj, name="reverse", user=user, data=data, effect=give_back)
 
 
-@transition_service(Payment, "reconcile")
-def payment_reconcile(*, obj: Payment, user, data=None) -> Payment:
+def payment_reconcile(*, obj: Payment, user: User, data=None) -> Payment:
     """recorded → reconciled (matched to a bank statement line)."""
     return perform_transition(obj=obj, name="reconcile", user=user, data=data)
 
@@ -527,9 +595,9 @@ def account_credit(account, currency: str | None = None) -> Decimal:
 
 # --- credit notes -----------------------------------------------------------------------------
 @transaction.atomic
-def credit_note_issue(*, invoice: Invoice, user, amount, reason: str) -> CreditNote:
+def credit_note_issue(*, invoice: Invoice, user: User, amount, reason: str) -> CreditNote:
     """Reduce an open invoice's balance with a reason, under the next gapless CN number."""
-    require_finance(user, _("Only finance issues credit notes."))
+    require(user, "billing.credit_note")
     amount = amount_arg(amount)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("A reason is required.")})

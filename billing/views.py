@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.models import Account
+from ltc.errors import Outcome, form_labels, report_form
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import bank, reports, services
 from .forms import (
@@ -45,21 +47,13 @@ from .selectors import invoice_list, payment_list, sees_money
 PAGE_SIZE = 25
 
 
-def _messages_from(request, exc: ValidationError):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-    for field, msgs in errors.items():
-        for msg in msgs:
-            label = "" if field in ("", "__all__", "non_field_errors") else f"{field}: "
-            messages.error(request, f"{label}{msg}")
-
-
 def _need_money(request):
     if not sees_money(request.user):
         raise PermissionDenied
 
 
-def _need_finance(request):
-    if not has_role(request.user, "finance"):
+def _need(request, policy: str):
+    if not can(request.user, policy):
         raise PermissionDenied
 
 
@@ -86,7 +80,7 @@ def invoice_list_view(request):
             "page": page,
             "filter_form": form,
             "money": sees_money(request.user),
-            "is_finance": has_role(request.user, "finance"),
+            "is_finance": can(request.user, "billing.invoice"),
         },
     )
 
@@ -103,7 +97,7 @@ def invoice_detail(request, pk):
         )
     invoice = get_object_or_404(qs, pk=pk)
     allowed = [t for t in transitions_for(invoice, request.user) if t["allowed"]]
-    is_finance = has_role(request.user, "finance")
+    is_finance = can(request.user, "billing.payment")
     return render(
         request,
         "billing/invoice_detail.html",
@@ -112,7 +106,9 @@ def invoice_detail(request, pk):
             "money": money,
             "transitions": allowed,
             "is_finance": is_finance,
-            "can_credit": is_finance and invoice.status in OPEN_STATES and invoice.balance > 0,
+            "can_credit": can(request.user, "billing.credit_note")
+            and invoice.status in OPEN_STATES
+            and invoice.balance > 0,
             "history": record_history(invoice),
             "credit_form": CreditNoteForm(),
         },
@@ -121,11 +117,12 @@ def invoice_detail(request, pk):
 
 @login_required
 def invoice_create(request):
-    _need_finance(request)
+    _need(request, "billing.invoice")
     header = InvoiceHeaderForm(
         request.POST or None, initial={"account": request.GET.get("account")}
     )
     lines = InvoiceLineFormSet(request.POST or None, prefix="lines")
+    outcome = Outcome(request, form=header)
     if request.method == "POST" and header.is_valid() and lines.is_valid():
         rows = [
             {
@@ -137,7 +134,7 @@ def invoice_create(request):
             for f in lines
             if f.cleaned_data.get("description") and f.cleaned_data.get("unit_price") is not None
         ]
-        try:
+        with outcome:
             invoice = services.invoice_create(
                 user=request.user,
                 account=header.cleaned_data["account"],
@@ -146,12 +143,13 @@ def invoice_create(request):
                 notes=header.cleaned_data["notes"],
                 lines=rows,
             )
-        except ValidationError as exc:
-            _messages_from(request, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Draft invoice created."))
             return redirect(invoice.get_absolute_url())
-    return render(request, "billing/invoice_form.html", {"header": header, "lines": lines})
+    status = 400 if outcome.ok and lines.is_bound and not lines.is_valid() else outcome.status
+    return render(
+        request, "billing/invoice_form.html", {"header": header, "lines": lines}, status=status
+    )
 
 
 @login_required
@@ -169,24 +167,20 @@ def invoice_pdf(request, pk):
 @login_required
 @require_POST
 def credit_note_create(request, pk):
-    _need_finance(request)
+    _need(request, "billing.credit_note")
     invoice = get_object_or_404(invoice_list(user=request.user), pk=pk)
     form = CreditNoteForm(request.POST)
     if not form.is_valid():
-        for field, errs in form.errors.items():
-            for err in errs:
-                messages.error(request, f"{field}: {err}")
+        report_form(request, form)
         return redirect(invoice.get_absolute_url())
-    try:
+    with Outcome(request, labels=form_labels(form)) as outcome:
         note = services.credit_note_issue(
             invoice=invoice,
             user=request.user,
             amount=form.cleaned_data["amount"],
             reason=form.cleaned_data["reason"],
         )
-    except ValidationError as exc:
-        _messages_from(request, exc)
-    else:
+    if outcome.ok:
         messages.success(request, _("Credit note %(n)s issued.") % {"n": note.number})
     return redirect(invoice.get_absolute_url())
 
@@ -203,13 +197,13 @@ def payment_list_view(request):
     return render(
         request,
         "billing/payment_list.html",
-        {"page": page, "is_finance": has_role(request.user, "finance")},
+        {"page": page, "is_finance": can(request.user, "billing.payment")},
     )
 
 
 @login_required
 def payment_create(request):
-    _need_finance(request)
+    _need(request, "billing.payment")
     initial = {}
     if request.GET.get("invoice"):
         invoice = Invoice.objects.filter(pk=request.GET["invoice"]).first()
@@ -221,13 +215,14 @@ def payment_create(request):
                 "amount": invoice.balance,
             }
     form = PaymentForm(request.POST or None, initial=initial)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         allocations = []
         if data["invoice"] is not None:
             amount = data["allocate"] or min(data["amount"], data["invoice"].balance)
             allocations = [{"invoice": data["invoice"].pk, "amount": amount}]
-        try:
+        with outcome:
             payment = services.payment_record(
                 user=request.user,
                 account=data["account"],
@@ -239,12 +234,10 @@ def payment_create(request):
                 notes=data["notes"],
                 allocations=allocations,
             )
-        except ValidationError as exc:
-            _messages_from(request, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Payment recorded."))
             return redirect(payment.get_absolute_url())
-    return render(request, "billing/payment_form.html", {"form": form})
+    return render(request, "billing/payment_form.html", {"form": form}, status=outcome.status)
 
 
 @login_required
@@ -255,7 +248,7 @@ def payment_detail(request, pk):
     )
     payment = get_object_or_404(qs, pk=pk)
     open_invoices = []
-    if payment.unallocated > 0 and has_role(request.user, "finance"):
+    if payment.unallocated > 0 and can(request.user, "billing.payment"):
         open_invoices = Invoice.objects.filter(
             account_id=payment.account_id,
             currency=payment.currency,
@@ -277,11 +270,11 @@ def payment_detail(request, pk):
 @login_required
 @require_POST
 def payment_allocate(request, pk):
-    _need_finance(request)
+    _need(request, "billing.payment")
     payment = get_object_or_404(payment_list(user=request.user), pk=pk)
     form = AllocateForm(request.POST)
     if form.is_valid():
-        try:
+        with Outcome(request, labels=form_labels(form)) as outcome:
             services.payment_allocate(
                 payment=payment,
                 user=request.user,
@@ -289,9 +282,7 @@ def payment_allocate(request, pk):
                     {"invoice": form.cleaned_data["invoice"], "amount": form.cleaned_data["amount"]}
                 ],
             )
-        except ValidationError as exc:
-            _messages_from(request, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Payment applied."))
     else:
         messages.error(request, _("Enter an amount."))
@@ -303,21 +294,21 @@ def payment_allocate(request, pk):
 def bank_review(request):
     _need_money(request)
     upload = StatementUploadForm()
+    outcome = Outcome(request, form=upload)
     if request.method == "POST":
-        _need_finance(request)
+        _need(request, "billing.reconcile")
         upload = StatementUploadForm(request.POST, request.FILES)
+        outcome = Outcome(request, form=upload)
         if upload.is_valid():
             file = upload.cleaned_data["file"]
-            try:
+            with outcome:
                 statement = bank.statement_import(
                     user=request.user,
                     content=file.read(),
                     currency=upload.cleaned_data["currency"],
                     name=file.name,
                 )
-            except ValidationError as exc:
-                _messages_from(request, exc)
-            else:
+            if outcome.ok:
                 messages.success(
                     request,
                     _("Imported %(n)s lines.") % {"n": statement.lines.count()},
@@ -344,17 +335,18 @@ def bank_review(request):
             "page": page,
             "upload": upload,
             "manual": ManualMatchForm(),
-            "is_finance": has_role(request.user, "finance"),
+            "is_finance": can(request.user, "billing.reconcile"),
         },
+        status=outcome.status,
     )
 
 
 @login_required
 @require_POST
 def bank_line_action(request, pk, action):
-    _need_finance(request)
+    _need(request, "billing.reconcile")
     line = get_object_or_404(BankStatementLine, pk=pk)
-    try:
+    with Outcome(request) as outcome:
         if action == "confirm":
             bank.line_confirm(line=line, user=request.user)
         elif action == "ignore":
@@ -375,9 +367,7 @@ def bank_line_action(request, pk, action):
             )
         else:
             raise Http404
-    except ValidationError as exc:
-        _messages_from(request, exc)
-    else:
+    if outcome.ok:
         messages.success(request, _("Done."))
     return redirect("billing:bank-review")
 

@@ -1,15 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ltc.wiring import Contributes
+
 
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalog")
-
-    def ready(self):
-        from ltc import records
-
-        from .models import Product
-        from .selectors import product_list
-
-        records.register(Product, product_list)
+    contributes = Contributes(records={"catalog.Product": "catalog.selectors.product_list"})

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict, Unpack
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -5,11 +9,30 @@ from django.utils.translation import gettext as _
 from .models import Product
 from .selectors import product_can_edit
 
-FIELDS = ("code", "name", "description", "unit", "price", "currency", "tax_rate", "active")
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from django.contrib.auth.models import User
+
+
+class ProductFields(TypedDict, total=False):
+    code: str
+    name: str
+    description: str
+    unit: str
+    price: Decimal
+    currency: str
+    tax_rate: Decimal
+    active: bool
+
+
+FIELDS = tuple(ProductFields.__annotations__)
 
 
 @transaction.atomic
-def product_save(*, user, product: Product | None = None, **fields) -> Product:
+def product_save(
+    *, user: User, product: Product | None = None, **fields: Unpack[ProductFields]
+) -> Product:
     if not product_can_edit(user=user):
         raise PermissionDenied(_("Only sales support and operations maintain the catalog."))
     product = product or Product()

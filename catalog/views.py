@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+
+from ltc.errors import Outcome
 
 from . import selectors, services
 from .forms import ProductFilterForm, ProductForm
@@ -51,17 +53,16 @@ def product_edit(request, pk=None):
         raise PermissionDenied
     product = get_object_or_404(selectors.product_list(user=request.user), pk=pk) if pk else None
     form = ProductForm(request.POST or None, instance=product)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             product = services.product_save(user=request.user, product=product, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Product saved."))
             return redirect(product)
     return render(
         request,
         "catalog/product_form.html",
         {"form": form, "product": product},
-        status=400 if form.errors else 200,
+        status=outcome.status,
     )

@@ -19,6 +19,7 @@ API_APPS = [
     "billing",
     "feedback",
     "pool",
+    "search",
 ]
 
 router = DefaultRouter()

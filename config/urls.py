@@ -10,7 +10,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-handler400 = "ltc.errors.bad_request"
+handler400 = "ltc.error_pages.bad_request"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -30,6 +30,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("service/", include("feedback.urls")),
     path("pool/", include("pool.urls")),
+    path("search/", include("search.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -1,34 +1,54 @@
+"""Contracts change through the services (drafts are edited on the contract page, the state only
+by transitions); the admin shows them, and a contract past its draft is entirely read-only
+here, lines, plan, sign-offs and attachments included."""
+
 from django.contrib import admin
 
 from .models import Contract, ContractAttachment, ContractLine, ContractSignOff, PaymentMilestone
 
 
-class ContractLineInline(admin.TabularInline):
-    model = ContractLine
+def _locked(contract) -> bool:
+    return contract is not None and not contract.is_editable
+
+
+class LockedWithContractInline(admin.TabularInline):
+    """An inline that cannot be changed, added to or deleted once its contract left draft."""
+
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_delete_permission(request, obj)
+
+
+class ContractLineInline(LockedWithContractInline):
+    model = ContractLine
     readonly_fields = ["gross", "discount_amount", "tax_amount", "total"]
 
 
-class PaymentMilestoneInline(admin.TabularInline):
+class PaymentMilestoneInline(LockedWithContractInline):
     model = PaymentMilestone
-    extra = 0
 
 
-class ContractSignOffInline(admin.TabularInline):
+class ContractSignOffInline(LockedWithContractInline):
     model = ContractSignOff
-    extra = 0
     readonly_fields = ["review_round", "role", "user", "at", "decision", "comment"]
 
+    def has_add_permission(self, request, obj=None):
+        return False  # a sign-off is recorded by the review transitions only
 
-class ContractAttachmentInline(admin.TabularInline):
+
+class ContractAttachmentInline(LockedWithContractInline):
     model = ContractAttachment
-    extra = 0
 
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
-    """Read-mostly: the state changes only by transitions (the services), never here."""
-
     list_display = ["number", "version", "account", "status", "total", "currency", "owner"]
     list_filter = ["status", "currency"]
     search_fields = ["number", "account__name"]
@@ -40,3 +60,9 @@ class ContractAdmin(admin.ModelAdmin):
         ContractSignOffInline,
         ContractAttachmentInline,
     ]
+
+    def has_change_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_delete_permission(request, obj)

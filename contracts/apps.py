@@ -1,26 +1,41 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ltc.wiring import Contributes, Receiver, Service
+
 
 class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = _("Contracts")
-
-    def ready(self):
-        from ltc import records, timers, workqueue
-        from ltc.handoffs import invoice_paid, opportunity_won
-
-        from . import services  # noqa: F401 - registers the transition services
-        from .models import Contract
-        from .receivers import on_invoice_paid, on_opportunity_won
-        from .selectors import contract_list
-        from .timers import CONTRACT_REVIEW
-        from .workqueue import contract_sections
-
-        timers.register(CONTRACT_REVIEW)
-        records.register(Contract, contract_list)
-        workqueue.register(contract_sections)
-        opportunity_won.connect(on_opportunity_won, dispatch_uid="contracts.opportunity_won")
-        # Complete a contract when billing reports its last invoice paid (the receiver was
-        # written with the billing stage; same dispatch_uid as billing's, so connected once).
-        invoice_paid.connect(on_invoice_paid, dispatch_uid="contracts.invoice_paid")
+    contributes = Contributes(
+        records={"contracts.Contract": "contracts.selectors.contract_list"},
+        work_queue=("contracts.workqueue.contract_sections",),
+        timers=("contracts.timers.CONTRACT_REVIEW",),
+        services=(
+            Service(
+                "contracts.Contract",
+                "submit_for_review",
+                "contracts.services.contract_submit_for_review",
+            ),
+            Service("contracts.Contract", "approve", "contracts.services.contract_approve"),
+            Service(
+                "contracts.Contract",
+                "manager_sign_off",
+                "contracts.services.contract_manager_sign_off",
+            ),
+            Service("contracts.Contract", "reject", "contracts.services.contract_reject"),
+            Service(
+                "contracts.Contract",
+                "sign",
+                "contracts.services.contract_sign",
+                sends=("contract_signed",),
+            ),
+        ),
+        receivers=(
+            Receiver(
+                "opportunity_won",
+                "contracts.receivers.on_opportunity_won",
+                calls="contracts.services.contract_create_from_quote",
+            ),
+        ),
+    )

@@ -5,18 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import Contract, ContractStatus, MilestoneTrigger
 
 
-class CommentForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
-
-
 class SignForm(forms.Form):
     signed_on = forms.DateField(
         label=_("Signing date"),

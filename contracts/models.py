@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,19 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from ltc.money import CurrencyField, MoneyField
-from ltc.signoffs import SignOffDecision, ensure_signed_off, missing_sign_offs
+from ltc.bases import CreatedBy, TimeStamped
+from ltc.money import HUNDRED, CurrencyField, MoneyField, line_amounts
+from ltc.signoffs import (
+    SignOff,
+    SignOffDecision,
+    SignOffRole,
+    ensure_signed_off,
+    missing_sign_offs,
+)
 from ltc.transitions import StateMachineModel
 from roles.models import SYSTEM
 from roles.permissions import RolePermission
 
 FORMS = "contracts.forms"
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
-
-
-def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class ContractStatus(models.TextChoices):
@@ -42,16 +43,11 @@ class ContractStatus(models.TextChoices):
 S = ContractStatus
 
 
-class SignOffRole(models.TextChoices):
-    FINANCE = "finance", _("Finance")
-    MANAGER = "manager", _("Manager")
-
-
 def value_threshold() -> Decimal:
     return Decimal(str(settings.LTC["CONTRACT_VALUE_THRESHOLD"]))
 
 
-class Contract(StateMachineModel):
+class Contract(StateMachineModel, CreatedBy, TimeStamped):
     # The number is shared by every version (amendment) of one contract.
     number = models.CharField(_("number"), max_length=30, db_index=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -128,16 +124,6 @@ class Contract(StateMachineModel):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     terminated_at = models.DateTimeField(_("terminated"), null=True, blank=True)
     termination_reason = models.TextField(_("termination reason"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -249,13 +235,17 @@ class Contract(StateMachineModel):
     def missing_sign_offs(self) -> list[str]:
         return missing_sign_offs(self.required_sign_offs(), self.signed_off_roles())
 
+    def sign_off_scope(self) -> dict:
+        """A sign-off counts for the review round it was given in."""
+        return {"review_round": self.review_round}
+
     # --- transitions (DESIGN.md, Contract) -----------------------------------------------------
     @transition(
         field=status,
         source=S.DRAFT,
         target=S.IN_REVIEW,
         permission=RolePermission("sales_support", "sales"),
-        custom={"label": _("Submit for review"), "form": f"{FORMS}.CommentForm"},
+        custom={"label": _("Submit for review"), "form": "ltc.forms.CommentForm"},
     )
     def submit_for_review(self, *, by=None):
         if self.superseded:
@@ -275,7 +265,7 @@ class Contract(StateMachineModel):
         source=S.IN_REVIEW,
         target=S.APPROVED,
         permission=RolePermission("finance"),
-        custom={"label": _("Approve"), "form": f"{FORMS}.CommentForm"},
+        custom={"label": _("Approve"), "form": "ltc.forms.CommentForm"},
     )
     def approve(self, *, by=None):
         # contracts.services.contract_approve records finance's sign-off and runs this (as the
@@ -288,7 +278,7 @@ class Contract(StateMachineModel):
         source=S.IN_REVIEW,
         target=S.IN_REVIEW,
         permission=RolePermission("manager"),
-        custom={"label": _("Manager sign-off"), "form": f"{FORMS}.CommentForm"},
+        custom={"label": _("Manager sign-off"), "form": "ltc.forms.CommentForm"},
     )
     def manager_sign_off(self, *, by=None):
         # Recorded by contracts.services.contract_manager_sign_off (a self-loop: the contract is
@@ -300,7 +290,7 @@ class Contract(StateMachineModel):
         source=S.IN_REVIEW,
         target=S.DRAFT,
         permission=RolePermission("finance"),
-        custom={"label": _("Reject"), "form": f"{FORMS}.ReasonForm"},
+        custom={"label": _("Reject"), "form": "ltc.forms.ReasonForm"},
     )
     def reject(self, *, by=None, reason=""):
         if not (reason or "").strip():
@@ -344,7 +334,7 @@ class Contract(StateMachineModel):
         source=S.SIGNED,
         target=S.TERMINATED,
         permission=RolePermission("manager"),
-        custom={"label": _("Terminate"), "form": f"{FORMS}.ReasonForm"},
+        custom={"label": _("Terminate"), "form": "ltc.forms.ReasonForm"},
     )
     def terminate(self, *, by=None, reason=""):
         if not (reason or "").strip():
@@ -415,10 +405,9 @@ class ContractLine(models.Model):
 
     def compute(self):
         """Same arithmetic as a quote line: each amount to 0.01, ROUND_HALF_UP."""
-        self.gross = money(self.quantity * self.unit_price)
-        self.discount_amount = money(self.gross * self.discount_pct / HUNDRED)
-        self.tax_amount = money((self.gross - self.discount_amount) * self.tax_rate / HUNDRED)
-        self.total = self.gross - self.discount_amount + self.tax_amount
+        self.gross, self.discount_amount, self.tax_amount, self.total = line_amounts(
+            self.quantity, self.unit_price, self.tax_rate, self.discount_pct
+        )
 
 
 class MilestoneTrigger(models.TextChoices):
@@ -471,20 +460,13 @@ class PaymentMilestone(models.Model):
         return self.name
 
 
-class ContractSignOff(models.Model):
+class ContractSignOff(SignOff):
     """A sign-off (or a rejection) in one review round of a contract: who, which role, when."""
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="sign_offs"
     )
     review_round = models.PositiveIntegerField(_("review round"))
-    role = models.CharField(_("role"), max_length=20, choices=SignOffRole.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    decision = models.CharField(_("decision"), max_length=10, choices=SignOffDecision.choices)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
+from ltc.money import HUNDRED, money
 
 
 def allocate(total: Decimal, entries: list[dict]) -> list[Decimal]:
@@ -24,12 +23,12 @@ def allocate(total: Decimal, entries: list[dict]) -> list[Decimal]:
         if pct is not None:
             share = total * Decimal(pct) / HUNDRED
             nominal += share
-            amounts.append(share.quantize(CENT, rounding=ROUND_HALF_UP))
+            amounts.append(money(share))
             last_pct = i
         else:
             amount = Decimal(entry["amount"])
             nominal += amount
-            amounts.append(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+            amounts.append(money(amount))
     if last_pct is not None and nominal == total:
         others = sum((a for i, a in enumerate(amounts) if i != last_pct), Decimal("0"))
         amounts[last_pct] = total - others

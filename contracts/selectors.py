@@ -7,16 +7,21 @@ and the manager: all. Other roles see none.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from roles.permissions import has_role, team_member_ids
 
 from .models import Contract, ContractUserObjectPermission
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 SEE_ALL = ("manager", "finance", "operations")
 
 
-def _granted(user):
+def _granted(user: User):
     return Exists(
         ContractUserObjectPermission.objects.filter(
             content_object=OuterRef("pk"), user=user, permission__codename="view_contract"
@@ -24,7 +29,7 @@ def _granted(user):
     )
 
 
-def contract_visibility(user) -> Q | None:
+def contract_visibility(user: User) -> Q | None:
     """None means every contract; otherwise the filter for what `user` may see."""
     if not user.is_authenticated:
         return Q(pk__in=[])
@@ -38,7 +43,7 @@ def contract_visibility(user) -> Q | None:
     return rule
 
 
-def contract_list(*, user) -> QuerySet[Contract]:
+def contract_list(*, user: User) -> QuerySet[Contract]:
     qs = Contract.objects.select_related(
         "account", "owner", "solution_owner", "opportunity", "quote"
     )

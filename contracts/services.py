@@ -1,52 +1,67 @@
 """Writes on contracts: one function per business operation, each one transaction.
 
-Transitions with more than the generic effect are registered with @transition_service, so the
-browser, the API and Celery all go through them (ltc.transitions.run).
+Transitions with more than the generic effect are declared in ContractsConfig.contributes, so
+the browser, the API and Celery all go through them (ltc.transitions.run).
 """
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.handoffs import contract_signed
-from ltc.models import TransitionLog
+from ltc.signoffs import record_rejection, sign_off
 from ltc.transitions import (
-    ConcurrentTransition,
-    TransitionNotAllowed,
-    get_spec,
     perform_transition,
-    role_allows,
-    transition_service,
-    validate_fields,
 )
 from notifications.services import notify
-from roles.permissions import has_role, users_with_role
+from roles.permissions import users_with_role
+from roles.policies import can, require
 
 from .models import (
     Contract,
     ContractAttachment,
     ContractLine,
-    ContractSignOff,
     ContractStatus,
     MilestoneTrigger,
     PaymentMilestone,
-    SignOffDecision,
     SignOffRole,
 )
 from .plan import allocate
 
+if TYPE_CHECKING:
+    import datetime
+    from decimal import Decimal
+
+    from django.contrib.auth.models import User
+
 CONTRACT_PERMS = ("contracts.view_contract", "contracts.change_contract")
-EDITABLE = ("start_date", "end_date", "terms")
-LINE_FIELDS = ("description", "quantity", "unit_price", "discount_pct", "tax_rate")
+
+
+class ContractFields(TypedDict, total=False):
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    terms: str
+
+
+class ContractLineFields(TypedDict, total=False):
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount_pct: Decimal
+    tax_rate: Decimal
+
+
+EDITABLE = tuple(ContractFields.__annotations__)
+LINE_FIELDS = tuple(ContractLineFields.__annotations__)
 
 
 def _grant(contract: Contract, *people):
@@ -64,7 +79,7 @@ def _assign_number(contract: Contract):
 
 # --- the hand-off from opportunities ---------------------------------------------------------
 @transaction.atomic
-def contract_create_from_quote(*, opportunity, quote, user) -> Contract:
+def contract_create_from_quote(*, opportunity, quote, user: User) -> Contract:
     """The win → contract hand-off (receiver of ltc.handoffs.opportunity_won), inside the win
     transaction: a draft contract with the accepted quote's lines and prices copied, so later
     catalog or quote changes do not move it; assigned to the solution owner. Once per quote."""
@@ -121,19 +136,13 @@ def contract_create_from_quote(*, opportunity, quote, user) -> Contract:
 
 
 # --- editing a draft ---------------------------------------------------------------------------
-def contract_can_edit(*, user, contract: Contract) -> bool:
+def contract_can_edit(*, user: User, contract: Contract) -> bool:
     """The account owner (sales) and the solution owner (sales support) edit drafts they may
     see; a superuser always."""
-    from .selectors import contract_list
-
-    if user.is_superuser:
-        return True
-    if not has_role(user, "sales", "sales_support"):
-        return False
-    return contract_list(user=user).filter(pk=contract.pk).exists()
+    return can(user, "contracts.edit", contract)
 
 
-def _lock_editable(contract: Contract, user) -> Contract:
+def _lock_editable(contract: Contract, user: User) -> Contract:
     if not contract_can_edit(user=user, contract=contract):
         raise PermissionDenied(_("Only the account owner or the solution owner edit a contract."))
     locked = Contract.objects.select_for_update().select_related("account").get(pk=contract.pk)
@@ -155,7 +164,13 @@ def _lock_editable(contract: Contract, user) -> Contract:
 
 
 @transaction.atomic
-def contract_update(*, contract: Contract, user, signatories=None, **fields) -> Contract:
+def contract_update(
+    *,
+    contract: Contract,
+    user: User,
+    signatories: list | None = None,
+    **fields: Unpack[ContractFields],
+) -> Contract:
     locked = _lock_editable(contract, user)
     for key, value in fields.items():
         if key in EDITABLE:
@@ -192,12 +207,14 @@ def _recalculate(contract: Contract):
 
 
 @transaction.atomic
-def contract_line_update(*, line: ContractLine, user, **fields) -> ContractLine:
+def contract_line_update(
+    *, line: ContractLine, user: User, **fields: Unpack[ContractLineFields]
+) -> ContractLine:
     contract = _lock_editable(line.contract, user)
     line = ContractLine.objects.get(pk=line.pk)
-    for key in LINE_FIELDS:
-        if key in fields and fields[key] is not None:
-            setattr(line, key, fields[key])
+    for key, value in fields.items():
+        if key in LINE_FIELDS and value is not None:
+            setattr(line, key, value)
     line.full_clean(exclude=["contract", "gross", "discount_amount", "tax_amount", "total"])
     line.compute()
     line.save()
@@ -206,7 +223,7 @@ def contract_line_update(*, line: ContractLine, user, **fields) -> ContractLine:
 
 
 @transaction.atomic
-def contract_line_remove(*, line: ContractLine, user) -> None:
+def contract_line_remove(*, line: ContractLine, user: User) -> None:
     contract = _lock_editable(line.contract, user)
     if contract.lines.count() <= 1:
         raise ValidationError(_("A contract keeps at least one line."))
@@ -215,7 +232,9 @@ def contract_line_remove(*, line: ContractLine, user) -> None:
 
 
 @transaction.atomic
-def contract_set_payment_plan(*, contract: Contract, user, milestones: list[dict]) -> Contract:
+def contract_set_payment_plan(
+    *, contract: Contract, user: User, milestones: list[dict]
+) -> Contract:
     """Replace the payment plan (回款计划). Each milestone: name, percentage or amount (not
     both), trigger, due_date (for on_date), payment_terms_days. The allocated amounts must sum
     exactly to the contract total, or nothing changes (400 with the difference)."""
@@ -278,11 +297,10 @@ def contract_set_payment_plan(*, contract: Contract, user, milestones: list[dict
 
 
 @transaction.atomic
-def contract_attachment_add(*, contract: Contract, user, file, name="") -> ContractAttachment:
+def contract_attachment_add(*, contract: Contract, user: User, file, name="") -> ContractAttachment:
     """Attach a file (the scanned signed copy, annexes). Allowed until the contract is
     completed or terminated: a signed copy is attached after signing."""
-    if not (contract_can_edit(user=user, contract=contract) or has_role(user, "finance")):
-        raise PermissionDenied(_("You may not attach files to this contract."))
+    require(user, "contracts.attach", contract)
     if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
         raise ValidationError(_("This contract is closed."))
     attachment = ContractAttachment(
@@ -294,7 +312,7 @@ def contract_attachment_add(*, contract: Contract, user, file, name="") -> Contr
 
 
 @transaction.atomic
-def contract_amend(*, contract: Contract, user) -> Contract:
+def contract_amend(*, contract: Contract, user: User) -> Contract:
     """A signed contract changes by an amendment: a new draft version (same number) with the
     lines, plan, signatories and terms copied, which goes through review again. The signed
     version stays in force (and in the history) until the amendment is signed."""
@@ -368,8 +386,7 @@ def _notify_reviewers(contract: Contract, roles):
             )
 
 
-@transition_service(Contract, "submit_for_review")
-def contract_submit_for_review(*, obj: Contract, user, data=None) -> Contract:
+def contract_submit_for_review(*, obj: Contract, user: User, data=None) -> Contract:
     """draft → in_review (lines, and a plan summing to the total); finance is asked to review,
     the manager too when the value threshold or the credit check requires it."""
     with transaction.atomic():
@@ -378,106 +395,53 @@ def contract_submit_for_review(*, obj: Contract, user, data=None) -> Contract:
     return contract
 
 
-def _sign_off(*, obj: Contract, user, data, role: str, name: str) -> Contract:
-    """Record `role`'s sign-off in the current review round; approve the contract when every
-    required sign-off is in, whatever their order. Locked like a transition."""
-    spec = get_spec(Contract, name)
-    if not role_allows(spec, obj, user):
-        raise PermissionDenied(_("Your role may not run “%(name)s”.") % {"name": spec.label})
-    fields = validate_fields(spec, data)
-    comment = fields.get("comment", "")
-    with transaction.atomic():
-        locked = Contract.objects.select_for_update().select_related("account").get(pk=obj.pk)
-        if locked.status != obj.status:
-            raise ConcurrentTransition(_("The record was changed by someone else; reload it."))
-        if locked.status != ContractStatus.IN_REVIEW:
-            raise TransitionNotAllowed(
-                _("“%(name)s” is not possible from %(state)s.")
-                % {"name": spec.label, "state": locked.get_status_display()}
-            )
-        label = SignOffRole(role).label
-        if role == SignOffRole.FINANCE:
-            # The credit check runs again on approval: exposure may have grown since submit.
-            was = locked.required_sign_offs()
-            locked.run_credit_check()
-            locked.save(
-                update_fields=[
-                    "over_value_threshold",
-                    "over_credit_limit",
-                    "credit_exposure",
-                    "updated_at",
-                ]
-            )
-            newly = [r for r in locked.required_sign_offs() if r not in was]
-        else:
-            newly = []
-        if role not in locked.required_sign_offs():
-            raise ValidationError(
-                _("This contract does not need a %(role)s sign-off.") % {"role": label}
-            )
-        try:
-            with transaction.atomic():
-                ContractSignOff.objects.create(
-                    contract=locked,
-                    review_round=locked.review_round,
-                    role=role,
-                    user=user,
-                    decision=SignOffDecision.APPROVED,
-                    comment=comment,
-                )
-        except IntegrityError as exc:
-            raise ValidationError(
-                _("The %(role)s sign-off is already recorded.") % {"role": label}
-            ) from exc
-        missing = locked.missing_sign_offs()
-        if not missing:
-            return perform_transition(
-                obj=locked, name="approve", user=user, system=True, data={"comment": comment}
-            )
-        if newly:
-            _notify_reviewers(locked, newly)
-        TransitionLog.objects.create(
-            content_type=ContentType.objects.get_for_model(Contract),
-            object_id=locked.pk,
-            transition=name,
-            source=locked.status,
-            target=locked.status,
-            by=user,
-            comment=comment
-            or _("%(role)s signed off; waiting for: %(missing)s")
-            % {"role": label, "missing": ", ".join(str(SignOffRole(r).label) for r in missing)},
-        )
-        return locked
+def _recheck_credit(contract: Contract) -> list[str]:
+    """Finance's sign-off runs the credit check again (exposure may have grown since submit);
+    returns the sign-offs it newly requires."""
+    was = contract.required_sign_offs()
+    contract.run_credit_check()
+    contract.save(
+        update_fields=["over_value_threshold", "over_credit_limit", "credit_exposure", "updated_at"]
+    )
+    return [r for r in contract.required_sign_offs() if r not in was]
 
 
-@transition_service(Contract, "approve")
-def contract_approve(*, obj: Contract, user, data=None) -> Contract:
+def _sign_off(*, obj: Contract, user: User, data, role: str, name: str) -> Contract:
+    """Record `role`'s sign-off in the current review round through the sign-off gate; the
+    contract is approved when every required sign-off is in, whatever their order."""
+    return sign_off(
+        obj=obj,
+        name=name,
+        role=role,
+        user=user,
+        data=data,
+        related=("account",),
+        not_needed=_("This contract does not need a %(role)s sign-off."),
+        prepare=_recheck_credit if role == SignOffRole.FINANCE else None,
+        on_partial=lambda contract, newly: _notify_reviewers(contract, newly or []),
+    )
+
+
+def contract_approve(*, obj: Contract, user: User, data=None) -> Contract:
     """Finance's approval (after the credit check); the contract is approved at once unless a
     manager's sign-off is also needed (over the credit limit or the value threshold)."""
     return _sign_off(obj=obj, user=user, data=data, role=SignOffRole.FINANCE, name="approve")
 
 
-@transition_service(Contract, "manager_sign_off")
-def contract_manager_sign_off(*, obj: Contract, user, data=None) -> Contract:
+def contract_manager_sign_off(*, obj: Contract, user: User, data=None) -> Contract:
     return _sign_off(
         obj=obj, user=user, data=data, role=SignOffRole.MANAGER, name="manager_sign_off"
     )
 
 
-@transition_service(Contract, "reject")
-def contract_reject(*, obj: Contract, user, data=None) -> Contract:
+def contract_reject(*, obj: Contract, user: User, data=None) -> Contract:
     """in_review → draft with a reason, recorded as finance's rejection in this round."""
 
     def record(contract: Contract, fields):
-        ContractSignOff.objects.create(
-            contract=contract,
-            review_round=contract.review_round,
-            role=SignOffRole.FINANCE,
-            user=user,
-            decision=SignOffDecision.REJECTED,
-            comment=fields.get("reason", ""),
+        record_rejection(
+            record=contract, role=SignOffRole.FINANCE, user=user, reason=fields.get("reason", "")
         )
-        people = {contract.owner, contract.solution_owner} - {None}
+        people = {p for p in (contract.owner, contract.solution_owner) if p is not None}
         for person in people:
             notify(
                 recipient=person,
@@ -490,8 +454,7 @@ def contract_reject(*, obj: Contract, user, data=None) -> Contract:
     return perform_transition(obj=obj, name="reject", user=user, data=data, effect=record)
 
 
-@transition_service(Contract, "sign")
-def contract_sign(*, obj: Contract, user, data=None) -> Contract:
+def contract_sign(*, obj: Contract, user: User, data=None) -> Contract:
     """approved → signed with the signing date and the customer's signatory; the contract is
     read-only from now on. An amendment replaces the version it amends. Sends contract_signed
     (orders: create the order) inside the same transaction."""
@@ -507,7 +470,8 @@ def contract_sign(*, obj: Contract, user, data=None) -> Contract:
 
 
 def contract_complete(*, contract: Contract) -> Contract:
-    """signed → completed, run by the system (billing calls it when everything is paid)."""
+    """signed → completed, run by the system (billing calls it when every order is delivered
+    and every milestone invoiced and paid)."""
     return perform_transition(obj=contract, name="complete", user=None, system=True)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from ltc.errors import Outcome, form_labels, report_form
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .forms import AttachmentForm, ContractFilterForm, ContractForm, MilestoneFormSet
@@ -41,14 +43,6 @@ def _get(request, pk):
         return qs.get(pk=pk)
     except qs.model.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _errors_to_messages(request, exc: ValidationError):
-    for field, errors in (
-        exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
-    ):
-        for error in errors:
-            messages.error(request, error if field in ("", "__all__") else f"{field}: {error}")
 
 
 @login_required
@@ -128,10 +122,7 @@ def contract_detail(request, pk, *, edit_form=None, plan_formset=None):
             "can_amend": contract.is_live
             and services.contract_can_edit(user=request.user, contract=contract),
             "can_attach": contract.status not in ("completed", "terminated")
-            and (
-                services.contract_can_edit(user=request.user, contract=contract)
-                or has_role(request.user, "finance")
-            ),
+            and can(request.user, "contracts.attach", contract),
             "attachment_form": AttachmentForm(),
         },
     )
@@ -144,7 +135,7 @@ def contract_edit(request, pk):
     form = ContractForm(request.POST, instance=contract)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with Outcome(request, form=form) as outcome:
             services.contract_update(
                 contract=contract,
                 user=request.user,
@@ -153,15 +144,14 @@ def contract_edit(request, pk):
                 terms=data["terms"],
                 signatories=list(data["signatories"]),
             )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-            response = contract_detail(request, pk)
-            response.status_code = 400
-            return response
-        messages.success(request, _("Contract saved."))
-        return redirect(contract)
+        if outcome.ok:
+            messages.success(request, _("Contract saved."))
+            return redirect(contract)
+        status = outcome.status
+    else:
+        status = 400
     response = contract_detail(request, pk, edit_form=form)
-    response.status_code = 400
+    response.status_code = status
     return response
 
 
@@ -182,17 +172,18 @@ def contract_plan(request, pk):
                 or f.cleaned_data.get("name")
             )
         ]
-        try:
+        with Outcome(request) as outcome:
             services.contract_set_payment_plan(
                 contract=contract, user=request.user, milestones=rows
             )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Payment plan saved."))
             return redirect(contract)
+        status = outcome.status
+    else:
+        status = 400
     response = contract_detail(request, pk, plan_formset=formset)
-    response.status_code = 400
+    response.status_code = status
     return response
 
 
@@ -200,10 +191,9 @@ def contract_plan(request, pk):
 @require_POST
 def contract_amend(request, pk):
     contract = _get(request, pk)
-    try:
+    with Outcome(request) as outcome:
         new = services.contract_amend(contract=contract, user=request.user)
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
+    if not outcome.ok:
         return redirect(contract)
     messages.success(request, _("Amendment started: edit it and submit it for review."))
     return redirect(new)
@@ -215,21 +205,17 @@ def contract_attach(request, pk):
     contract = _get(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with Outcome(request, labels=form_labels(form)) as outcome:
             services.contract_attachment_add(
                 contract=contract,
                 user=request.user,
                 file=form.cleaned_data["file"],
                 name=form.cleaned_data["name"],
             )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("File attached."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        report_form(request, form)
     return redirect(contract)
 
 

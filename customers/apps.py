@@ -1,16 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ltc.wiring import Contributes
+
 
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = _("Customers")
-
-    def ready(self):
-        from ltc import records
-
-        from .models import Account, Contact
-        from .selectors import account_list, contact_list
-
-        records.register(Account, account_list)
-        records.register(Contact, contact_list)
+    contributes = Contributes(
+        records={
+            "customers.Account": "customers.selectors.account_list",
+            "customers.Contact": "customers.selectors.contact_list",
+        }
+    )

@@ -1,16 +1,24 @@
 """Role-aware reads of accounts and contacts, shared by pages and the API."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from roles.permissions import has_role, team_member_ids
+from roles.policies import can
 
 from .models import Account, Contact
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Roles that see every account: they serve or bill whoever the customer is.
 SEE_ALL = ("marketing", "manager", "operations", "finance", "service", "sales_support")
 
 
-def account_visibility(user) -> Q | None:
+def account_visibility(user: User) -> Q | None:
     if user.is_superuser or has_role(user, *SEE_ALL):
         return None
     if has_role(user, "sales"):
@@ -18,13 +26,13 @@ def account_visibility(user) -> Q | None:
     return Q(pk__in=[])
 
 
-def account_list(*, user) -> QuerySet[Account]:
+def account_list(*, user: User) -> QuerySet[Account]:
     qs = Account.objects.select_related("owner")
     rule = account_visibility(user)
     return qs if rule is None else qs.filter(rule)
 
 
-def contact_list(*, user) -> QuerySet[Contact]:
+def contact_list(*, user: User) -> QuerySet[Contact]:
     qs = Contact.objects.select_related("account")
     rule = account_visibility(user)
     if rule is None:
@@ -32,10 +40,6 @@ def contact_list(*, user) -> QuerySet[Contact]:
     return qs.filter(account__in=Account.objects.filter(rule))
 
 
-def account_can_edit(*, user, account: Account | None = None) -> bool:
+def account_can_edit(*, user: User, account: Account | None = None) -> bool:
     """Marketing and sales maintain customer data; sales only their own accounts."""
-    if user.is_superuser or has_role(user, "marketing"):
-        return True
-    if has_role(user, "sales"):
-        return account is None or account.owner_id in team_member_ids(user)
-    return False
+    return can(user, "customers.edit", account)

@@ -1,16 +1,14 @@
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
-from ltc import records
+from ltc.errors import Outcome
 
 from . import selectors, services
 from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm
@@ -40,17 +38,6 @@ def account_list(request):
     )
 
 
-def _visible_leads(user, account, limit=20):
-    """The account's leads that this user may see (through the stage's registered selector,
-    so the base does not import the leads app)."""
-    try:
-        lead_model = apps.get_model("leads", "Lead")
-        qs = records.visible(lead_model, user)
-    except (LookupError, Http404):
-        return []
-    return list(qs.filter(account=account).select_related("owner")[:limit])
-
-
 @login_required
 def account_detail(request, pk):
     account = get_object_or_404(selectors.account_list(user=request.user), pk=pk)
@@ -60,7 +47,6 @@ def account_detail(request, pk):
         {
             "account": account,
             "contacts": account.contacts.all(),
-            "leads": _visible_leads(request.user, account),
             "activities": record_activities(account),
             "activity_form": ActivityForm(),
             "can_edit": selectors.account_can_edit(user=request.user, account=account),
@@ -74,19 +60,18 @@ def account_edit(request, pk=None):
     if not selectors.account_can_edit(user=request.user, account=account):
         raise PermissionDenied
     form = AccountForm(request.POST or None, instance=account)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             account = services.account_save(user=request.user, account=account, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Account saved."))
             return redirect(account)
     return render(
         request,
         "customers/account_form.html",
         {"form": form, "account": account},
-        status=400 if form.errors else 200,
+        status=outcome.status,
     )
 
 
@@ -139,17 +124,16 @@ def contact_edit(request, pk=None):
     accounts = selectors.account_list(user=request.user)
     initial = {"account": request.GET.get("account")} if not contact else None
     form = ContactForm(request.POST or None, instance=contact, accounts=accounts, initial=initial)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             contact = services.contact_save(user=request.user, contact=contact, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Contact saved."))
             return redirect(contact)
     return render(
         request,
         "customers/contact_form.html",
         {"form": form, "contact": contact},
-        status=400 if form.errors else 200,
+        status=outcome.status,
     )

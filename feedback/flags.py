@@ -1,4 +1,4 @@
-"""The provider feedback registers in ltc.flags: open AccountFlags."""
+"""The provider feedback declares for ltc.flags (FeedbackConfig.contributes): open AccountFlags."""
 
 from .models import AccountFlag
 

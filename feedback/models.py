@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from ltc.bases import CreatedBy, TimeStamped
 from ltc.transitions import StateMachineModel
 from roles.permissions import RolePermission
 
@@ -52,7 +53,7 @@ def role_for_category(category: str) -> str:
     return "operations" if category in AFTER_SALES else "service"
 
 
-class Ticket(StateMachineModel):
+class Ticket(StateMachineModel, CreatedBy, TimeStamped):
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(
@@ -105,16 +106,6 @@ class Ticket(StateMachineModel):
     resolution_breached_at = models.DateTimeField(
         _("resolution target missed"), null=True, blank=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -370,7 +361,7 @@ def feedback_route(*, kind: str, category: str) -> str:
     return "marketing"
 
 
-class FeedbackItem(models.Model):
+class FeedbackItem(TimeStamped):
     """Market feedback captured by sales or service: a suggestion or a complaint."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=FeedbackKind.choices)
@@ -396,8 +387,6 @@ class FeedbackItem(models.Model):
         null=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -5,9 +5,3 @@ def on_order_delivered(sender, *, instance, user=None, **kwargs):
     from .services import survey_for_delivered_order
 
     survey_for_delivered_order(order=instance)
-
-
-def on_ticket_resolved(sender, *, instance, user=None, **kwargs):
-    from .services import survey_for_resolved_ticket
-
-    survey_for_resolved_ticket(ticket=instance)

@@ -6,16 +6,21 @@ service and the manager see every ticket and survey; operations the after-sales 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from roles.permissions import has_role, team_member_ids
 
 from .models import AccountFlag, FeedbackItem, Survey, Ticket
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 SEE_ALL = ("service", "manager")
 
 
-def ticket_visibility(user) -> Q | None:
+def ticket_visibility(user: User) -> Q | None:
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_superuser or has_role(user, *SEE_ALL):
@@ -28,13 +33,13 @@ def ticket_visibility(user) -> Q | None:
     return rule
 
 
-def ticket_list(*, user) -> QuerySet[Ticket]:
+def ticket_list(*, user: User) -> QuerySet[Ticket]:
     qs = Ticket.objects.select_related("account", "contact", "order", "assignee")
     rule = ticket_visibility(user)
     return qs if rule is None else qs.filter(rule)
 
 
-def survey_list(*, user) -> QuerySet[Survey]:
+def survey_list(*, user: User) -> QuerySet[Survey]:
     qs = Survey.objects.select_related("account", "contact", "ticket", "order")
     if not user.is_authenticated:
         return qs.none()
@@ -45,11 +50,7 @@ def survey_list(*, user) -> QuerySet[Survey]:
     return qs.none()
 
 
-def open_flags(*, account_ids) -> QuerySet[AccountFlag]:
-    return AccountFlag.objects.filter(account_id__in=account_ids, cleared_at__isnull=True)
-
-
-def flag_list(*, user) -> QuerySet[AccountFlag]:
+def flag_list(*, user: User) -> QuerySet[AccountFlag]:
     qs = AccountFlag.objects.select_related("account", "account__owner", "ticket", "survey")
     if user.is_superuser or has_role(user, *SEE_ALL):
         return qs
@@ -58,7 +59,7 @@ def flag_list(*, user) -> QuerySet[AccountFlag]:
     return qs.none()
 
 
-def feedback_item_list(*, user) -> QuerySet[FeedbackItem]:
+def feedback_item_list(*, user: User) -> QuerySet[FeedbackItem]:
     """Who captured it sees it; marketing and operations see what is routed to them; service
     and the manager see all."""
     qs = FeedbackItem.objects.select_related("account", "created_by")

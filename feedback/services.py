@@ -5,8 +5,10 @@ One function per business operation, keyword-only, one transaction each.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
 from django.core import signing
@@ -21,12 +23,12 @@ from django.utils.translation import gettext as _
 from activities.models import ActivityKind
 from activities.services import activity_create
 from customers.models import Account, Contact
-from ltc.handoffs import ticket_resolved
-from ltc.transitions import perform_transition, transition_service
+from ltc.timers import escalation_recipients
+from ltc.transitions import perform_transition
 from notifications import outbox
 from notifications.services import absolute_url, notify
-from roles.models import Team
 from roles.permissions import has_role, users_with_role
+from roles.policies import can, require
 
 from . import clock
 from .models import (
@@ -44,10 +46,25 @@ from .models import (
 )
 from .sla import Calendar
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from orders.models import Order
+
 log = logging.getLogger(__name__)
 
-TICKET_EDITABLE = ("subject", "description", "category", "priority", "contact", "order", "assignee")
-TICKET_CREATORS = ("service", "operations", "sales")
+
+class TicketFields(TypedDict, total=False):
+    subject: str
+    description: str
+    category: str
+    priority: str
+    contact: Contact | None
+    order: Order | None
+    assignee: User | None
+
+
+TICKET_EDITABLE = tuple(TicketFields.__annotations__)
 
 
 # --- tickets -----------------------------------------------------------------------------------
@@ -64,7 +81,7 @@ def _check_ticket_links(*, account, contact, order):
 @transaction.atomic
 def ticket_create(
     *,
-    user,
+    user: User,
     account: Account,
     subject: str,
     category: str = "other",
@@ -76,8 +93,7 @@ def ticket_create(
 ) -> Ticket:
     """Open a case; after-sales categories (product, delivery) go to operations, the rest to
     customer service."""
-    if not has_role(user, *TICKET_CREATORS):
-        raise PermissionDenied(_("Only service, operations and sales open tickets."))
+    require(user, "feedback.ticket_create")
     _check_ticket_links(account=account, contact=contact, order=order)
     ticket = Ticket(
         subject=subject,
@@ -96,12 +112,12 @@ def ticket_create(
     return ticket
 
 
-def ticket_can_edit(*, user, ticket: Ticket) -> bool:
-    return has_role(user, "service", "operations") and ticket.status != TicketStatus.CLOSED
+def ticket_can_edit(*, user: User, ticket: Ticket) -> bool:
+    return can(user, "feedback.ticket_handle") and ticket.status != TicketStatus.CLOSED
 
 
 @transaction.atomic
-def ticket_update(*, user, ticket: Ticket, **fields) -> Ticket:
+def ticket_update(*, user: User, ticket: Ticket, **fields: Unpack[TicketFields]) -> Ticket:
     if not ticket_can_edit(user=user, ticket=ticket):
         raise PermissionDenied(_("You may not edit this ticket."))
     for key, value in fields.items():
@@ -116,11 +132,10 @@ def ticket_update(*, user, ticket: Ticket, **fields) -> Ticket:
 
 
 @transaction.atomic
-def ticket_reply(*, user, ticket: Ticket, body: str):
+def ticket_reply(*, user: User, ticket: Ticket, body: str):
     """A public reply to the customer: logged as an email activity; the first one is the
     ticket's first response (like `start`)."""
-    if not has_role(user, "service", "operations"):
-        raise PermissionDenied(_("Only service and operations reply to customers."))
+    require(user, "feedback.ticket_handle")
     if not (body or "").strip():
         raise ValidationError({"body": _("Write the reply.")})
     activity = activity_create(
@@ -149,8 +164,7 @@ def _record_late(ticket: Ticket, target: str, *, now=None):
         ticket_breach(ticket=ticket, target=target, escalate=False, now=now)
 
 
-@transition_service(Ticket, "start")
-def ticket_start(*, obj: Ticket, user, data=None) -> Ticket:
+def ticket_start(*, obj: Ticket, user: User, data=None) -> Ticket:
     first = obj.first_response_at is None
     ticket = perform_transition(obj=obj, name="start", user=user, data=data)
     if first:
@@ -158,29 +172,16 @@ def ticket_start(*, obj: Ticket, user, data=None) -> Ticket:
     return ticket
 
 
-@transition_service(Ticket, "resolve")
-def ticket_resolve(*, obj: Ticket, user, data=None) -> Ticket:
-    """in_progress → resolved with the resolution; the CSAT survey goes out (ticket_resolved
-    hand-off) in the same transaction."""
+def ticket_resolve(*, obj: Ticket, user: User, data=None) -> Ticket:
+    """in_progress → resolved with the resolution; the CSAT survey goes out in the same
+    transaction (the survey belongs to this stage: no hand-off)."""
 
-    def hand_off(ticket: Ticket, fields):
-        ticket_resolved.send(sender=Ticket, instance=ticket, user=user)
+    def survey(ticket: Ticket, fields):
+        survey_for_resolved_ticket(ticket=ticket)
 
-    ticket = perform_transition(obj=obj, name="resolve", user=user, data=data, effect=hand_off)
+    ticket = perform_transition(obj=obj, name="resolve", user=user, data=data, effect=survey)
     _record_late(ticket, clock.RESOLUTION)
     return ticket
-
-
-def escalation_recipients(role: str) -> list:
-    """The leads of the teams with members holding `role` (the service lead), else managers."""
-    leads = {
-        t.lead
-        for t in Team.objects.filter(members__groups__name=role, lead__isnull=False)
-        .select_related("lead")
-        .distinct()
-        if t.lead.is_active
-    }
-    return sorted(leads, key=lambda u: u.pk) or list(users_with_role("manager"))
 
 
 TARGET_LABELS = {
@@ -206,7 +207,8 @@ def ticket_breach(*, ticket: Ticket, target: str, escalate: bool = True, now=Non
             % {"ticket": ticket, "target": TARGET_LABELS[target]},
         )
     if escalate:
-        for user in escalation_recipients("service"):
+        # the leads of the service agents' teams (the service lead), else the managers
+        for user in escalation_recipients(users_with_role("service"), "manager"):
             notify(
                 recipient=user,
                 key=f"sla-breach:{ticket.pk}:{target}",
@@ -254,7 +256,7 @@ def close_resolved_tickets(*, now=None) -> int:
     days = settings.LTC.get("TICKET_AUTO_CLOSE_DAYS", 7)
     closed = 0
     due = Ticket.objects.filter(
-        status=TicketStatus.RESOLVED, resolved_at__lte=now - timezone.timedelta(days=days)
+        status=TicketStatus.RESOLVED, resolved_at__lte=now - datetime.timedelta(days=days)
     )
     for ticket in due.iterator(chunk_size=200):
         try:
@@ -292,9 +294,8 @@ def account_flag_raise(
 
 
 @transaction.atomic
-def account_flag_clear(*, flag: AccountFlag, user) -> AccountFlag:
-    if not has_role(user, "service"):
-        raise PermissionDenied(_("Only customer service clears an account flag."))
+def account_flag_clear(*, flag: AccountFlag, user: User) -> AccountFlag:
+    require(user, "feedback.flag_clear")
     if AccountFlag.objects.filter(pk=flag.pk, cleared_at__isnull=True).update(
         cleared_at=timezone.now(), cleared_by=user
     ):
@@ -439,9 +440,8 @@ def survey_answer(*, token: str, score, comment: str = "") -> Survey:
 
 # --- feedback items ------------------------------------------------------------------------------
 @transaction.atomic
-def feedback_item_create(*, user, kind, category, title, description="", account=None):
-    if not has_role(user, "sales", "service"):
-        raise PermissionDenied(_("Sales and service capture market feedback."))
+def feedback_item_create(*, user: User, kind, category, title, description="", account=None):
+    require(user, "feedback.item_create")
     item = FeedbackItem(
         kind=kind,
         category=category,
@@ -474,7 +474,7 @@ ORDER = [FeedbackStatus.NEW, FeedbackStatus.ACKNOWLEDGED, FeedbackStatus.DONE]
 
 
 @transaction.atomic
-def feedback_item_set_status(*, user, item: FeedbackItem, status: str) -> FeedbackItem:
+def feedback_item_set_status(*, user: User, item: FeedbackItem, status: str) -> FeedbackItem:
     """The team it is routed to acknowledges it and marks it done."""
     if not (user.is_superuser or has_role(user, item.routed_to)):
         raise PermissionDenied(_("Only the team this feedback is routed to updates it."))

@@ -1,24 +1,23 @@
 """Browser pages of the service stage; thin: reads from selectors, writes through services."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from customers.selectors import account_list, contact_list
+from ltc.errors import Outcome
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
-from roles.permissions import has_role
+from roles.policies import can
 
 from . import clock, services
 from .forms import FeedbackItemForm, TicketForm
@@ -66,7 +65,7 @@ def ticket_index(request):
             "statuses": TicketStatus.choices,
             "status": status,
             "q": q,
-            "can_create": has_role(request.user, *services.TICKET_CREATORS),
+            "can_create": can(request.user, "feedback.ticket_create"),
         },
     )
 
@@ -98,44 +97,34 @@ def ticket_detail(request, pk):
             "activity_form": ActivityForm(),
             "clocks": clocks,
             "surveys": list(ticket.surveys.all()),
-            "can_reply": has_role(request.user, "service", "operations"),
+            "can_reply": can(request.user, "feedback.ticket_handle"),
         },
     )
 
 
 @login_required
 def ticket_create(request):
-    if not has_role(request.user, *services.TICKET_CREATORS):
+    if not can(request.user, "feedback.ticket_create"):
         raise PermissionDenied
     form = TicketForm(request.POST or None, initial={"account": request.GET.get("account")})
     _limit_ticket_form(form, request.user)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             ticket = services.ticket_create(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Ticket opened."))
             return redirect(ticket)
-    return render(
-        request, "feedback/ticket_form.html", {"form": form}, status=400 if form.errors else 200
-    )
-
-
-class ReplyForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("Reply"), widget=forms.Textarea(attrs={"rows": 3}))
+    return render(request, "feedback/ticket_form.html", {"form": form}, status=outcome.status)
 
 
 @login_required
 @require_POST
 def ticket_reply(request, pk):
     ticket = _get(ticket_list(user=request.user), pk)
-    try:
+    with Outcome(request) as outcome:
         services.ticket_reply(user=request.user, ticket=ticket, body=request.POST.get("body", ""))
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-    else:
+    if outcome.ok:
         messages.success(request, _("Reply recorded."))
     return redirect(ticket)
 
@@ -197,7 +186,7 @@ def flag_index(request):
     return render(
         request,
         "feedback/flag_list.html",
-        {"page": page, "can_clear": has_role(request.user, "service")},
+        {"page": page, "can_clear": can(request.user, "feedback.flag_clear")},
     )
 
 
@@ -217,7 +206,7 @@ def item_index(request):
     status = request.GET.get("status", "")
     if status in FeedbackStatus.values:
         qs = qs.filter(status=status)
-    can_create = has_role(request.user, "sales", "service")
+    can_create = can(request.user, "feedback.item_create")
     form = FeedbackItemForm(request.POST or None) if can_create else None
     if form is not None:
         form.fields["account"].queryset = account_list(user=request.user)
@@ -246,11 +235,8 @@ def item_index(request):
 @require_POST
 def item_status(request, pk):
     item = _get(feedback_item_list(user=request.user), pk)
-    try:
+    with Outcome(request):
         services.feedback_item_set_status(
             user=request.user, item=item, status=request.POST.get("status", "")
         )
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
     return redirect("feedback:item-list")

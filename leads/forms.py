@@ -59,12 +59,6 @@ class QualifyForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
-
-
 class ConvertForm(forms.Form):
     account = forms.ModelChoiceField(
         label=_("Link to existing account"),

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models.functions import Lower
@@ -36,11 +37,15 @@ from django.utils.translation import gettext as _
 
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
+from roles.policies import require
 
 from .models import Lead, LeadSource, LeadUserObjectPermission
 from .phones import phone_key
 from .scoring import lead_score
 from .services import OWNER_PERMS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MAX_ROWS = 100_000
 BATCH_SIZE = 2000  # rows per INSERT
@@ -336,7 +341,7 @@ def _parse_date(value, reasons):
 
 
 class _Validator:
-    def __init__(self, user):
+    def __init__(self, user: User):
         self.user = user
         self.may_assign = has_role(user, "marketing") or user.is_superuser
         self.sources = _source_map()
@@ -587,7 +592,7 @@ def bulk_grant_owners(pairs: list[tuple[int, int]]) -> None:
     LeadUserObjectPermission.objects.bulk_create(grants, batch_size=BATCH_SIZE)
 
 
-def _create(rows: list[_Row], user) -> int:
+def _create(rows: list[_Row], user: User) -> int:
     now = timezone.now()
     records = []
     for row in rows:
@@ -627,10 +632,9 @@ def _lock_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def import_leads(*, file, user, only_good_rows: bool = False) -> ImportReport:
+def import_leads(*, file, user: User, only_good_rows: bool = False) -> ImportReport:
     """Validate every row of a CSV/XLSX file and create its leads in one transaction."""
-    if not has_role(user, "marketing", "sales"):
-        raise PermissionDenied(_("Only marketing and sales import leads."))
+    require(user, "leads.import")
     report = ImportReport()
     try:
         records = iter(_records(file))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
 from roles.permissions import RolePermission
@@ -40,7 +41,7 @@ S = LeadStatus
 FORMS = "leads.forms"
 
 
-class Lead(StateMachineModel):
+class Lead(StateMachineModel, CreatedBy, TimeStamped):
     name = models.CharField(_("contact name"), max_length=120)
     company = models.CharField(_("company"), max_length=200, blank=True)
     title = models.CharField(_("job title"), max_length=120, blank=True)
@@ -95,16 +96,6 @@ class Lead(StateMachineModel):
     next_follow_up_at = models.DateTimeField(_("next follow-up"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -202,7 +193,7 @@ class Lead(StateMachineModel):
         source=[S.NEW, S.WORKING, S.NURTURING, S.QUALIFIED],
         target=S.DISQUALIFIED,
         permission=RolePermission("marketing", "sales"),
-        custom={"label": _("Disqualify"), "form": f"{FORMS}.ReasonForm"},
+        custom={"label": _("Disqualify"), "form": "ltc.forms.ReasonForm"},
     )
     def disqualify(self, *, by=None, reason=""):
         if not reason.strip():

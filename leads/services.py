@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, Unpack
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -11,41 +13,49 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from customers.models import Account, Contact
 from ltc.handoffs import lead_converted
-from ltc.transitions import perform_transition, transition_service
+from ltc.transitions import perform_transition
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
+from roles.policies import require
 
 from .models import Lead, LeadStatus, RoundRobinCursor
 from .scoring import lead_score
 
+if TYPE_CHECKING:
+    import datetime
+    from decimal import Decimal
+
+    from django.contrib.auth.models import User
+
 OWNER_PERMS = ("leads.view_lead", "leads.change_lead")
 CLOSED = (LeadStatus.CONVERTED, LeadStatus.DISQUALIFIED)
-EDITABLE = (
-    "name",
-    "company",
-    "title",
-    "email",
-    "phone",
-    "source",
-    "campaign",
-    "need",
-    "budget",
-    "currency",
-    "expected_close_date",
-    "decision_maker",
-    "next_follow_up_at",
-    "notes",
-)
 
 
-def _check_can_capture(user):
-    if not has_role(user, "marketing", "sales"):
-        raise PermissionDenied(_("Only marketing and sales capture leads."))
+class LeadFields(TypedDict, total=False):
+    """The fields a person edits on a lead (owner and state have their own services)."""
+
+    name: str
+    company: str
+    title: str
+    email: str
+    phone: str
+    source: str
+    campaign: str
+    need: str
+    budget: Decimal | None
+    currency: str
+    expected_close_date: datetime.date | None
+    decision_maker: str
+    next_follow_up_at: datetime.datetime | None
+    notes: str
+
+
+EDITABLE = tuple(LeadFields.__annotations__)
 
 
 @transaction.atomic
-def lead_create(*, user, owner=None, **fields) -> Lead:
-    _check_can_capture(user)
+def lead_create(*, user: User, owner: User | None = None, **fields: Unpack[LeadFields]) -> Lead:
+    require(user, "leads.create")
     lead = Lead(created_by=user, **{k: v for k, v in fields.items() if k in EDITABLE})
     if owner is None and has_role(user, "sales") and not has_role(user, "marketing"):
         owner = user  # a salesperson's own lead is theirs
@@ -58,7 +68,7 @@ def lead_create(*, user, owner=None, **fields) -> Lead:
 
 
 @transaction.atomic
-def lead_update(*, lead: Lead, user, **fields) -> Lead:
+def lead_update(*, lead: Lead, user: User, **fields: Unpack[LeadFields]) -> Lead:
     from .selectors import lead_can_edit
 
     if not lead_can_edit(user=user, lead=lead):
@@ -92,23 +102,27 @@ def _set_owner(lead: Lead, owner, *, by):
 
 
 @transaction.atomic
-def lead_assign(*, lead: Lead, owner, user) -> Lead:
+def lead_assign(*, lead: Lead, owner, user: User) -> Lead:
     """Assignment is an action, not a state: by marketing or a manager."""
-    if not has_role(user, "marketing", "manager"):
-        raise PermissionDenied(_("Only marketing or a manager assigns leads."))
-    if not has_role(owner, "sales"):
-        raise ValidationError({"owner": _("Leads are assigned to salespeople.")})
-    if lead.status in CLOSED:
-        raise ValidationError({"owner": _("A closed lead cannot be reassigned.")})
+    require(user, "leads.assign")
+    check_assignable(lead=lead, owner=owner)
     _set_owner(lead, owner, by=user)
     return lead
 
 
+def check_assignable(*, lead: Lead, owner) -> None:
+    """The rules of an assignment (for the service, and for forms that validate first):
+    a salesperson, and a lead still open."""
+    if owner is None or not has_role(owner, "sales"):
+        raise ValidationError({"owner": _("Leads are assigned to salespeople.")})
+    if lead.pk and lead.status in CLOSED:
+        raise ValidationError({"owner": _("A closed lead cannot be reassigned.")})
+
+
 @transaction.atomic
-def lead_assign_round_robin(*, leads, user) -> dict[int, int]:
+def lead_assign_round_robin(*, leads, user: User) -> dict[int, int]:
     """Give each lead to the next salesperson in turn, continuing where the rule stopped."""
-    if not has_role(user, "marketing", "manager"):
-        raise PermissionDenied(_("Only marketing or a manager assigns leads."))
+    require(user, "leads.assign")
     closed = [lead.pk for lead in leads if lead.status in CLOSED]
     if closed:
         raise ValidationError(
@@ -133,7 +147,7 @@ def lead_assign_round_robin(*, leads, user) -> dict[int, int]:
     return assigned
 
 
-def _account_for(lead: Lead, user) -> Account:
+def _account_for(lead: Lead, user: User) -> Account:
     name = (lead.company or lead.name).strip()
     existing = (
         Account.objects.annotate(lname=Lower("name")).filter(lname=name.lower()).order_by("pk")
@@ -151,7 +165,7 @@ def _account_for(lead: Lead, user) -> Account:
 
 def _contact_for(lead: Lead, account: Account) -> Contact:
     contacts = account.contacts.all()
-    match = None
+    match: Contact | None = None
     if lead.email:
         match = contacts.annotate(lemail=Lower("email")).filter(lemail=lead.email.lower()).first()
     if match is None and lead.phone:
@@ -168,14 +182,13 @@ def _contact_for(lead: Lead, account: Account) -> Contact:
     )
 
 
-def _may_link(user, account: Account) -> bool:
+def _may_link(user: User, account: Account) -> bool:
     from customers.selectors import account_list
 
     return account_list(user=user).filter(pk=account.pk).exists()
 
 
-@transition_service(Lead, "convert")
-def lead_convert(*, obj: Lead, user, data=None) -> Lead:
+def lead_convert(*, obj: Lead, user: User, data=None) -> Lead:
     """qualified → converted: create or link the Account and Contact, then hand off to the
     next stage, in one transaction. The state machine and the row lock refuse a second run."""
 
@@ -209,13 +222,3 @@ def notify_due_lead_follow_ups(now) -> int:
         ):
             sent += 1
     return sent
-
-
-def remind_untouched_leads(*, now=None) -> int:
-    """Hand-off timer marketing → sales: an assigned lead still `new` past its target
-    reminds its owner once (and escalates later); see leads/timers.py."""
-    from ltc.timers import check
-
-    from .timers import LEAD_FIRST_TOUCH
-
-    return check(LEAD_FIRST_TOUCH, now=now)["reminded"]

@@ -1,18 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from ltc.errors import Outcome
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .forms import AssignForm, ImportForm, LeadFilterForm, LeadForm
@@ -24,10 +25,7 @@ PAGE_SIZE = 25
 
 
 def _get_lead(request, pk):
-    try:
-        return visible_leads(user=request.user).get(pk=pk)
-    except Exception as exc:
-        raise Http404 from exc
+    return get_object_or_404(visible_leads(user=request.user), pk=pk)
 
 
 def _filtered(request):
@@ -64,8 +62,8 @@ def lead_list(request):
         {
             "page": page,
             "filter_form": form,
-            "can_create": has_role(request.user, "marketing", "sales"),
-            "can_assign": has_role(request.user, "marketing", "manager"),
+            "can_create": can(request.user, "leads.create"),
+            "can_assign": can(request.user, "leads.assign"),
             "assign_form": AssignForm(),
         },
     )
@@ -84,7 +82,7 @@ def lead_detail(request, pk):
             "activities": record_activities(lead),
             "activity_form": ActivityForm(),
             "can_edit": lead_can_edit(user=request.user, lead=lead),
-            "can_assign": has_role(request.user, "marketing", "manager"),
+            "can_assign": can(request.user, "leads.assign"),
             "assign_form": AssignForm(initial={"owner": lead.owner_id}),
         },
     )
@@ -92,18 +90,17 @@ def lead_detail(request, pk):
 
 @login_required
 def lead_create(request):
-    if not has_role(request.user, "marketing", "sales"):
+    if not can(request.user, "leads.create"):
         raise PermissionDenied
     form = LeadForm(request.POST or None)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             lead = services.lead_create(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Lead created."))
             return redirect(lead)
-    return render(request, "leads/form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "leads/form.html", {"form": form}, status=outcome.status)
 
 
 @login_required
@@ -112,64 +109,59 @@ def lead_edit(request, pk):
     if not lead_can_edit(user=request.user, lead=lead):
         raise PermissionDenied
     form = LeadForm(request.POST or None, instance=lead)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             services.lead_update(lead=lead, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Lead saved."))
             return redirect(lead)
-    return render(
-        request, "leads/form.html", {"form": form, "lead": lead}, status=400 if form.errors else 200
-    )
+    return render(request, "leads/form.html", {"form": form, "lead": lead}, status=outcome.status)
 
 
 @login_required
 @require_POST
 def lead_assign(request, pk):
     lead = _get_lead(request, pk)
-    if not has_role(request.user, "marketing", "manager"):
+    if not can(request.user, "leads.assign"):
         raise PermissionDenied
     form = AssignForm(request.POST)
+    status = 400
     if form.is_valid():
-        try:
+        with Outcome(request) as outcome:
             services.lead_assign(lead=lead, owner=form.cleaned_data["owner"], user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("Lead assigned."))
             return redirect(lead)
+        status = outcome.status
     else:
         messages.error(request, _("Choose a salesperson."))
-    # Bad input: the lead page again, with the reason and an honest status; nothing changed.
+    # Refused: the lead page again, with the reason and an honest status; nothing changed.
     response = lead_detail(request, pk)
-    response.status_code = 400
+    response.status_code = status
     return response
 
 
 @login_required
 @require_POST
 def lead_round_robin(request):
-    if not has_role(request.user, "marketing", "manager"):
+    if not can(request.user, "leads.assign"):
         raise PermissionDenied
     ids = [i for i in request.POST.getlist("lead") if i.isdigit()]
     leads = list(visible_leads(user=request.user).filter(pk__in=ids, owner__isnull=True))
     if not leads:
         messages.error(request, _("Select unassigned leads to distribute."))
     else:
-        try:
+        with Outcome(request) as outcome:
             services.lead_assign_round_robin(leads=leads, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("%(count)d leads distributed.") % {"count": len(leads)})
     return redirect("leads:list")
 
 
 @login_required
 def lead_import(request):
-    if not has_role(request.user, "marketing", "sales"):
+    if not can(request.user, "leads.import"):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None

@@ -12,5 +12,9 @@ class LtcConfig(AppConfig):
         from notifications.services import webhooks_for_transition
 
         from .transitions import transitioned
+        from .wiring import wire
 
         transitioned.connect(webhooks_for_transition, dispatch_uid="ltc-webhooks")
+        # Every stage's declared contributions (records, panels, work queue, timers, flags,
+        # events, follow-ups, transition services, hand-off receivers), read once.
+        wire()

@@ -1,7 +1,8 @@
 """Warnings a later stage raises on an account (e.g. service: "customer at risk"), shown on the
 earlier stages' pages without those stages importing the later one.
 
-A stage registers a provider in AppConfig.ready: provider(account_ids) -> {account_id: [flag]}
+A stage declares a provider in its AppConfig (`contributes.flags`, ltc/wiring.py):
+provider(account_ids) -> {account_id: [flag]}
 where a flag is a dict with "label", "note", "since" and "url". Templates call
 `{% load ltc_flags %}{% account_flags account %}`.
 """
@@ -9,12 +10,6 @@ where a flag is a dict with "label", "note", "since" and "url". Templates call
 from __future__ import annotations
 
 PROVIDERS: list = []
-
-
-def register(provider):
-    if provider not in PROVIDERS:
-        PROVIDERS.append(provider)
-    return provider
 
 
 def flags_for_accounts(account_ids) -> dict[int, list[dict]]:

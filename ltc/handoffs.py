@@ -1,20 +1,12 @@
 """Every hand-off of the lead-to-cash chain, in one place.
 
-An earlier stage's transition service sends the signal inside its transaction; the later
-stage connects a receiver (in its AppConfig.ready) that calls its own service, so the new
-record commits or rolls back with the transition. A stage never imports a later one.
+An earlier stage's transition service sends the signal inside its transaction; each later
+stage that takes the work over declares one receiver for it in its AppConfig
+(`contributes.receivers`, ltc/wiring.py), which calls its own service, so the new record
+commits or rolls back with the transition. A stage never imports a later one.
 
-signal            sent by (inside its transaction)   received by
-----------------  ---------------------------------  ---------------------------------------
-lead_converted    leads: lead_convert                opportunities: the opportunity, one per
-                                                     lead (opportunity_create_from_lead)
-opportunity_won   opportunities: opportunity_win     contracts: draft contract from the quote
-contract_signed   contracts: sign                    orders: the order; billing: invoices of
-                                                     on-signing milestones
-order_delivered   orders: deliver                    billing: invoices of on-delivery
-                                                     milestones; feedback: the NPS survey
-invoice_paid      billing: payment, balance zero     contracts: complete when all is done
-ticket_resolved   feedback: resolve                  feedback: the CSAT survey
+Who sends and who receives what: `python manage.py ltc_wiring` (and the README section "The
+hand-off chain", kept equal to it by a test).
 """
 
 from django.dispatch import Signal
@@ -27,7 +19,6 @@ opportunity_won = Signal()
 contract_signed = Signal()
 # instance=Order, user=User
 order_delivered = Signal()
-# instance=Invoice, user=User or None (system)
-invoice_paid = Signal()
-# instance=Ticket, user=User
-ticket_resolved = Signal()
+
+# The names of the hand-off signals above, in the order of the chain.
+HANDOFFS = ("lead_converted", "opportunity_won", "contract_signed", "order_delivered")

@@ -1,4 +1,5 @@
-"""The role matrix, generated from the state machines: what is shown is what is enforced."""
+"""The role matrix, generated from the state machines and the declared action policies: what
+is shown is what is enforced."""
 
 from django.apps import apps
 
@@ -36,5 +37,34 @@ def role_matrix() -> list[dict]:
                     "owner_only": spec.owner_only,
                 }
             )
-        tables.append({"model": model._meta.verbose_name, "field": field.name, "rows": rows})
+        tables.append(
+            {
+                "model": model._meta.verbose_name,
+                "app_label": model._meta.app_label,
+                "field": field.name,
+                "rows": rows,
+            }
+        )
     return tables
+
+
+def matrix_sections() -> list[dict]:
+    """Per app, in the order of INSTALLED_APPS: its state machines, then its declared
+    policies for the actions that are not transitions (roles/policies.py)."""
+    from roles.policies import policy_tables
+
+    state_tables = role_matrix()
+    policies = {t["app_label"]: t for t in policy_tables()}
+    sections = []
+    for config in apps.get_app_configs():
+        tables = [t for t in state_tables if t["app_label"] == config.label]
+        if tables or config.label in policies:
+            sections.append(
+                {
+                    "app_label": config.label,
+                    "app": config.verbose_name,
+                    "tables": tables,
+                    "policies": policies.get(config.label),
+                }
+            )
+    return sections

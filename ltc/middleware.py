@@ -8,7 +8,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.views import defaults
 
-from .errors import too_large
+from .error_pages import too_large
 
 
 class RequestSizeLimitMiddleware:

@@ -1,11 +1,34 @@
-"""Money is Decimal with a currency; these are the shared field shapes."""
+"""Money is Decimal with a currency: the shared field shapes, the rounding (to the cent, half
+up) and the arithmetic of a priced line, used by quotes, contracts and invoices alike."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+ZERO = Decimal("0.00")
+
+
+def money(value) -> Decimal:
+    """To 0.01, half up (a float from a database aggregate goes through its repr)."""
+    if isinstance(value, float):
+        value = repr(value)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def line_amounts(
+    quantity, unit_price, tax_rate, discount_pct=0
+) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(gross, discount, tax, total) of one line: gross = quantity x price; the discount a
+    percentage of the gross; tax on what remains; each amount to the cent, half up."""
+    gross = money(Decimal(quantity) * Decimal(unit_price))
+    discount = money(gross * Decimal(discount_pct) / HUNDRED)
+    tax = money((gross - discount) * Decimal(tax_rate) / HUNDRED)
+    return gross, discount, tax, gross - discount + tax
 
 
 def currency_choices():

@@ -1,17 +1,27 @@
 """Panels a later stage adds to an earlier stage's record page, without the earlier stage
-knowing it (e.g. billing's planned/invoiced/collected table on the contract page).
+knowing it (e.g. billing's planned/invoiced/collected table on the contract page, the
+account's leads on the account page).
 
-A stage registers `register("contracts.contract", "billing/includes/milestone_billing.html")`
-in its AppConfig.ready; the record page renders `{% record_panels record %}`."""
+A stage declares `panels={"contracts.Contract": ("billing/includes/milestone_billing.html",)}`
+in its AppConfig (ltc/wiring.py); an entry may be `(template, "app.selectors.func")` where
+`func(record=..., user=...) -> dict` gives the data the panel shows. The record page renders
+`{% record_panels record %}`."""
 
-_PANELS: dict[str, list[str]] = {}
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 
-def register(model_label: str, template_name: str) -> None:
-    templates = _PANELS.setdefault(model_label.lower(), [])
-    if template_name not in templates:
-        templates.append(template_name)
+@dataclass(frozen=True)
+class Panel:
+    template_name: str
+    context: Callable[..., dict] | None = None
 
 
-def panels_for(record) -> list[str]:
-    return list(_PANELS.get(record._meta.label_lower, ()))
+# model label (lower case) -> panels
+PANELS: dict[str, list[Panel]] = {}
+
+
+def panels_for(record) -> list[Panel]:
+    return list(PANELS.get(record._meta.label_lower, ()))

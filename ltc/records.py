@@ -1,20 +1,16 @@
-"""Which records a user may see, per model: each stage registers its selector in
-AppConfig.ready, so the shared pages (transitions, activities, history) stay role-aware
-without the base importing the stages."""
+"""Which records a user may see, per model: each stage declares its selectors in its
+AppConfig (`contributes.records`, read by ltc/wiring.py), so the shared pages (transitions,
+activities, history) stay role-aware without the base importing the stages."""
 
 from django.apps import apps
 from django.http import Http404
 
-_SELECTORS: dict[type, object] = {}
-
-
-def register(model, selector):
-    """selector(*, user) -> QuerySet of the records of `model` that user may see."""
-    _SELECTORS[model] = selector
+# model -> selector(*, user): the QuerySet of the records of `model` that user may see
+SELECTORS: dict[type, object] = {}
 
 
 def visible(model, user):
-    selector = _SELECTORS.get(model)
+    selector = SELECTORS.get(model)
     if selector is None:
         raise Http404
     return selector(user=user)

@@ -1,11 +1,12 @@
 """Hand-off timers: one mechanism for every hand-off between roles.
 
-Each stage registers a `HandoffTimer` in its AppConfig.ready: which records wait on the
-hand-off (a queryset annotated with `waiting_since`), who owns the next step, and the target
-in hours (LTC["HANDOFF_TARGET_HOURS"][name]). Past the target the owners are reminded once;
-past target × LTC["HANDOFF_ESCALATE_FACTOR"] the owners' team leads (or, without a team,
-the managers) are notified once. "Once" holds per record and per waiting period: the key of
-each notice carries the time the wait began, so a record that waits again is timed again.
+Each stage declares its `HandoffTimer`s in its AppConfig (`contributes.timers`, read by
+ltc/wiring.py): which records wait on the hand-off (a queryset annotated with
+`waiting_since`), who owns the next step, and the target in hours
+(LTC["HANDOFF_TARGET_HOURS"][name]). Past the target the owners are reminded once; past
+target × LTC["HANDOFF_ESCALATE_FACTOR"] the owners' team leads (or, without a team, the
+managers) are notified once. "Once" holds per record and per waiting period: the key of each
+notice carries the time the wait began, so a record that waits again is timed again.
 """
 
 from __future__ import annotations
@@ -65,21 +66,16 @@ class HandoffTimer:
 TIMERS: dict[str, HandoffTimer] = {}
 
 
-def register(timer: HandoffTimer) -> HandoffTimer:
-    TIMERS[timer.name] = timer
-    return timer
-
-
 def escalation_recipients(owners, role: str) -> list:
-    leads = list(
-        {
-            t.lead
-            for t in Team.objects.filter(members__in=owners, lead__isnull=False).select_related(
-                "lead"
-            )
-        }
-    )
-    return leads or list(users_with_role(role))
+    """The active leads of the teams `owners` belong to (in pk order), else the holders of
+    `role`."""
+    leads = {
+        t.lead
+        for t in Team.objects.filter(
+            members__in=owners, lead__isnull=False, lead__is_active=True
+        ).select_related("lead")
+    }
+    return sorted(leads, key=lambda u: u.pk) or list(users_with_role(role))
 
 
 def check(timer: HandoffTimer, *, now=None) -> dict[str, int]:

@@ -1,15 +1,25 @@
 """The transition machinery every stage shares.
 
 A model declares each transition with `@transition(..., permission=RolePermission(...),
-custom={"label": ..., "form": "app.forms.SomeForm"})`. `perform_transition` is the one path
-that runs a transition: role check (403), state check (409), rule fields (400), the
-transition method itself (which may raise ValidationError for a rule), save with the
-concurrency guard, a log row, and the `transitioned` signal, all in one transaction.
+custom={"label": ..., "form": "app.forms.SomeForm"})`. A transition runs in two steps:
+
+- `check_transition`: role (403), state (409), rule fields (400) on the record as read;
+  nothing is written.
+- `apply_transition` / `apply_locked`: lock the row (409 if its state moved), re-check while
+  holding the lock, run the transition method (which may raise ValidationError for a rule),
+  save with the concurrency guard, the cross-model effect, a log row and the `transitioned`
+  signal, all in one transaction.
+
+`run()` is the single entry of views, API, admin and Celery: it calls the transition service
+a stage declares for (model, name) (see ltc/wiring.py), else `perform_transition`, which is
+the check followed by the apply. Nothing else writes a state field or a TransitionLog row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
@@ -32,12 +42,17 @@ from .models import TransitionLog
 transitioned = Signal()
 
 __all__ = [
+    "Checked",
     "ConcurrentTransition",
+    "apply_locked",
+    "apply_transition",
+    "check_transition",
+    "lock",
+    "record_transition",
     "TransitionNotAllowed",
     "UnknownTransition",
     "perform_transition",
     "run",
-    "transition_service",
     "transitions_for",
     "state_field",
     "transition_specs",
@@ -60,7 +75,7 @@ class TransitionSpec:
     label: str
     sources: tuple[str, ...]
     targets: tuple[str, ...]
-    permission: object
+    permission: Callable[[Any, Any], bool]
     form_path: str | None
 
     @property
@@ -174,21 +189,15 @@ def validate_fields(spec: TransitionSpec, data) -> dict:
     return form.cleaned_data
 
 
-SERVICES: dict[tuple[type, str], object] = {}
-
-
-def transition_service(model, name: str):
-    """Register the service that runs `name` on `model` when it does more than the generic
-    path (cross-model effects); browser, API and Celery all dispatch through `run`."""
-
-    def register(func):
-        SERVICES[(model, name)] = func
-        return func
-
-    return register
+# (model, transition) -> the service that runs it when it does more than the generic path
+# (cross-model effects, hand-offs). Filled from the stages' AppConfig declarations
+# (ltc/wiring.py); browser, API, admin and Celery all dispatch through `run`.
+SERVICES: dict[tuple[type, str], Callable[..., Any]] = {}
 
 
 def run(*, obj, name: str, user, data=None):
+    """The one entry for running a transition: the stage's declared service, else the
+    generic check and apply."""
     service = SERVICES.get((type(obj), name))
     if service is not None:
         return service(obj=obj, user=user, data=data)
@@ -203,15 +212,26 @@ def _check_source(spec: TransitionSpec, obj, state_name: str):
         )
 
 
-def perform_transition(*, obj, name: str, user, data=None, system: bool = False, effect=None):
-    """Run transition `name` on `obj` as `user` (or as the system, for Celery).
+@dataclass(frozen=True)
+class Checked:
+    """A transition that passed its checks on the record as read (no lock, nothing written):
+    what `apply_transition` needs to run it."""
 
-    `effect(locked, fields)` runs after the state change, inside the same transaction: the
-    place for cross-model work such as creating the records a hand-off produces.
+    spec: TransitionSpec
+    state_name: str
+    source: str
+    fields: dict
+    user: object
+    system: bool
 
-    Raises PermissionDenied (403), TransitionNotAllowed / ConcurrentTransition (409),
-    ValidationError (400), UnknownTransition (404). Returns the saved, locked instance.
-    """
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def check_transition(*, obj, name: str, user, data=None, system: bool = False) -> Checked:
+    """Whether `user` (or the system) may run `name` on `obj` as read: role (PermissionDenied),
+    state (TransitionNotAllowed), fields (ValidationError), in that order. Writes nothing."""
     model = type(obj)
     spec = get_spec(model, name)
     if not system and not role_allows(spec, obj, user):
@@ -221,39 +241,103 @@ def perform_transition(*, obj, name: str, user, data=None, system: bool = False,
     # complaint about its fields (400).
     _check_source(spec, obj, state_name)
     fields = validate_fields(spec, data)
-    with transaction.atomic():
-        locked = model._default_manager.select_for_update().get(pk=obj.pk)
-        if getattr(locked, state_name) != getattr(obj, state_name):
-            raise ConcurrentTransition(_("The record was changed by someone else; reload it."))
-        if not system and not role_allows(spec, locked, user):
-            raise PermissionDenied(refusal(spec, locked, user))
-        source = getattr(locked, state_name)
-        _check_source(spec, locked, state_name)
-        comment = fields.pop("comment", "") or fields.get("reason", "")
-        getattr(locked, name)(by=user, **fields)
-        locked.save()
-        if effect is not None:
-            effect(locked, fields)
-        target = getattr(locked, state_name)
-        TransitionLog.objects.create(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=locked.pk,
-            transition=name,
-            source=source,
-            target=target,
-            by=user if user is not None and user.is_authenticated else None,
-            comment=comment,
-        )
-        transitioned.send(
-            sender=model,
-            instance=locked,
-            name=name,
-            source=source,
-            target=target,
-            user=user,
-            data=fields,
-        )
+    return Checked(
+        spec=spec,
+        state_name=state_name,
+        source=getattr(obj, state_name),
+        fields=fields,
+        user=user,
+        system=system,
+    )
+
+
+def lock(obj, *, related=()):
+    """The row of `obj`, locked until the end of the caller's transaction; refused (409) when
+    its state moved since `obj` was read."""
+    model = type(obj)
+    state_name = state_field(model).name
+    query = model._default_manager.select_for_update()
+    if related:
+        query = query.select_related(*related)
+    locked = query.get(pk=obj.pk)
+    if getattr(locked, state_name) != getattr(obj, state_name):
+        raise ConcurrentTransition(_("The record was changed by someone else; reload it."))
     return locked
+
+
+def recheck(checked: Checked, locked) -> None:
+    """The role and state checks again, on the locked row (they may depend on what changed)."""
+    if not checked.system and not role_allows(checked.spec, locked, checked.user):
+        raise PermissionDenied(refusal(checked.spec, locked, checked.user))
+    _check_source(checked.spec, locked, checked.state_name)
+
+
+def record_transition(*, locked, name: str, source: str, user, comment: str = "", data=None):
+    """The log row and the `transitioned` signal of a transition that ran on `locked` (also
+    of a self-loop such as a partial sign-off). Call while holding the row lock."""
+    model = type(locked)
+    target = getattr(locked, state_field(model).name)
+    TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=locked.pk,
+        transition=name,
+        source=source,
+        target=target,
+        by=user if user is not None and user.is_authenticated else None,
+        comment=comment,
+    )
+    transitioned.send(
+        sender=model,
+        instance=locked,
+        name=name,
+        source=source,
+        target=target,
+        user=user,
+        data=data or {},
+    )
+
+
+def apply_locked(checked: Checked, locked, *, effect=None):
+    """Run a checked transition on `locked`. Call while holding the row lock (inside the
+    transaction of `lock`): re-check, the transition method, save, `effect`, log, signal."""
+    recheck(checked, locked)
+    source = getattr(locked, checked.state_name)
+    fields = dict(checked.fields)
+    comment = fields.pop("comment", "") or fields.get("reason", "")
+    getattr(locked, checked.name)(by=checked.user, **fields)
+    locked.save()
+    if effect is not None:
+        effect(locked, fields)
+    record_transition(
+        locked=locked,
+        name=checked.name,
+        source=source,
+        user=checked.user,
+        comment=comment,
+        data=fields,
+    )
+    return locked
+
+
+def apply_transition(checked: Checked, obj, *, effect=None):
+    """Lock the row of `obj`, re-check while holding the lock, and run the transition, in
+    one transaction. Returns the saved, locked instance."""
+    with transaction.atomic():
+        return apply_locked(checked, lock(obj), effect=effect)
+
+
+def perform_transition(*, obj, name: str, user, data=None, system: bool = False, effect=None):
+    """Run transition `name` on `obj` as `user` (or as the system, for Celery): the check,
+    then the apply.
+
+    `effect(locked, fields)` runs after the state change, inside the same transaction: the
+    place for cross-model work such as creating the records a hand-off produces.
+
+    Raises PermissionDenied (403), TransitionNotAllowed / ConcurrentTransition (409),
+    ValidationError (400), UnknownTransition (404). Returns the saved, locked instance.
+    """
+    checked = check_transition(obj=obj, name=name, user=user, data=data, system=system)
+    return apply_transition(checked, obj, effect=effect)
 
 
 class StateMachineModel(ConcurrentTransitionMixin, models.Model):

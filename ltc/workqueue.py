@@ -1,26 +1,19 @@
-"""The home page: what waits on this user. Each stage registers a provider in
-AppConfig.ready returning sections of records waiting for a transition the user owns."""
+"""The home page: what waits on this user. Each stage declares providers in its AppConfig
+(`contributes.work_queue`, ltc/wiring.py) returning sections of records waiting for a
+transition the user owns."""
 
 from django.utils import timezone
 
 from notifications.selectors import inbox
 
 QUEUE_LIMIT = 10
+# provider(user) -> list of {"title", "items": queryset/list, "url"} sections
 PROVIDERS: list = []
-# (user, now) -> the user's due follow-ups, contributed by the activities app.
+# (*, user, now) -> the user's due follow-ups (declared by the activities app)
 FOLLOW_UPS: list = []
-
-
-def register(provider):
-    """provider(user) -> list of {"title", "items": queryset/list, "url"} sections."""
-    if provider not in PROVIDERS:
-        PROVIDERS.append(provider)
-    return provider
-
-
-def register_follow_ups(source):
-    if source not in FOLLOW_UPS:
-        FOLLOW_UPS.append(source)
+# (now) -> count: record types with their own next_follow_up_at (leads, opportunities, ...)
+# notify their owners of due follow-ups; activities.services.notify_due_follow_ups runs them.
+FOLLOW_UP_NOTICES: list = []
 
 
 def work_queue(user) -> dict:

@@ -35,15 +35,12 @@ BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 3600
 ERROR_TEXT_LIMIT = 500
 
-# name -> builder(object id) -> (filename, content, mimetype); stages register theirs in
-# AppConfig.ready (billing: the invoice PDF, opportunities: the quote PDF), so the PDF is
-# rendered when the email leaves, from the issued (immutable) record.
+# name -> builder(object id) -> (filename, content, mimetype), filled by the engine's wire()
+# from the stages' AppConfig declarations (`Contributes.email_attachments`: billing the invoice
+# PDF, opportunities the quote PDF), so the PDF is rendered when the email leaves, from the
+# issued (immutable) record.
 Attachment = tuple[str, bytes, str]
 ATTACHMENTS: dict[str, Callable[[int], Attachment]] = {}
-
-
-def register_attachment(name: str, builder: Callable[[int], Attachment]) -> None:
-    ATTACHMENTS[name] = builder
 
 
 def max_attempts() -> int:

@@ -23,7 +23,7 @@ from ltc.api.mixins import (
     TransitionsMixin,
     transitions_schema,
 )
-from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .filters import OpportunityFilter, QuoteFilter
@@ -398,7 +398,9 @@ class QuoteLineViewSet(
 # --- lost reasons and the forecast -------------------------------------------------------------
 class ManagerWrites(permissions.BasePermission):
     def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or has_role(request.user, "manager")
+        return request.method in permissions.SAFE_METHODS or can(
+            request.user, "opportunities.lost_reasons"
+        )
 
 
 class LostReasonSerializer(serializers.ModelSerializer):

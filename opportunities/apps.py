@@ -1,34 +1,45 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ltc.wiring import Contributes, Receiver, Service
+
 
 class OpportunitiesConfig(AppConfig):
     name = "opportunities"
     verbose_name = _("Opportunities")
-
-    def ready(self):
-        from activities.services import FOLLOW_UP_SOURCES
-        from ltc import records, timers, workqueue
-        from ltc.handoffs import lead_converted
-        from notifications import events
-        from notifications.outbox import register_attachment
-
-        from . import services  # noqa: F401 - registers the transition services
-        from .documents import quote_pdf_attachment
-        from .models import Opportunity, Quote
-        from .receivers import on_lead_converted
-        from .selectors import opportunity_list, quote_list
-        from .timers import OPPORTUNITY_QUOTE, QUOTE_SIGN_OFF
-        from .workqueue import opportunity_sections
-
-        register_attachment("opportunities.quote_pdf", quote_pdf_attachment)
-        events.register("opportunity-team", _("I am put on an opportunity's team"))
-        events.register("quote-sign-off", _("A quote's discount needs my sign-off"))
-        records.register(Opportunity, opportunity_list)
-        records.register(Quote, quote_list)
-        workqueue.register(opportunity_sections)
-        timers.register(OPPORTUNITY_QUOTE)
-        timers.register(QUOTE_SIGN_OFF)
-        lead_converted.connect(on_lead_converted, dispatch_uid="opportunities.lead_converted")
-        if services.notify_due_opportunity_follow_ups not in FOLLOW_UP_SOURCES:
-            FOLLOW_UP_SOURCES.append(services.notify_due_opportunity_follow_ups)
+    contributes = Contributes(
+        records={
+            "opportunities.Opportunity": "opportunities.selectors.opportunity_list",
+            "opportunities.Quote": "opportunities.selectors.quote_list",
+        },
+        work_queue=("opportunities.workqueue.opportunity_sections",),
+        timers=("opportunities.timers.OPPORTUNITY_QUOTE", "opportunities.timers.QUOTE_SIGN_OFF"),
+        events={
+            "opportunity-team": _("I am put on an opportunity's team"),
+            "quote-sign-off": _("A quote's discount needs my sign-off"),
+        },
+        follow_ups=("opportunities.services.notify_due_opportunity_follow_ups",),
+        email_attachments={
+            "opportunities.quote_pdf": "opportunities.documents.quote_pdf_attachment"
+        },
+        services=(
+            Service(
+                "opportunities.Opportunity",
+                "win",
+                "opportunities.services.opportunity_win",
+                sends=("opportunity_won",),
+            ),
+            Service("opportunities.Quote", "submit", "opportunities.services.quote_submit"),
+            Service("opportunities.Quote", "approve", "opportunities.services.quote_approve"),
+            Service("opportunities.Quote", "sign_off", "opportunities.services.quote_sign_off"),
+            Service("opportunities.Quote", "send", "opportunities.services.quote_send"),
+            Service("opportunities.Quote", "reject", "opportunities.services.quote_reject"),
+        ),
+        receivers=(
+            Receiver(
+                "lead_converted",
+                "opportunities.receivers.on_lead_converted",
+                calls="opportunities.services.opportunity_create_from_lead",
+            ),
+        ),
+    )

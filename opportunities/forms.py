@@ -4,18 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import LostReason
 
 
-class CommentForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
-
-
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Customer's reason"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,21 +16,20 @@ from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from leads.models import LeadSource
-from ltc.money import CurrencyField, MoneyField
-from ltc.signoffs import SignOffDecision, ensure_signed_off, missing_sign_offs
+from ltc.bases import CreatedBy, TimeStamped
+from ltc.money import CurrencyField, MoneyField, line_amounts, money
+from ltc.signoffs import (
+    SignOff,
+    SignOffDecision,
+    SignOffRole,
+    ensure_signed_off,
+    missing_sign_offs,
+)
 from ltc.transitions import StateMachineModel
 from roles.models import SYSTEM
 from roles.permissions import RolePermission
 
 FORMS = "opportunities.forms"
-CENT = Decimal("0.01")
-
-
-def money(value) -> Decimal:
-    """To 0.01, half-up (a float from a database aggregate goes through its repr)."""
-    if isinstance(value, float):
-        value = repr(value)
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class Stage(models.TextChoices):
@@ -73,7 +72,7 @@ class LostReason(models.Model):
         return self.name
 
 
-class Opportunity(StateMachineModel):
+class Opportunity(StateMachineModel, CreatedBy, TimeStamped):
     name = models.CharField(_("name"), max_length=200)
     account = models.ForeignKey(
         "customers.Account",
@@ -154,16 +153,6 @@ class Opportunity(StateMachineModel):
     stage_changed_at = models.DateTimeField(_("stage changed"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -300,11 +289,6 @@ class QuoteStatus(models.TextChoices):
 Q = QuoteStatus
 
 
-class SignOffRole(models.TextChoices):
-    MANAGER = "manager", _("Manager")
-    FINANCE = "finance", _("Finance")
-
-
 def default_valid_until():
     return timezone.localdate() + datetime.timedelta(days=30)
 
@@ -321,7 +305,7 @@ def required_sign_offs(max_discount_pct: Decimal) -> list[str]:
     return roles
 
 
-class Quote(StateMachineModel):
+class Quote(StateMachineModel, CreatedBy, TimeStamped):
     opportunity = models.ForeignKey(
         Opportunity, verbose_name=_("opportunity"), on_delete=models.PROTECT, related_name="quotes"
     )
@@ -356,16 +340,6 @@ class Quote(StateMachineModel):
     answered_at = models.DateTimeField(_("customer answered"), null=True, blank=True)
     decline_reason = models.TextField(_("decline reason"), blank=True)
     superseded = models.BooleanField(_("superseded by a newer version"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -452,7 +426,7 @@ class Quote(StateMachineModel):
         source=Q.PENDING_APPROVAL,
         target=Q.APPROVED,
         permission=RolePermission("manager"),
-        custom={"label": _("Approve"), "form": f"{FORMS}.CommentForm"},
+        custom={"label": _("Approve"), "form": "ltc.forms.CommentForm"},
     )
     def approve(self, *, by=None):
         ensure_signed_off(self.missing_sign_offs(), SignOffRole)
@@ -463,7 +437,7 @@ class Quote(StateMachineModel):
         source=Q.PENDING_APPROVAL,
         target=Q.PENDING_APPROVAL,
         permission=RolePermission("finance"),
-        custom={"label": _("Finance sign-off"), "form": f"{FORMS}.CommentForm"},
+        custom={"label": _("Finance sign-off"), "form": "ltc.forms.CommentForm"},
     )
     def sign_off(self, *, by=None):
         # Recorded by opportunities.services.quote_sign_off (a self-loop: the state changes
@@ -475,7 +449,7 @@ class Quote(StateMachineModel):
         source=Q.PENDING_APPROVAL,
         target=Q.DRAFT,
         permission=RolePermission("manager"),
-        custom={"label": _("Reject"), "form": f"{FORMS}.ReasonForm"},
+        custom={"label": _("Reject"), "form": "ltc.forms.ReasonForm"},
     )
     def reject(self, *, by=None, reason=""):
         if not reason.strip():
@@ -593,10 +567,9 @@ class QuoteLine(models.Model):
 
     def compute(self):
         """gross = qty × price; discount = gross × pct; tax on the net; each to 0.01 half-up."""
-        self.gross = money(self.quantity * self.unit_price)
-        self.discount_amount = money(self.gross * self.discount_pct / Decimal(100))
-        self.tax_amount = money((self.gross - self.discount_amount) * self.tax_rate / Decimal(100))
-        self.total = self.gross - self.discount_amount + self.tax_amount
+        self.gross, self.discount_amount, self.tax_amount, self.total = line_amounts(
+            self.quantity, self.unit_price, self.tax_rate, self.discount_pct
+        )
 
     def clean(self):
         super().clean()
@@ -611,19 +584,12 @@ class QuoteLine(models.Model):
             )
 
 
-class QuoteSignOff(models.Model):
+class QuoteSignOff(SignOff):
     """One required sign-off (or a rejection) on a quote: who, in which role, when."""
 
     quote = models.ForeignKey(
         Quote, verbose_name=_("quote"), on_delete=models.CASCADE, related_name="sign_offs"
     )
-    role = models.CharField(_("role"), max_length=20, choices=SignOffRole.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    decision = models.CharField(_("decision"), max_length=10, choices=SignOffDecision.choices)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

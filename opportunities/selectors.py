@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
@@ -20,6 +21,7 @@ from django.db.models.functions import TruncMonth
 
 from roles.models import Team
 from roles.permissions import has_role, team_member_ids
+from roles.policies import can
 
 from .models import (
     OPEN_STAGES,
@@ -30,10 +32,13 @@ from .models import (
     money,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 SEE_ALL = ("manager",)
 
 
-def _granted_opportunity(user, ref: str = "pk"):
+def _granted_opportunity(user: User, ref: str = "pk"):
     return Exists(
         OpportunityUserObjectPermission.objects.filter(
             content_object=OuterRef(ref), user=user, permission__codename="view_opportunity"
@@ -41,7 +46,7 @@ def _granted_opportunity(user, ref: str = "pk"):
     )
 
 
-def opportunity_visibility(user) -> Q | None:
+def opportunity_visibility(user: User) -> Q | None:
     """None means every opportunity; otherwise the filter for what `user` may see.
 
     sales: own, their team's (as team lead) or granted; sales support: where they are the
@@ -62,7 +67,7 @@ def opportunity_visibility(user) -> Q | None:
     return rule
 
 
-def opportunity_list(*, user) -> QuerySet[Opportunity]:
+def opportunity_list(*, user: User) -> QuerySet[Opportunity]:
     qs = Opportunity.objects.select_related(
         "owner", "solution_owner", "fulfilment_owner", "account", "contact", "lost_reason"
     )
@@ -90,7 +95,7 @@ def opportunity_filter(
     return qs
 
 
-def quote_visibility(user) -> Q | None:
+def quote_visibility(user: User) -> Q | None:
     """Quotes of visible opportunities, or granted directly; finance sees the quotes whose
     discount needed a finance sign-off."""
     if not user.is_authenticated:
@@ -113,7 +118,7 @@ def quote_visibility(user) -> Q | None:
     return rule
 
 
-def quote_list(*, user) -> QuerySet[Quote]:
+def quote_list(*, user: User) -> QuerySet[Quote]:
     qs = Quote.objects.select_related(
         "opportunity", "opportunity__account", "opportunity__owner", "created_by"
     )
@@ -121,7 +126,7 @@ def quote_list(*, user) -> QuerySet[Quote]:
     return qs if rule is None else qs.filter(rule)
 
 
-def forecast(*, user, owner=None, team=None) -> list[dict]:
+def forecast(*, user: User, owner=None, team=None) -> list[dict]:
     """Weighted pipeline: open amount × probability by expected close month and currency,
     over the opportunities `user` may see. One query."""
     qs = opportunity_filter(
@@ -155,9 +160,7 @@ def forecast(*, user, owner=None, team=None) -> list[dict]:
     return result
 
 
-def opportunity_can_edit(*, user, opportunity: Opportunity) -> bool:
+def opportunity_can_edit(*, user: User, opportunity: Opportunity) -> bool:
     if not opportunity.is_open:
         return False
-    if user.is_superuser:
-        return True
-    return has_role(user, "sales") and opportunity.owner_id == user.pk
+    return can(user, "opportunities.edit", opportunity)

@@ -1,81 +1,111 @@
 """Writes on opportunities and quotes: one function per business operation, each one
-transaction. Transitions with cross-model effects are registered with @transition_service so
+transaction. Transitions with cross-model effects are declared in OpportunitiesConfig.contributes so
 that `ltc.transitions.run` (browser, API, Celery) always goes through them."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from ltc.handoffs import opportunity_won
-from ltc.models import TransitionLog
+from ltc.signoffs import record_rejection, sign_off
 from ltc.transitions import (
     ConcurrentTransition,
     TransitionNotAllowed,
-    get_spec,
     perform_transition,
-    role_allows,
-    transition_service,
-    validate_fields,
 )
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
+from roles.policies import can, require
 
 from .models import (
     Opportunity,
     Quote,
     QuoteLine,
-    QuoteSignOff,
     QuoteStatus,
-    SignOffDecision,
     SignOffRole,
     Stage,
 )
 
+if TYPE_CHECKING:
+    import datetime
+    from decimal import Decimal
+
+    from django.contrib.auth.models import User
+
+    from catalog.models import Product
+    from customers.models import Account, Contact
+
 OPPORTUNITY_PERMS = ("opportunities.view_opportunity", "opportunities.change_opportunity")
-EDITABLE = (
-    "name",
-    "account",
-    "contact",
-    "amount",
-    "currency",
-    "expected_close_date",
-    "probability",
-    "source",
-    "next_step",
-    "next_follow_up_at",
-    "competitors",
-)
-LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_pct", "tax_rate")
+
+
+class OpportunityFields(TypedDict, total=False):
+    """The fields of a new opportunity besides its account and owner."""
+
+    name: str
+    contact: Contact | None
+    amount: Decimal
+    currency: str
+    expected_close_date: datetime.date | None
+    probability: int
+    source: str
+    next_step: str
+    next_follow_up_at: datetime.datetime | None
+    competitors: str
+
+
+class OpportunityUpdateFields(OpportunityFields, total=False):
+    account: Account
+
+
+class QuoteFields(TypedDict, total=False):
+    valid_until: datetime.date | None
+    notes: str
+    currency: str
+
+
+class QuoteLineFields(TypedDict, total=False):
+    product: Product | None
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount_pct: Decimal
+    tax_rate: Decimal
+
+
+EDITABLE = tuple(OpportunityUpdateFields.__annotations__)
+LINE_FIELDS = tuple(QuoteLineFields.__annotations__)
 UNSET = object()
 
 
 # --- opportunities ---------------------------------------------------------------------------
-def _grant(opportunity: Opportunity, user):
+def _grant(opportunity: Opportunity, user: User):
     for perm in OPPORTUNITY_PERMS:
         assign_perm(perm, user, opportunity)
 
 
-def _revoke(opportunity: Opportunity, user):
+def _revoke(opportunity: Opportunity, user: User):
     for perm in OPPORTUNITY_PERMS:
         remove_perm(perm, user, opportunity)
 
 
 def _check_contact(opportunity: Opportunity):
-    if opportunity.contact_id and opportunity.contact.account_id != opportunity.account_id:
+    contact = opportunity.contact if opportunity.contact_id else None
+    if contact is not None and contact.account_id != opportunity.account_id:
         raise ValidationError({"contact": _("The contact belongs to another account.")})
 
 
 @transaction.atomic
-def opportunity_create(*, user, account, owner=None, **fields) -> Opportunity:
-    if not has_role(user, "sales"):
-        raise PermissionDenied(_("Only sales create opportunities."))
+def opportunity_create(
+    *, user: User, account: Account, owner: User | None = None, **fields: Unpack[OpportunityFields]
+) -> Opportunity:
+    require(user, "opportunities.create")
     owner = owner or user
     if not has_role(owner, "sales"):
         raise ValidationError({"owner": _("The account owner must be a salesperson.")})
@@ -93,7 +123,7 @@ def opportunity_create(*, user, account, owner=None, **fields) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_create_from_lead(*, lead, account, contact, user) -> Opportunity:
+def opportunity_create_from_lead(*, lead, account, contact, user: User) -> Opportunity:
     """The lead → opportunity hand-off (receiver of ltc.handoffs.lead_converted): runs inside
     the lead's convert transaction. Exactly one opportunity per lead (OneToOne)."""
     existing = Opportunity.objects.filter(lead=lead).first()
@@ -117,7 +147,9 @@ def opportunity_create_from_lead(*, lead, account, contact, user) -> Opportunity
 
 
 @transaction.atomic
-def opportunity_update(*, opportunity: Opportunity, user, **fields) -> Opportunity:
+def opportunity_update(
+    *, opportunity: Opportunity, user: User, **fields: Unpack[OpportunityUpdateFields]
+) -> Opportunity:
     from .selectors import opportunity_can_edit
 
     if not opportunity_can_edit(user=user, opportunity=opportunity):
@@ -133,16 +165,16 @@ def opportunity_update(*, opportunity: Opportunity, user, **fields) -> Opportuni
 
 @transaction.atomic
 def opportunity_assign_team(
-    *, opportunity: Opportunity, user, owner=UNSET, solution_owner=UNSET, fulfilment_owner=UNSET
+    *,
+    opportunity: Opportunity,
+    user: User,
+    owner=UNSET,
+    solution_owner=UNSET,
+    fulfilment_owner=UNSET,
 ) -> Opportunity:
     """Set the iron triangle. The account owner or a manager assigns; each new member is granted
     the opportunity (and through it its quotes); a replaced member loses the grant."""
-    if not (
-        user.is_superuser
-        or has_role(user, "manager")
-        or (has_role(user, "sales") and opportunity.owner_id == user.pk)
-    ):
-        raise PermissionDenied(_("Only the account owner or a manager assigns the team."))
+    require(user, "opportunities.assign_team", opportunity)
     changes = []
     for field, value, role in (
         ("owner", owner, "sales"),
@@ -186,8 +218,7 @@ def _notify_assigned(opportunity: Opportunity, person, field: str):
     )
 
 
-@transition_service(Opportunity, "win")
-def opportunity_win(*, obj: Opportunity, user, data=None) -> Opportunity:
+def opportunity_win(*, obj: Opportunity, user: User, data=None) -> Opportunity:
     """negotiation → won, then the hand-off to contracts (a signal; the contracts stage, when it
     exists, drafts the contract from the accepted quote) in the same transaction."""
 
@@ -217,18 +248,12 @@ def notify_due_opportunity_follow_ups(now) -> int:
 
 
 # --- quotes ------------------------------------------------------------------------------------
-def quote_can_edit(*, user, opportunity: Opportunity) -> bool:
+def quote_can_edit(*, user: User, opportunity: Opportunity) -> bool:
     """Sales support builds quotes on the opportunities they are assigned to or granted."""
-    from .selectors import opportunity_list
-
-    if user.is_superuser:
-        return True
-    if not has_role(user, "sales_support"):
-        return False
-    return opportunity_list(user=user).filter(pk=opportunity.pk).exists()
+    return can(user, "opportunities.quote", opportunity)
 
 
-def _check_quote_writer(user, opportunity: Opportunity):
+def _check_quote_writer(user: User, opportunity: Opportunity):
     if not quote_can_edit(user=user, opportunity=opportunity):
         raise PermissionDenied(_("Only the solution owner (sales support) builds this quote."))
 
@@ -258,7 +283,7 @@ def _next_version(opportunity: Opportunity) -> int:
 
 @transaction.atomic
 def quote_create(
-    *, opportunity: Opportunity, user, valid_until=None, currency=None, notes="", lines=()
+    *, opportunity: Opportunity, user: User, valid_until=None, currency=None, notes="", lines=()
 ) -> Quote:
     _check_quote_writer(user, opportunity)
     if not opportunity.is_open:
@@ -282,7 +307,7 @@ def quote_create(
 
 
 @transaction.atomic
-def quote_update(*, quote: Quote, user, **fields) -> Quote:
+def quote_update(*, quote: Quote, user: User, **fields: Unpack[QuoteFields]) -> Quote:
     _check_quote_writer(user, quote.opportunity)
     quote = _lock_editable(quote)
     for key in ("valid_until", "notes"):
@@ -298,7 +323,7 @@ def quote_update(*, quote: Quote, user, **fields) -> Quote:
 
 
 @transaction.atomic
-def quote_revise(*, quote: Quote, user) -> Quote:
+def quote_revise(*, quote: Quote, user: User) -> Quote:
     """A rejected, declined or expired quote becomes a new draft version with the same lines;
     the old version stays as it was, readable and marked superseded."""
     _check_quote_writer(user, quote.opportunity)
@@ -360,7 +385,7 @@ def _save_line(line: QuoteLine):
 def quote_line_add(
     *,
     quote: Quote,
-    user,
+    user: User,
     product,
     quantity,
     unit_price=None,
@@ -387,14 +412,16 @@ def quote_line_add(
 
 
 @transaction.atomic
-def quote_line_update(*, line: QuoteLine, user, **fields) -> QuoteLine:
+def quote_line_update(
+    *, line: QuoteLine, user: User, **fields: Unpack[QuoteLineFields]
+) -> QuoteLine:
     _check_quote_writer(user, line.quote.opportunity)
     quote = _lock_editable(line.quote)
     line = QuoteLine.objects.select_related("quote", "product").get(pk=line.pk)
     product_changed = "product" in fields and fields["product"] != line.product
-    for key in LINE_FIELDS:
-        if key in fields and fields[key] is not None:
-            setattr(line, key, fields[key])
+    for key, value in fields.items():
+        if key in LINE_FIELDS and value is not None:
+            setattr(line, key, value)
     if product_changed and "unit_price" not in fields:
         line.unit_price = line.product.price
     _save_line(line)
@@ -403,7 +430,7 @@ def quote_line_update(*, line: QuoteLine, user, **fields) -> QuoteLine:
 
 
 @transaction.atomic
-def quote_line_remove(*, line: QuoteLine, user) -> None:
+def quote_line_remove(*, line: QuoteLine, user: User) -> None:
     _check_quote_writer(user, line.quote.opportunity)
     quote = _lock_editable(line.quote)
     line.delete()
@@ -423,8 +450,7 @@ def _notify_signers(quote: Quote):
             )
 
 
-@transition_service(Quote, "submit")
-def quote_submit(*, obj: Quote, user, data=None) -> Quote:
+def quote_submit(*, obj: Quote, user: User, data=None) -> Quote:
     """draft → pending_approval; a quote whose every discount is within policy goes straight on
     to approved in the same transaction (logged as an approval on submission)."""
     with transaction.atomic():
@@ -442,75 +468,31 @@ def quote_submit(*, obj: Quote, user, data=None) -> Quote:
     return quote
 
 
-def _sign(*, obj: Quote, user, data, role: str, name: str) -> Quote:
-    """Record `role`'s sign-off on a pending quote; approve it when every required sign-off
-    is in, whatever their order. Locked like a transition, so two signers cannot race."""
-    spec = get_spec(Quote, name)
-    if not role_allows(spec, obj, user):
-        raise PermissionDenied(_("Your role may not run “%(name)s”.") % {"name": spec.label})
-    fields = validate_fields(spec, data)
-    comment = fields.get("comment", "")
-    with transaction.atomic():
-        locked = Quote.objects.select_for_update().get(pk=obj.pk)
-        if locked.status != obj.status:
-            raise ConcurrentTransition(_("The record was changed by someone else; reload it."))
-        if locked.status != QuoteStatus.PENDING_APPROVAL:
-            raise TransitionNotAllowed(
-                _("“%(name)s” is not possible from %(state)s.")
-                % {"name": spec.label, "state": locked.get_status_display()}
-            )
-        label = SignOffRole(role).label
-        if role not in locked.required_sign_offs():
-            raise ValidationError(
-                _("This quote does not need a %(role)s sign-off.") % {"role": label}
-            )
-        try:
-            with transaction.atomic():
-                QuoteSignOff.objects.create(
-                    quote=locked,
-                    role=role,
-                    user=user,
-                    decision=SignOffDecision.APPROVED,
-                    comment=comment,
-                )
-        except IntegrityError as exc:
-            raise ValidationError(
-                _("The %(role)s sign-off is already recorded.") % {"role": label}
-            ) from exc
-        missing = locked.missing_sign_offs()
-        if not missing:
-            return perform_transition(
-                obj=locked, name="approve", user=user, system=True, data={"comment": comment}
-            )
-        TransitionLog.objects.create(
-            content_type=ContentType.objects.get_for_model(Quote),
-            object_id=locked.pk,
-            transition=name,
-            source=locked.status,
-            target=locked.status,
-            by=user,
-            comment=comment
-            or _("%(role)s signed off; waiting for: %(missing)s")
-            % {"role": label, "missing": ", ".join(str(SignOffRole(r).label) for r in missing)},
-        )
-        return locked
+def _sign(*, obj: Quote, user: User, data, role: str, name: str) -> Quote:
+    """Record `role`'s sign-off on a pending quote through the sign-off gate; the quote is
+    approved when every required sign-off is in, whatever their order."""
+    return sign_off(
+        obj=obj,
+        name=name,
+        role=role,
+        user=user,
+        data=data,
+        not_needed=_("This quote does not need a %(role)s sign-off."),
+    )
 
 
-@transition_service(Quote, "approve")
-def quote_approve(*, obj: Quote, user, data=None) -> Quote:
+def quote_approve(*, obj: Quote, user: User, data=None) -> Quote:
     """The manager's sign-off; approves the quote if no other sign-off is missing."""
     return _sign(obj=obj, user=user, data=data, role=SignOffRole.MANAGER, name="approve")
 
 
-@transition_service(Quote, "sign_off")
-def quote_sign_off(*, obj: Quote, user, data=None) -> Quote:
+def quote_sign_off(*, obj: Quote, user: User, data=None) -> Quote:
     """Finance's sign-off (a self-loop on pending_approval); approves the quote if the
     manager has already signed."""
     return _sign(obj=obj, user=user, data=data, role=SignOffRole.FINANCE, name="sign_off")
 
 
-@transition_service(Quote, "send")
-def quote_send(*, obj: Quote, user, data=None) -> Quote:
+def quote_send(*, obj: Quote, user: User, data=None) -> Quote:
     """approved → sent; the PDF is emailed to the opportunity's contact through the outbox."""
 
     def mail(locked: Quote, fields):
@@ -521,17 +503,12 @@ def quote_send(*, obj: Quote, user, data=None) -> Quote:
     return perform_transition(obj=obj, name="send", user=user, data=data, effect=mail)
 
 
-@transition_service(Quote, "reject")
-def quote_reject(*, obj: Quote, user, data=None) -> Quote:
+def quote_reject(*, obj: Quote, user: User, data=None) -> Quote:
     """pending_approval → draft with a reason, recorded as the manager's rejection."""
 
     def record(quote: Quote, fields):
-        QuoteSignOff.objects.create(
-            quote=quote,
-            role=SignOffRole.MANAGER,
-            user=user,
-            decision=SignOffDecision.REJECTED,
-            comment=fields.get("reason", ""),
+        record_rejection(
+            record=quote, role=SignOffRole.MANAGER, user=user, reason=fields.get("reason", "")
         )
 
     return perform_transition(obj=obj, name="reject", user=user, data=data, effect=record)

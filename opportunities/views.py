@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -19,17 +19,16 @@ from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from ltc.errors import REFUSALS, Outcome, plain, transition_labels
+from ltc.money import money
 from ltc.selectors import record_history
 from ltc.transitions import (
-    ConcurrentTransition,
-    TransitionNotAllowed,
-    UnknownTransition,
-    get_spec,
     run,
     transition_specs,
     transitions_for,
 )
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .forms import (
@@ -39,7 +38,7 @@ from .forms import (
     QuoteLineForm,
     TeamForm,
 )
-from .models import OPEN_STAGES, Opportunity, Quote, QuoteLine, QuoteSignOff, Stage, money
+from .models import OPEN_STAGES, Opportunity, Quote, QuoteLine, QuoteSignOff, Stage
 from .selectors import (
     forecast,
     opportunity_can_edit,
@@ -56,13 +55,6 @@ ROLES = ("sales", "sales_support", "operations", "manager")
 def _check_role(user):
     if not has_role(user, *ROLES):
         raise PermissionDenied
-
-
-def _errors_to_messages(request, exc: ValidationError):
-    pairs = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
-    for field, errors in pairs:
-        for error in errors:
-            messages.error(request, error if field in ("", "__all__") else f"{field}: {error}")
 
 
 def _filtered(request):
@@ -86,6 +78,8 @@ def opportunity_list_view(request):
     _check_role(request.user)
     form, qs = _filtered(request)
     if request.GET.get("export") == "csv":
+        if not can(request.user, "opportunities.export"):
+            raise PermissionDenied
         return _csv(qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "opportunities/list.html", {"page": page, "filter_form": form})
@@ -197,19 +191,6 @@ def _transition_between(source: str, target: str) -> str | None:
     return None
 
 
-def _rule_message(name: str, exc: ValidationError) -> str:
-    """The failed rule in words, each field error prefixed with the field's label."""
-    if not hasattr(exc, "error_dict"):
-        return " ".join(exc.messages)
-    fields = get_spec(Opportunity, name).form_class().base_fields
-    parts = []
-    for field, errors in exc.message_dict.items():
-        label = fields[field].label if field in fields else None
-        text = " ".join(errors)
-        parts.append(f"{label}: {text}" if label else text)
-    return " ".join(parts)
-
-
 @login_required
 @require_POST
 def board_move(request, pk):
@@ -231,17 +212,9 @@ def board_move(request, pk):
         return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
     try:
         run(obj=opportunity, name=name, user=request.user, data=request.POST)
-    except PermissionDenied as exc:
-        status, message = 403, str(exc) or _("Your role may not do this.")
-    except (TransitionNotAllowed, ConcurrentTransition) as exc:
-        status, message = 409, str(exc)
-    except ValidationError as exc:
-        status, message = 400, _rule_message(name, exc)
-    except UnknownTransition:
-        status, message = 404, _("There is no such action.")
-    else:
-        return HttpResponse(status=204)
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    except REFUSALS as exc:
+        return plain(exc, transition_labels(opportunity, name))
+    return HttpResponse(status=204)
 
 
 # --- opportunity pages -------------------------------------------------------------------------
@@ -250,14 +223,6 @@ def _get(request, pk) -> Opportunity:
         return opportunity_list(user=request.user).get(pk=pk)
     except Opportunity.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _can_assign(user, opportunity) -> bool:
-    return (
-        user.is_superuser
-        or has_role(user, "manager")
-        or (has_role(user, "sales") and opportunity.owner_id == user.pk)
-    )
 
 
 @login_required
@@ -277,7 +242,7 @@ def opportunity_detail(request, pk, *, team_form=None):
             "activities": record_activities(opportunity),
             "activity_form": ActivityForm(),
             "can_edit": opportunity_can_edit(user=request.user, opportunity=opportunity),
-            "can_assign": _can_assign(request.user, opportunity),
+            "can_assign": can(request.user, "opportunities.assign_team", opportunity),
             "can_quote": opportunity.is_open
             and services.quote_can_edit(user=request.user, opportunity=opportunity),
             "team_form": team_form
@@ -294,23 +259,17 @@ def opportunity_detail(request, pk, *, team_form=None):
 
 @login_required
 def opportunity_create(request):
-    if not has_role(request.user, "sales"):
+    if not can(request.user, "opportunities.create"):
         raise PermissionDenied
     form = OpportunityForm(request.POST or None)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             opportunity = services.opportunity_create(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Opportunity created."))
             return redirect(opportunity)
-    return render(
-        request,
-        "opportunities/form.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
+    return render(request, "opportunities/form.html", {"form": form}, status=outcome.status)
 
 
 @login_required
@@ -319,21 +278,20 @@ def opportunity_edit(request, pk):
     if not opportunity_can_edit(user=request.user, opportunity=opportunity):
         raise PermissionDenied
     form = OpportunityForm(request.POST or None, instance=opportunity)
+    outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
-        try:
+        with outcome:
             services.opportunity_update(
                 opportunity=opportunity, user=request.user, **form.cleaned_data
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved."))
             return redirect(opportunity)
     return render(
         request,
         "opportunities/form.html",
         {"form": form, "opportunity": opportunity},
-        status=400 if form.errors else 200,
+        status=outcome.status,
     )
 
 
@@ -342,18 +300,17 @@ def opportunity_edit(request, pk):
 def opportunity_team(request, pk):
     opportunity = _get(request, pk)
     form = TeamForm(request.POST)
+    outcome = Outcome(request, form=form)
     if form.is_valid():
-        try:
+        with outcome:
             services.opportunity_assign_team(
                 opportunity=opportunity, user=request.user, **form.cleaned_data
             )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Team saved."))
             return redirect(opportunity)
     response = opportunity_detail(request, pk, team_form=form)
-    response.status_code = 400
+    response.status_code = outcome.status
     return response
 
 
@@ -362,12 +319,9 @@ def opportunity_team(request, pk):
 @require_POST
 def quote_create(request, pk):
     opportunity = _get(request, pk)
-    try:
+    with Outcome(request) as outcome:
         quote = services.quote_create(opportunity=opportunity, user=request.user)
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-        return redirect(opportunity)
-    return redirect(quote)
+    return redirect(quote if outcome.ok else opportunity)
 
 
 def _get_quote(request, pk) -> Quote:
@@ -431,17 +385,16 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
 def quote_edit(request, pk):
     quote = _get_quote(request, pk)
     form = QuoteForm(request.POST)
+    outcome = Outcome(request, form=form)
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v is not None}
-        try:
+        with outcome:
             services.quote_update(quote=quote, user=request.user, **data)
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved."))
             return redirect(quote)
     response = quote_detail(request, pk, quote_form=form)
-    response.status_code = 400
+    response.status_code = outcome.status
     return response
 
 
@@ -450,21 +403,15 @@ def quote_edit(request, pk):
 def quote_line_add(request, pk):
     quote = _get_quote(request, pk)
     form = QuoteLineForm(request.POST, currency=quote.currency)
+    outcome = Outcome(request, form=form)
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.quote_line_add(quote=quote, user=request.user, **data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-        else:
+        with outcome:
+            services.quote_line_add(quote=quote, user=request.user, **form.cleaned_data)
+        if outcome.ok:
             messages.success(request, _("Line added."))
             return redirect(quote)
     response = quote_detail(request, pk, line_form=form)
-    response.status_code = 400
+    response.status_code = outcome.status
     return response
 
 
@@ -475,10 +422,8 @@ def quote_line_remove(request, pk, line_pk):
     line = next((x for x in quote.lines.all() if x.pk == line_pk), None)
     if line is None:
         raise Http404
-    try:
+    with Outcome(request):
         services.quote_line_remove(line=line, user=request.user)
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
     return redirect(quote)
 
 
@@ -486,10 +431,9 @@ def quote_line_remove(request, pk, line_pk):
 @require_POST
 def quote_revise(request, pk):
     quote = _get_quote(request, pk)
-    try:
+    with Outcome(request) as outcome:
         new = services.quote_revise(quote=quote, user=request.user)
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
+    if not outcome.ok:
         return redirect(quote)
     messages.success(request, _("New version %(quote)s made.") % {"quote": new})
     return redirect(new)

@@ -1,24 +1,32 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ltc.wiring import Contributes, Receiver, Service
+
 
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
-
-    def ready(self):
-        from ltc import records, timers, workqueue
-        from ltc.handoffs import contract_signed
-
-        from . import services  # noqa: F401 - registers the transition services
-        from .models import Order, Shipment
-        from .receivers import on_contract_signed
-        from .selectors import order_list, shipment_list
-        from .timers import ORDER_FULFILMENT
-        from .workqueue import order_sections
-
-        timers.register(ORDER_FULFILMENT)
-        records.register(Order, order_list)
-        records.register(Shipment, shipment_list)
-        workqueue.register(order_sections)
-        contract_signed.connect(on_contract_signed, dispatch_uid="orders.contract_signed")
+    contributes = Contributes(
+        records={
+            "orders.Order": "orders.selectors.order_list",
+            "orders.Shipment": "orders.selectors.shipment_list",
+        },
+        work_queue=("orders.workqueue.order_sections",),
+        timers=("orders.timers.ORDER_FULFILMENT",),
+        services=(
+            Service(
+                "orders.Order",
+                "deliver",
+                "orders.services.order_deliver",
+                sends=("order_delivered",),
+            ),
+        ),
+        receivers=(
+            Receiver(
+                "contract_signed",
+                "orders.receivers.on_contract_signed",
+                calls="orders.services.order_create_from_contract",
+            ),
+        ),
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from ltc.bases import TimeStamped
 from ltc.money import CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
 from roles.models import Role
@@ -68,7 +69,7 @@ class StateRolePermission(RolePermission):
         return "; ".join(parts)
 
 
-class Order(StateMachineModel):
+class Order(StateMachineModel, TimeStamped):
     number = models.CharField(_("number"), max_length=30, blank=True, db_index=True)
     contract = models.ForeignKey(
         "contracts.Contract",
@@ -98,8 +99,6 @@ class Order(StateMachineModel):
     proof_of_delivery = models.CharField(_("proof of delivery"), max_length=300, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -194,7 +193,7 @@ class Order(StateMachineModel):
                 O.IN_FULFILLMENT: ("manager",),
             }
         ),
-        custom={"label": _("Cancel"), "form": f"{FORMS}.ReasonForm"},
+        custom={"label": _("Cancel"), "form": "ltc.forms.ReasonForm"},
     )
     def cancel(self, *, by=None, reason=""):
         if not (reason or "").strip():

@@ -6,16 +6,21 @@ operations, service (read-only) and the manager: all. Shipments follow their ord
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from roles.permissions import has_role, team_member_ids
 
-from .models import Order, OrderLine, OrderStatus, OrderUserObjectPermission, Shipment
+from .models import Order, OrderStatus, OrderUserObjectPermission, Shipment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SEE_ALL = ("manager", "operations", "service")
 
 
-def order_visibility(user) -> Q | None:
+def order_visibility(user: User) -> Q | None:
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_superuser or has_role(user, *SEE_ALL):
@@ -29,19 +34,13 @@ def order_visibility(user) -> Q | None:
     return rule
 
 
-def order_list(*, user) -> QuerySet[Order]:
+def order_list(*, user: User) -> QuerySet[Order]:
     qs = Order.objects.select_related("account", "owner", "contract")
     rule = order_visibility(user)
     return qs if rule is None else qs.filter(rule)
 
 
-def order_list_with_lines(*, user) -> QuerySet[Order]:
-    return order_list(user=user).prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
-    )
-
-
-def shipment_list(*, user) -> QuerySet[Shipment]:
+def shipment_list(*, user: User) -> QuerySet[Shipment]:
     qs = Shipment.objects.select_related("order", "created_by")
     rule = order_visibility(user)
     if rule is None:

@@ -1,13 +1,14 @@
 """Writes on orders and shipments: one function per business operation, each one
-transaction. `deliver` is registered with @transition_service so every caller sends the
+transaction. `deliver` is declared in OrdersConfig.contributes so every caller sends the
 order_delivered hand-off."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,18 +16,21 @@ from guardian.shortcuts import assign_perm
 
 from ltc.faults import fault_point
 from ltc.handoffs import order_delivered
-from ltc.transitions import perform_transition, transition_service
+from ltc.transitions import perform_transition
 from notifications.services import notify
-from roles.permissions import has_role
+from roles.policies import require
 
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ORDER_PERMS = ("orders.view_order", "orders.change_order")
 
 
 # --- the hand-off from contracts ---------------------------------------------------------------
 @transaction.atomic
-def order_create_from_contract(*, contract, user) -> Order | None:
+def order_create_from_contract(*, contract, user: User) -> Order | None:
     """The sign → order hand-off (receiver of ltc.handoffs.contract_signed), inside the sign
     transaction: one pending order with the contract's lines. Once per contract; a signed
     amendment of a contract that already has an order does not create a second one (the
@@ -73,18 +77,9 @@ def order_create_from_contract(*, contract, user) -> Order | None:
 
 
 @transaction.atomic
-def order_update(*, order: Order, user, promised_delivery_date=None) -> Order:
+def order_update(*, order: Order, user: User, promised_delivery_date=None) -> Order:
     """The promised delivery date, by the owner (sales) or operations, until delivery."""
-    from .selectors import order_list
-
-    if not (
-        user.is_superuser
-        or (
-            has_role(user, "sales", "operations")
-            and order_list(user=user).filter(pk=order.pk).exists()
-        )
-    ):
-        raise PermissionDenied(_("You may not change this order."))
+    require(user, "orders.edit", order)
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.status in (OrderStatus.DELIVERED, OrderStatus.CANCELLED):
         raise ValidationError(_("A delivered or cancelled order is read-only."))
@@ -98,7 +93,7 @@ def order_update(*, order: Order, user, promised_delivery_date=None) -> Order:
 def shipment_create(
     *,
     order: Order,
-    user,
+    user: User,
     carrier: str,
     tracking_number: str,
     lines: list[dict],
@@ -109,8 +104,7 @@ def shipment_create(
     locked (select_for_update) before their shipped quantities are read, so two shipments
     recorded at once cannot together ship more than was ordered; the database check
     constraint (shipped ≤ ordered) is the last guard."""
-    if not (user.is_superuser or has_role(user, "operations")):
-        raise PermissionDenied(_("Only operations record shipments."))
+    require(user, "orders.ship")
     errors: dict[str, list[str]] = {}
     if not (carrier or "").strip():
         errors["carrier"] = [_("The carrier is required.")]
@@ -193,8 +187,7 @@ def _qty(value: Decimal) -> str:
 
 
 # --- transitions -------------------------------------------------------------------------------
-@transition_service(Order, "deliver")
-def order_deliver(*, obj: Order, user, data=None) -> Order:
+def order_deliver(*, obj: Order, user: User, data=None) -> Order:
     """shipped → delivered with the delivery date; sends order_delivered (billing drafts the
     on-delivery invoices, feedback sends the NPS survey) in the same transaction."""
 
@@ -202,15 +195,3 @@ def order_deliver(*, obj: Order, user, data=None) -> Order:
         order_delivered.send(sender=Order, instance=order, user=user)
 
     return perform_transition(obj=obj, name="deliver", user=user, data=data, effect=hand_off)
-
-
-# --- hand-off timer ----------------------------------------------------------------------------
-def escalate_unstarted_orders(*, now=None) -> int:
-    """Orders confirmed more than LTC["ORDER_FULFILMENT_START_HOURS"] ago and still not in
-    fulfilment: operations is reminded and the operations manager told, once per order (the
-    shared hand-off timer, orders/timers.py). Returns how many were told."""
-    from ltc.timers import check
-
-    from .timers import ORDER_FULFILMENT
-
-    return check(ORDER_FULFILMENT, now=now)["escalated"]

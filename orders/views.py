@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from ltc.errors import Outcome
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import services
 from .forms import OrderFilterForm, ShipmentForm
@@ -85,7 +87,7 @@ def operations_queue_view(request):
 def order_detail(request, pk, *, shipment_form=None):
     order = _get(request, pk)
     lines = list(order.lines.all())
-    can_ship = order.status == OrderStatus.IN_FULFILLMENT and has_role(request.user, "operations")
+    can_ship = order.status == OrderStatus.IN_FULFILLMENT and can(request.user, "orders.ship")
     if can_ship and shipment_form is None:
         shipment_form = ShipmentForm(order_lines=[line for line in lines if line.remaining > 0])
     return render(
@@ -111,8 +113,9 @@ def shipment_add(request, pk):
     order = _get(request, pk)
     lines = [line for line in order.lines.all() if line.remaining > 0]
     form = ShipmentForm(request.POST, order_lines=lines)
+    outcome = Outcome(request, form=form)
     if form.is_valid():
-        try:
+        with outcome:
             services.shipment_create(
                 order=order,
                 user=request.user,
@@ -121,16 +124,9 @@ def shipment_add(request, pk):
                 notes=form.cleaned_data["notes"],
                 lines=form.shipment_lines(),
             )
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            for messages_ in errors.values():
-                for error in messages_:
-                    messages.error(request, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("Shipment recorded."))
             return redirect(order)
     response = order_detail(request, pk, shipment_form=form)
-    response.status_code = 400
+    response.status_code = outcome.status
     return response

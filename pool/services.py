@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -19,9 +20,12 @@ from customers.models import Account
 from leads.models import Lead, LeadStatus
 from leads.services import OWNER_PERMS
 from notifications.services import notify
-from roles.permissions import has_role
+from roles.policies import require
 
 from .models import PoolEntry, PoolEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ACTIVE_LEAD_STATES = (
     LeadStatus.NEW,
@@ -112,20 +116,19 @@ def pool_return_stale(*, now=None) -> dict[str, int]:
     return counts
 
 
-def claims_today(user, *, now=None) -> int:
+def claims_today(user: User, *, now=None) -> int:
     now = timezone.localtime(now or timezone.now())
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return PoolEvent.objects.filter(by=user, kind=PoolEvent.Kind.CLAIM, at__gte=midnight).count()
 
 
 @transaction.atomic
-def pool_claim(*, user, entry_id: int, now=None):
+def pool_claim(*, user: User, entry_id: int, now=None):
     """A salesperson takes a record from the pool: at most POOL_DAILY_CLAIM_LIMIT a day.
 
     The user's row is locked first, so two claims by one person run one after the other and
     the second counts the first; the entry's row lock lets only one person take a record."""
-    if not has_role(user, "sales"):
-        raise PermissionDenied(_("Only salespeople claim from the pool."))
+    require(user, "pool.claim")
     now = now or timezone.now()
     get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
     limit = daily_limit()

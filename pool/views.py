@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from roles.permissions import has_role
+from ltc.errors import Outcome
+from roles.policies import can
 
 from . import services
 from .selectors import pool_list, pool_visible
@@ -25,7 +26,7 @@ def pool_index(request):
     elif kind == "account":
         qs = qs.filter(account__isnull=False)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_claim = has_role(request.user, "sales")
+    can_claim = can(request.user, "pool.claim")
     return render(
         request,
         "pool/list.html",
@@ -43,14 +44,9 @@ def pool_index(request):
 @login_required
 @require_POST
 def pool_claim(request, pk):
-    try:
+    with Outcome(request) as outcome:
         record = services.pool_claim(user=request.user, entry_id=pk)
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-        return redirect("pool:list")
-    except services.AlreadyClaimed as exc:
-        messages.error(request, str(exc))
+    if not outcome.ok:
         return redirect("pool:list")
     messages.success(request, _("Claimed: %(record)s") % {"record": record})
     return redirect(record.get_absolute_url())

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 
 from .models import Role, Team
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def role_slugs(user) -> frozenset[str]:
+
+def role_slugs(user: User | None) -> frozenset[str]:
     """The role slugs a user holds, cached on the user object for the request."""
     if user is None or not user.is_authenticated:
         return frozenset()
@@ -19,7 +24,7 @@ def role_slugs(user) -> frozenset[str]:
     return cached
 
 
-def has_role(user, *slugs: str) -> bool:
+def has_role(user: User | None, *slugs: str) -> bool:
     """True if the user holds any of the roles; a superuser holds them all."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -28,7 +33,7 @@ def has_role(user, *slugs: str) -> bool:
     return bool(role_slugs(user).intersection(slugs))
 
 
-def team_member_ids(user) -> set[int]:
+def team_member_ids(user: User) -> set[int]:
     """Users whose records this user sees as a team lead (always including the user)."""
     cached = getattr(user, "_ltc_team_members", None)
     if cached is None:
@@ -57,7 +62,7 @@ class RolePermission:
         self.roles = tuple(roles)
         self.owner_field = owner_field
 
-    def __call__(self, instance, user) -> bool:
+    def __call__(self, instance, user: User | None) -> bool:
         if user is None or not user.is_authenticated or not user.is_active:
             return False
         if user.is_superuser:

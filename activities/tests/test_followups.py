@@ -12,6 +12,9 @@ from activities.models import Activity
 from leads import services as lead_services
 from leads.models import Lead, LeadStatus
 from leads.tests.factories import LeadFactory, lead_in
+from leads.timers import LEAD_FIRST_TOUCH
+from ltc import tasks as ltc_tasks
+from ltc.timers import check
 from notifications.models import Notification
 from roles.tests.factories import user_with
 
@@ -159,6 +162,10 @@ class BrokenBackend:
 # --- hand-off timer: a new lead left untouched ---------------------------------------------
 
 
+def remind_untouched_leads() -> int:
+    return check(LEAD_FIRST_TOUCH)["reminded"]
+
+
 def test_remind_untouched_leads_once_per_lead(owner, run_task):
     marketing = user_with("marketing")
     late = LeadFactory()
@@ -171,11 +178,10 @@ def test_remind_untouched_leads_once_per_lead(owner, run_task):
     Notification.objects.all().delete()
     mail.outbox.clear()
 
-    assert run_task(lead_services.remind_untouched_leads) == 1
-    assert run_task(lead_services.remind_untouched_leads) == 0
-    from leads import tasks as lead_tasks
-
-    assert run_task(lead_tasks.remind_untouched_leads.delay) is not None
+    assert run_task(remind_untouched_leads) == 1
+    assert run_task(remind_untouched_leads) == 0
+    # the scheduled task runs every timer; the lead was reminded once already
+    assert run_task(ltc_tasks.check_handoff_timers.delay).get()["lead_first_touch"]["reminded"] == 0
     notes = Notification.objects.filter(recipient=owner)
     assert notes.count() == 1
     assert notes.get().key.startswith(f"handoff-remind:lead_first_touch:{late.pk}:")
@@ -188,11 +194,11 @@ def test_remind_untouched_leads_again_after_reassignment(owner, run_task):
     lead = LeadFactory()
     lead_services.lead_assign(lead=lead, owner=owner, user=manager)
     Lead.objects.filter(pk=lead.pk).update(assigned_at=timezone.now() - 30 * HOUR)
-    assert run_task(lead_services.remind_untouched_leads) == 1
+    assert run_task(remind_untouched_leads) == 1
     lead.refresh_from_db()
     lead_services.lead_assign(lead=lead, owner=other, user=manager)
     Lead.objects.filter(pk=lead.pk).update(assigned_at=timezone.now() - 30 * HOUR)
-    assert run_task(lead_services.remind_untouched_leads) == 1
+    assert run_task(remind_untouched_leads) == 1
     assert (
         Notification.objects.filter(key__startswith="handoff-remind:lead_first_touch:").count() == 2
     )

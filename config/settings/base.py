@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "billing",
     "feedback",
     "pool",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ltc.errors.RefusalMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts only from our own static files, never inline

@@ -8,7 +8,7 @@ from leads.models import Lead, LeadSource
 
 
 class LeadFactory(factory.django.DjangoModelFactory):
-    """A lead in `new`; use `.with_status()` helpers in tests via services for other states."""
+    """A lead in `new`; `lead_in(status)` below gives one already in another state."""
 
     class Meta:
         model = Lead

@@ -1,33 +1,29 @@
 """One exception handler for the whole API: domain errors become the HTTP answers of
-DESIGN.md (409 state/concurrency, 403 role, 400 rule, 404 unknown transition)."""
+DESIGN.md (409 state/concurrency, 403 role, 400 rule, 404 unknown transition), by the same
+table the browser pages use (ltc/errors.py)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ltc.errors import status_for, validation_detail
 from ltc.transitions import UnknownTransition
 
-
-def validation_detail(exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
-    return {"non_field_errors": [str(m) for m in exc.messages]}
+__all__ = ["exception_handler", "validation_detail"]
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, (TransitionNotAllowed, ConcurrentTransition)):
+    status = status_for(exc)
+    if status == 409:
         return Response(
-            {"detail": str(exc) or _("Not allowed from the current state.")},
-            status=status.HTTP_409_CONFLICT,
+            {"detail": str(exc) or _("Not allowed from the current state.")}, status=status
         )
     if isinstance(exc, UnknownTransition):
         return Response(
-            {"detail": _("No such transition: %(name)s") % {"name": exc}},
-            status=status.HTTP_404_NOT_FOUND,
+            {"detail": _("No such transition: %(name)s") % {"name": exc}}, status=status
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_detail(exc))

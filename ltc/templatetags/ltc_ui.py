@@ -128,11 +128,6 @@ def verbose(obj, field_name):
         return field_name
 
 
-@register.filter
-def widget_type(bound_field):
-    return bound_field.field.widget.__class__.__name__
-
-
 def _css_class(widget) -> str:
     if isinstance(widget, forms.CheckboxInput):
         return "form-check-input"

@@ -309,3 +309,43 @@ def test_transition_url_on_a_record_without_state_machine_is_404(client, sales):
     client.force_login(sales)
     response = client.post(reverse("transition", args=["customers", "account", account.pk, "x"]))
     assert response.status_code == 404
+
+
+def test_check_writes_nothing_and_apply_runs_it(sales):
+    from ltc.transitions import apply_transition, check_transition
+
+    lead = LeadFactory(owner=sales)
+    checked = check_transition(obj=lead, name="start_work", user=sales)
+    assert (checked.name, checked.source) == ("start_work", LeadStatus.NEW)
+    assert Lead.objects.get(pk=lead.pk).status == LeadStatus.NEW
+    assert not logs_for(lead).exists()
+    result = apply_transition(checked, lead)
+    assert result.status == LeadStatus.WORKING
+    assert list(logs_for(lead).values_list("transition", flat=True)) == ["start_work"]
+
+
+def test_apply_rechecks_the_state_on_the_locked_row(sales):
+    """A check that passed on a stale read is refused when the row moved before the lock."""
+    from ltc.transitions import apply_transition, check_transition
+
+    lead = LeadFactory(owner=sales)
+    checked = check_transition(obj=lead, name="start_work", user=sales)
+    run(obj=Lead.objects.get(pk=lead.pk), name="start_work", user=sales)
+    with pytest.raises(ConcurrentTransition):
+        apply_transition(checked, lead)
+    assert logs_for(lead).count() == 1
+
+
+def test_apply_locked_rechecks_the_role_on_the_locked_row(sales):
+    """The role is checked again while the lock is held: an owner-only transition is refused
+    when the owner changed between the check and the lock."""
+    from django.db import transaction
+
+    from ltc.transitions import apply_locked, check_transition, lock
+
+    lead = LeadFactory(owner=sales)
+    checked = check_transition(obj=lead, name="start_work", user=sales)
+    Lead.objects.filter(pk=lead.pk).update(owner=user_with("sales"))
+    with pytest.raises(PermissionDenied), transaction.atomic():
+        apply_locked(checked, lock(lead))
+    assert Lead.objects.get(pk=lead.pk).status == LeadStatus.NEW

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from customers.tests.factories import AccountFactory, ContactFactory
-from leads import services as lead_services  # noqa: F401 - registers lead_convert
 from leads.models import LeadStatus
 from leads.tests.factories import lead_in
 from ltc.handoffs import opportunity_won

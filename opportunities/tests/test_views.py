@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.tests.factories import ProductFactory
-from leads import services as lead_services  # noqa: F401 - registers lead_convert
 from leads.models import LeadStatus
 from leads.tests.factories import lead_in
 from ltc.transitions import run

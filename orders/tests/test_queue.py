@@ -9,15 +9,20 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
+from ltc.tasks import check_handoff_timers
+from ltc.timers import check
 from ltc.workqueue import work_queue
 from notifications.models import Notification
 from orders.models import Order
-from orders.services import escalate_unstarted_orders
-from orders.tasks import escalate_unstarted_orders as escalate_task
 from orders.tests.factories import order_in
+from orders.timers import ORDER_FULFILMENT
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db
+
+
+def escalate_unstarted_orders() -> int:
+    return check(ORDER_FULFILMENT)["escalated"]
 
 
 def confirmed_hours_ago(hours: float) -> Order:
@@ -68,7 +73,7 @@ def test_late_order_escalates_to_the_operations_manager_once():
     confirmed_hours_ago(1)  # not late yet
     assert escalate_unstarted_orders() == 1
     assert escalate_unstarted_orders() == 0
-    assert escalate_task() == 0
+    assert check_handoff_timers()["order_fulfilment"]["escalated"] == 0
     (note,) = Notification.objects.filter(recipient=ops_manager)
     assert note.key.startswith(f"handoff-escalate:order_fulfilment:{late.pk}:")
     assert not Notification.objects.filter(recipient=plain_manager).exists()

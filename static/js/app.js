@@ -77,3 +77,20 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (e) { if (e.target !== document.body) init(e.target); });
 })();
+
+// Global search: Ctrl+K (or ⌘K) focuses the top bar's box; Escape clears its drop-down.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    var box = document.getElementById("global-search");
+    if (!box) return;
+    if ((event.ctrlKey || event.metaKey) && (event.key === "k" || event.key === "K")) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    } else if (event.key === "Escape" && document.activeElement === box) {
+      var results = document.getElementById("global-search-results");
+      if (results) results.innerHTML = "";
+    }
+  });
+})();

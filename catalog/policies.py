@@ -1,0 +1,14 @@
+"""Who may maintain the product catalogue (read by roles.policies)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from roles.policies import Policy
+
+POLICIES = (
+    Policy(
+        "catalog.edit",
+        _("Maintain the product catalogue"),
+        roles=("sales_support", "operations"),
+        refusal=_("Only sales support and operations maintain products."),
+    ),
+)

@@ -1,0 +1,22 @@
+"""Who may maintain customer data (read by roles.policies)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from roles.permissions import team_member_ids
+from roles.policies import Policy
+
+
+def _team_owns(user, account) -> bool:
+    return account.owner_id in team_member_ids(user)
+
+
+POLICIES = (
+    Policy(
+        "customers.edit",
+        _("Create and edit accounts and contacts"),
+        roles=("marketing",),
+        owner_roles=("sales",),
+        owns=_team_owns,
+        refusal=_("You may not change this account."),
+    ),
+)

@@ -1,0 +1,105 @@
+"""What global search looks in: for each kind of record, the stage's own role-aware list
+(so a user finds exactly what the lists would show them) and the fields a person types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from billing.selectors import invoice_list
+from contracts.selectors import contract_list
+from customers.selectors import account_list, contact_list
+from feedback.selectors import ticket_list
+from leads.selectors import lead_list
+from opportunities.selectors import opportunity_list, quote_list
+from orders.selectors import order_list
+
+MIN_LENGTH = 2
+PER_KIND = 5
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    label: object
+    records: Callable[..., QuerySet]
+    fields: tuple[str, ...]
+    detail: Callable[[Any], str]
+
+
+def _account_of(record) -> str:
+    account = getattr(record, "account", None)
+    return str(account) if account else ""
+
+
+SOURCES = [
+    Source("account", _("Accounts"), account_list, ("name", "tax_id", "phone", "email"), str),
+    Source(
+        "contact",
+        _("Contacts"),
+        contact_list,
+        ("name", "email", "phone", "account__name"),
+        _account_of,
+    ),
+    Source(
+        "lead", _("Leads"), lead_list, ("name", "company", "email", "phone"), lambda r: r.company
+    ),
+    Source(
+        "opportunity", _("Opportunities"), opportunity_list, ("name", "account__name"), _account_of
+    ),
+    Source(
+        "quote",
+        _("Quotes"),
+        quote_list,
+        ("opportunity__name", "opportunity__account__name"),
+        lambda r: str(r.opportunity),
+    ),
+    Source("contract", _("Contracts"), contract_list, ("number", "account__name"), _account_of),
+    Source("order", _("Orders"), order_list, ("number", "account__name"), _account_of),
+    Source("invoice", _("Invoices"), invoice_list, ("number", "account__name"), _account_of),
+    Source("ticket", _("Tickets"), ticket_list, ("subject", "account__name"), _account_of),
+]
+
+
+def _matching(fields: tuple[str, ...], query: str) -> Q:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": query})
+    return condition
+
+
+def global_search(*, user, query: str, per_kind: int = PER_KIND) -> list[dict]:
+    """Up to `per_kind` hits of each kind the user may see, one query per kind.
+
+    Returns [{"kind", "label", "hits": [{"title", "detail", "url"}]}] for the kinds with hits.
+    """
+    query = " ".join(query.split())
+    if len(query) < MIN_LENGTH:
+        return []
+    groups = []
+    for source in SOURCES:
+        records = list(
+            source.records(user=user)
+            .filter(_matching(source.fields, query))
+            .order_by("-pk")[:per_kind]
+        )
+        if records:
+            groups.append(
+                {
+                    "kind": source.kind,
+                    "label": source.label,
+                    "hits": [
+                        {
+                            "title": str(record),
+                            "detail": source.detail(record),
+                            "url": record.get_absolute_url(),
+                        }
+                        for record in records
+                    ],
+                }
+            )
+    return groups
