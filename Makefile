@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := static/vendor/.built
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install assets messages migrate seed worker beat serve bench lint format check clean backup restore
+.PHONY: run test install assets messages migrate seed worker beat serve bench bench-kpis lint format check clean backup restore
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,12 @@ migrate: install
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py kpi_rollup --months 13 --if-empty
 
 # A failing demo seed is reported but never keeps the server from starting.
 run: install assets messages migrate
 	$(PY) manage.py seed_demo || echo "Demo seeding failed (see above); serving anyway."
+	$(PY) manage.py kpi_rollup --months 13 --if-empty || echo "KPI backfill failed (see above); serving anyway."
 	sh scripts/serve.sh $(HOST)
 
 serve: install assets
@@ -52,6 +54,9 @@ test: install assets messages
 
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-kpis: install
+	$(PY) bench/kpis.py $(BENCH_ARGS)
 
 # Backups of DATABASE_URL (SQLite or PostgreSQL) and the uploaded files, in BACKUP_DIR.
 backup: install

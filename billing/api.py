@@ -19,14 +19,22 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from contracts.selectors import contract_list
 from customers.models import Account
+from customers.selectors import account_list
+from leads.selectors import lead_list
+from ltc.api.fields import StrictDecimalField
+from ltc.api.filters import VisibleFilter
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     FieldErrors,
     IdempotentCreateMixin,
     TransitionsMixin,
     transitions_schema,
 )
+from ltc.api.schema import RoleShapedSerializer
 from ltc.money import default_currency
+from opportunities.selectors import opportunity_list
 from roles.policies import require
 
 from . import bank, reports, services
@@ -45,6 +53,7 @@ from .models import (
     PaymentStatus,
 )
 from .selectors import (
+    INVOICE_STATUS_FIELDS,
     bank_line_list,
     credit_note_list,
     invoice_list,
@@ -83,13 +92,32 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
 
 class InvoiceLineInput(serializers.Serializer):
     description = serializers.CharField(max_length=300)
-    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, default="1")
-    unit_price = serializers.DecimalField(**MONEY)
-    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2, default="0")
+    quantity = StrictDecimalField(max_digits=12, decimal_places=3, default="1")
+    unit_price = StrictDecimalField(**MONEY)
+    tax_rate = StrictDecimalField(max_digits=5, decimal_places=2, default="0")
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
-    """The full invoice (finance, manager)."""
+class InvoiceAllocationSerializer(serializers.ModelSerializer):
+    """A payment applied to the invoice."""
+
+    payment_date = serializers.DateField(source="payment.date", read_only=True)
+
+    class Meta:
+        model = PaymentAllocation
+        fields = ["id", "payment", "payment_date", "amount", "reversed", "created_at"]
+        read_only_fields = fields
+
+
+class InvoiceCreditNoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CreditNote
+        fields = ["id", "number", "amount", "reason", "issue_date"]
+        read_only_fields = fields
+
+
+class InvoiceSerializer(RoleShapedSerializer, serializers.ModelSerializer):
+    """The full invoice (finance, manager). Sales and marketing get only the status fields
+    (InvoiceStatusSerializer): the others are documented as not required."""
 
     account_name = serializers.CharField(source="account.name", read_only=True)
     contract_number = serializers.CharField(
@@ -97,6 +125,12 @@ class InvoiceSerializer(serializers.ModelSerializer):
     )
     lines = InvoiceLineSerializer(many=True, read_only=True)
     editable = serializers.BooleanField(source="is_editable", read_only=True)
+    allocations = InvoiceAllocationSerializer(
+        many=True, read_only=True, help_text="Payments applied to it"
+    )
+    credit_notes = InvoiceCreditNoteSerializer(
+        many=True, read_only=True, help_text="Credit notes against it"
+    )
 
     class Meta:
         model = Invoice
@@ -122,6 +156,8 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "balance",
             "notes",
             "lines",
+            "allocations",
+            "credit_notes",
             "emailed_to",
             "issued_at",
             "paid_at",
@@ -131,6 +167,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        role_dependent_fields = [f for f in fields if f not in INVOICE_STATUS_FIELDS]
 
 
 class InvoiceStatusSerializer(serializers.ModelSerializer):
@@ -140,16 +177,7 @@ class InvoiceStatusSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invoice
-        fields = [
-            "id",
-            "number",
-            "status",
-            "account",
-            "account_name",
-            "contract",
-            "issue_date",
-            "due_date",
-        ]
+        fields = INVOICE_STATUS_FIELDS
         read_only_fields = fields
 
 
@@ -176,10 +204,24 @@ class InvoiceFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=InvoiceStatus.choices)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    account = VisibleFilter(field_name="account", selector=account_list)
+    contract = VisibleFilter(field_name="contract", selector=contract_list)
+    opportunity = VisibleFilter(field_name="contract__opportunity", selector=opportunity_list)
+    lead = VisibleFilter(field_name="contract__opportunity__lead", selector=lead_list)
+    payment = VisibleFilter(field_name="allocations__payment", selector=payment_list, distinct=True)
 
     class Meta:
         model = Invoice
-        fields = ["status", "account", "contract", "currency", "milestone"]
+        fields = [
+            "status",
+            "account",
+            "contract",
+            "opportunity",
+            "lead",
+            "payment",
+            "currency",
+            "milestone",
+        ]
 
 
 def _finance_only(request):
@@ -188,7 +230,7 @@ def _finance_only(request):
 
 
 @transitions_schema(Invoice, InvoiceSerializer)
-class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
+class InvoiceViewSet(HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
     """Invoices with their lines. POST creates a draft (finance); PATCH changes a draft;
     DELETE removes a draft. An issued invoice is never edited or deleted (400)."""
 
@@ -200,8 +242,19 @@ class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         qs = invoice_list(user=self.request.user)
         if sees_money(self.request.user):
-            qs = qs.prefetch_related("lines")
+            qs = qs.prefetch_related(
+                "lines",
+                Prefetch(
+                    "allocations",
+                    queryset=PaymentAllocation.objects.select_related("payment").order_by("pk"),
+                ),
+                Prefetch("credit_notes", queryset=CreditNote.objects.order_by("pk")),
+            )
         return qs
+
+    def history_fields(self):
+        # Sales and marketing read an invoice's status fields only, in its history too.
+        return None if sees_money(self.request.user) else set(INVOICE_STATUS_FIELDS)
 
     def get_serializer_class(self):
         if getattr(self, "swagger_fake_view", False) or sees_money(self.request.user):
@@ -265,23 +318,15 @@ class InvoiceViewSet(TransitionsMixin, viewsets.ModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="from-milestone")
     def from_milestone(self, request):
-        from contracts.models import ContractStatus, PaymentMilestone
+        from contracts.models import PaymentMilestone
 
         require(request.user, "billing.invoice")
         data = FromMilestoneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        milestone = (
-            PaymentMilestone.objects.select_related("contract")
-            .filter(pk=data.validated_data["milestone"])
-            .first()
-        )
+        milestone = PaymentMilestone.objects.filter(pk=data.validated_data["milestone"]).first()
         if milestone is None:
             raise serializers.ValidationError({"milestone": ["No such milestone."]})
-        if milestone.contract.status != ContractStatus.SIGNED:
-            raise serializers.ValidationError(
-                {"milestone": ["Only a signed contract's milestones are invoiced."]}
-            )
-        invoice = services.invoice_draft_from_milestone(milestone=milestone, user=request.user)
+        invoice = services.invoice_raise_for_milestone(milestone=milestone, user=request.user)
         return Response(
             InvoiceSerializer(self.get_queryset().get(pk=invoice.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -313,13 +358,13 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 class AllocationInput(serializers.Serializer):
     invoice = serializers.IntegerField()
-    amount = serializers.DecimalField(**MONEY)
+    amount = StrictDecimalField(**MONEY)
 
 
 class PaymentSerializer(serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
     allocations = AllocationSerializer(many=True, read_only=True)
-    unallocated = serializers.DecimalField(read_only=True, **MONEY)
+    unallocated = StrictDecimalField(read_only=True, **MONEY)
 
     class Meta:
         model = Payment
@@ -348,7 +393,7 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 class PaymentCreateSerializer(serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
-    amount = serializers.DecimalField(**MONEY)
+    amount = StrictDecimalField(**MONEY)
     currency = serializers.CharField(required=False, max_length=3)
     date = serializers.DateField(required=False)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, default="bank_transfer")
@@ -365,10 +410,15 @@ class PaymentFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=PaymentStatus.choices)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    account = VisibleFilter(field_name="account", selector=account_list)
+    invoice = VisibleFilter(field_name="allocations__invoice", selector=invoice_list, distinct=True)
+    contract = VisibleFilter(
+        field_name="allocations__invoice__contract", selector=contract_list, distinct=True
+    )
 
     class Meta:
         model = Payment
-        fields = ["status", "account", "currency", "method"]
+        fields = ["status", "account", "invoice", "contract", "currency", "method"]
 
 
 def _payments_qs(user):
@@ -379,6 +429,7 @@ def _payments_qs(user):
 
 @transitions_schema(Payment, PaymentSerializer)
 class PaymentViewSet(
+    HistoryMixin,
     IdempotentCreateMixin,
     ServiceCreateMixin,
     TransitionsMixin,
@@ -461,8 +512,20 @@ class CreditNoteSerializer(serializers.ModelSerializer):
 
 class CreditNoteCreateSerializer(serializers.Serializer):
     invoice = serializers.IntegerField()
-    amount = serializers.DecimalField(**MONEY)
+    amount = StrictDecimalField(**MONEY)
     reason = serializers.CharField()
+
+
+class CreditNoteFilter(django_filters.FilterSet):
+    invoice = VisibleFilter(field_name="invoice", selector=invoice_list)
+    account = VisibleFilter(field_name="invoice__account", selector=account_list)
+    invoice__account = VisibleFilter(
+        field_name="invoice__account", selector=account_list, label="Same as account"
+    )
+
+    class Meta:
+        model = CreditNote
+        fields = ["invoice", "account", "invoice__account"]
 
 
 class CreditNoteViewSet(
@@ -476,7 +539,7 @@ class CreditNoteViewSet(
     CN-YYYY-NNNNNN without gaps. Never edited or deleted."""
 
     serializer_class = CreditNoteSerializer
-    filterset_fields = ["invoice", "invoice__account"]
+    filterset_class = CreditNoteFilter
     search_fields = ["number", "invoice__number", "reason"]
     ordering_fields = ["created_at", "amount"]
 
@@ -562,7 +625,7 @@ class StatementImportSerializer(serializers.Serializer):
 class MatchInput(serializers.Serializer):
     payment = serializers.IntegerField(required=False, allow_null=True)
     invoice = serializers.IntegerField(required=False, allow_null=True)
-    amount = serializers.DecimalField(required=False, **MONEY)
+    amount = StrictDecimalField(required=False, **MONEY)
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -663,6 +726,8 @@ class BankLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 class AgingReportViewSet(viewsets.ViewSet):
     """AR aging by account and currency (current, 1–30, 31–60, 61–90, 90+ days past due) and
     DSO per currency over the last `days` days (default 90). Finance and the manager."""
+
+    extra_query_params = {"list": ["as_of", "days"]}
 
     @extend_schema(
         parameters=[

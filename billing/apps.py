@@ -35,5 +35,10 @@ class BillingConfig(AppConfig):
                 "billing.receivers.on_order_delivered",
                 calls="billing.services.invoices_for_delivered_order",
             ),
+            Receiver(
+                "order_accepted",
+                "billing.receivers.on_order_accepted",
+                calls="billing.services.invoices_for_accepted_order",
+            ),
         ),
     )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CENT, HUNDRED, ZERO, CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
@@ -141,6 +142,8 @@ class Invoice(StateMachineModel, CreatedBy, TimeStamped):
     voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
     void_reason = models.TextField(_("void reason"), blank=True)
     emailed_to = models.EmailField(_("emailed to"), blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -454,6 +457,8 @@ class Payment(StateMachineModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-date", "-pk"]

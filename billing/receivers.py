@@ -7,6 +7,12 @@ def on_contract_signed(sender, *, instance, user, **kwargs):
     invoices_for_signed_contract(contract=instance, user=user)
 
 
+def on_order_accepted(sender, *, instance, user, **kwargs):
+    from .services import invoices_for_accepted_order
+
+    invoices_for_accepted_order(order=instance, user=user)
+
+
 def on_order_delivered(sender, *, instance, user, **kwargs):
     from .services import invoices_for_delivered_order
 

@@ -22,6 +22,19 @@ if TYPE_CHECKING:
 MONEY_ROLES = ("finance", "manager")
 
 
+# What every role that sees an invoice reads; the rest is for finance and the manager.
+INVOICE_STATUS_FIELDS = [
+    "id",
+    "number",
+    "status",
+    "account",
+    "account_name",
+    "contract",
+    "issue_date",
+    "due_date",
+]
+
+
 def sees_money(user: User) -> bool:
     """May see amounts of invoices and payments (finance, manager, superuser)."""
     return bool(

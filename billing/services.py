@@ -128,6 +128,24 @@ def invoice_draft_from_milestone(*, milestone, user: User | None = None) -> Invo
     return invoice
 
 
+@transaction.atomic
+def invoice_raise_for_milestone(*, milestone, user: User) -> Invoice:
+    """Finance raises a milestone's invoice by hand (from the contract page or the API), e.g.
+    when the customer pays ahead of the trigger. The draft is tied to the milestone, so it
+    counts against it: the trigger's hand-off later answers this invoice instead of drafting a
+    second one. A milestone already invoiced answers its invoice."""
+    from contracts.models import ContractStatus, PaymentMilestone
+
+    require(user, "billing.invoice")
+    milestone = PaymentMilestone.objects.select_related("contract").get(pk=milestone.pk)
+    contract = milestone.contract
+    if contract.status != ContractStatus.SIGNED or contract.superseded:
+        raise ValidationError(
+            {"milestone": _("Only the milestones of a signed contract are invoiced.")}
+        )
+    return invoice_draft_from_milestone(milestone=milestone, user=user)
+
+
 def draft_for_trigger(*, contract, trigger: str, user: User | None = None) -> list[Invoice]:
     return [
         invoice_draft_from_milestone(milestone=m, user=user)
@@ -154,20 +172,31 @@ def invoices_for_delivered_order(*, order, user=None) -> list[Invoice]:
     return drafts
 
 
+def invoices_for_accepted_order(*, order, user=None) -> list[Invoice]:
+    """order_accepted: the invoice drafts of the on-acceptance milestones; then the contract
+    completes if the acceptance was the last thing it waited for (everything already paid)."""
+    from contracts.models import MilestoneTrigger
+
+    drafts = draft_for_trigger(
+        contract=order.contract, trigger=MilestoneTrigger.ON_ACCEPTANCE, user=user
+    )
+    contract_complete_if_done(contract=order.contract, user=user)
+    return drafts
+
+
 # --- contract completion ------------------------------------------------------------------------
 def contract_is_done(contract) -> bool:
-    """Every order delivered (accepted, where the plan has an on-acceptance milestone and
-    orders have an acceptance step), every milestone invoiced, and every invoice paid. Billing
-    decides it because billing comes after orders and sees both."""
+    """Every order done, every milestone invoiced, and every invoice paid. An order is done
+    once delivered or accepted; where the plan has an on-acceptance milestone, only once the
+    customer has accepted it. Billing decides it because billing comes after orders and sees
+    both."""
     from contracts.models import MilestoneTrigger
     from orders.models import Order, OrderStatus
 
     milestones = list(contract.milestones.all())
-    accepted = getattr(OrderStatus, "ACCEPTED", None)
-    finished = {OrderStatus.DELIVERED, accepted} - {None}
-    needs_acceptance = any(m.trigger == MilestoneTrigger.ON_ACCEPTANCE for m in milestones)
-    if accepted is not None and needs_acceptance:
-        finished = {accepted}
+    finished = {OrderStatus.DELIVERED, OrderStatus.ACCEPTED}
+    if any(m.trigger == MilestoneTrigger.ON_ACCEPTANCE for m in milestones):
+        finished = {OrderStatus.ACCEPTED}
     orders = [
         o.status
         for o in Order.objects.filter(contract=contract).exclude(status=OrderStatus.CANCELLED)
@@ -183,7 +212,7 @@ def contract_is_done(contract) -> bool:
 
 def contract_complete_if_done(*, contract, user=None) -> bool:
     """Complete a signed contract when it is done (see contract_is_done), whichever came last:
-    the last payment or the last delivery. Runs inside the caller's transaction."""
+    the last payment, delivery or acceptance. Runs inside the caller's transaction."""
     from contracts.models import Contract, ContractStatus
     from contracts.services import contract_complete
 

@@ -11,6 +11,11 @@ urlpatterns = [
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice-detail"),
     path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice-pdf"),
     path("invoices/<int:pk>/credit-note/", views.credit_note_create, name="credit-note-create"),
+    path(
+        "milestones/<int:pk>/invoice/",
+        views.milestone_invoice,
+        name="milestone-invoice",
+    ),
     path("payments/", views.payment_list_view, name="payment-list"),
     path("payments/new/", views.payment_create, name="payment-create"),
     path("payments/<int:pk>/", views.payment_detail, name="payment-detail"),

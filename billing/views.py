@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.models import Account
-from ltc.errors import Outcome, form_labels, report_form
+from ltc.errors import Outcome, form_labels, report_form, reshow
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -42,7 +42,7 @@ from .models import (
     Invoice,
     PaymentAllocation,
 )
-from .selectors import invoice_list, payment_list, sees_money
+from .selectors import INVOICE_STATUS_FIELDS, invoice_list, payment_list, sees_money
 
 PAGE_SIZE = 25
 
@@ -110,6 +110,8 @@ def invoice_detail(request, pk):
             and invoice.status in OPEN_STATES
             and invoice.balance > 0,
             "history": record_history(invoice),
+            # Without money fields, the audit shows only the fields the page shows.
+            "audit_fields": None if money else INVOICE_STATUS_FIELDS,
             "credit_form": CreditNoteForm(),
         },
     )
@@ -392,3 +394,22 @@ def statement_pdf(request, account_pk):
     response = HttpResponse(render_pdf(account), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{account.pk}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def milestone_invoice(request, pk):
+    """Finance raises the invoice of one payment milestone from the contract page; it counts
+    against the milestone. A refusal re-shows the contract page with the reason."""
+    from contracts.models import PaymentMilestone
+
+    _need(request, "billing.invoice")
+    milestone = get_object_or_404(PaymentMilestone.objects.select_related("contract"), pk=pk)
+    with Outcome(request) as outcome:
+        invoice = services.invoice_raise_for_milestone(milestone=milestone, user=request.user)
+    if not outcome.ok:
+        return reshow(request, milestone.contract.get_absolute_url(), outcome.status)
+    messages.success(
+        request, _("Draft invoice raised for milestone “%(name)s”.") % {"name": milestone.name}
+    )
+    return redirect(invoice.get_absolute_url())

@@ -5,6 +5,7 @@ operations maintain it (catalog.services holds that check). Products are retired
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
 
 from . import services
@@ -35,6 +36,7 @@ class ProductSerializer(serializers.ModelSerializer):
 @extend_schema(tags=["products"])
 @write_schema(ProductSerializer, "sales support and operations")
 class ProductViewSet(
+    HistoryMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,

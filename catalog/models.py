@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
 
 
@@ -25,6 +26,8 @@ class Product(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["code"]

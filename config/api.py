@@ -4,7 +4,8 @@ from importlib import import_module
 
 from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
-from rest_framework.routers import DefaultRouter
+
+from ltc.api.routers import ApiRouter
 
 # Apps that publish API routes, in the order of the lead-to-cash chain.
 API_APPS = [
@@ -20,11 +21,13 @@ API_APPS = [
     "feedback",
     "pool",
     "search",
+    "kpis",
 ]
 
-router = DefaultRouter()
+# Digits-only ids and the query-parameter check on every route (see ltc.api.routers).
+router = ApiRouter()
 for app in API_APPS:
-    router.registry.extend(import_module(f"{app}.api_urls").router.registry)
+    router.extend(import_module(f"{app}.api_urls").router.registry)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -10,8 +10,6 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-handler400 = "ltc.error_pages.bad_request"
-
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -31,8 +29,16 @@ urlpatterns = [
     path("service/", include("feedback.urls")),
     path("pool/", include("pool.urls")),
     path("search/", include("search.urls")),
+    path("kpis/", include("kpis.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
+
+# Under /api/ Django's own error answers are JSON too (ltc.api.errors); a body over the size
+# limit is a 413 (ltc.error_pages), any other bad request the 400 of ltc.api.errors.
+handler400 = "ltc.error_pages.bad_request"
+handler403 = "ltc.api.errors.permission_denied"
+handler404 = "ltc.api.errors.page_not_found"
+handler500 = "ltc.api.errors.server_error"

@@ -14,7 +14,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Contact
+from customers.selectors import account_list
+from leads.selectors import lead_list
+from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
+from ltc.api.filters import VisibleFilter
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import ErrorSerializer, FieldErrors, TransitionsMixin, transitions_schema
+from opportunities.selectors import opportunity_list
 
 from . import services
 from .models import (
@@ -63,14 +69,14 @@ class ContractLineSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    percentage = serializers.DecimalField(
+    percentage = StrictDecimalField(
         max_digits=7,
         decimal_places=4,
         required=False,
         allow_null=True,
         help_text="Share of the contract total (give this or amount)",
     )
-    amount = serializers.DecimalField(
+    amount = StrictDecimalField(
         max_digits=14,
         decimal_places=2,
         required=False,
@@ -131,9 +137,18 @@ class ContractSerializer(serializers.ModelSerializer):
     required_sign_offs = serializers.SerializerMethodField()
     missing_sign_offs = serializers.SerializerMethodField()
     editable = serializers.BooleanField(source="is_editable", read_only=True)
+    orders = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Its orders (created by signing)"
+    )
+    invoices = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Its invoices (drafts and voided ones too)"
+    )
+
+    account_flags = AccountFlagsField(account="account_id")
 
     class Meta:
         model = Contract
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "number",
@@ -146,6 +161,7 @@ class ContractSerializer(serializers.ModelSerializer):
             "lead",
             "account",
             "account_name",
+            "account_flags",
             "signatories",
             "status",
             "start_date",
@@ -167,6 +183,8 @@ class ContractSerializer(serializers.ModelSerializer):
             "missing_sign_offs",
             "sign_offs",
             "attachments",
+            "orders",
+            "invoices",
             "submitted_at",
             "approved_at",
             "rejected_at",
@@ -207,12 +225,18 @@ class ContractSerializer(serializers.ModelSerializer):
         return [str(r) for r in contract.required_sign_offs() if r not in done]
 
 
+def _related(accessor: str):
+    """The rows behind a reverse accessor of Contract, ordered by id."""
+    return Contract._meta.get_field(accessor).related_model.objects.order_by("pk")
+
+
 class ContractFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ContractStatus.choices)
-    account = django_filters.NumberFilter(field_name="account_id")
+    account = VisibleFilter(field_name="account", selector=account_list)
     owner = django_filters.NumberFilter(field_name="owner_id")
     solution_owner = django_filters.NumberFilter(field_name="solution_owner_id")
-    opportunity = django_filters.NumberFilter(field_name="opportunity_id")
+    opportunity = VisibleFilter(field_name="opportunity", selector=opportunity_list)
+    lead = VisibleFilter(field_name="opportunity__lead", selector=lead_list)
     end_date = django_filters.DateFromToRangeFilter()
 
     class Meta:
@@ -223,6 +247,7 @@ class ContractFilter(django_filters.FilterSet):
             "owner",
             "solution_owner",
             "opportunity",
+            "lead",
             "currency",
             "superseded",
         ]
@@ -231,6 +256,7 @@ class ContractFilter(django_filters.FilterSet):
 @extend_schema(tags=["contracts"])
 @transitions_schema(Contract, ContractSerializer)
 class ContractViewSet(
+    HistoryMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -256,6 +282,10 @@ class ContractViewSet(
             Prefetch("milestones", queryset=PaymentMilestone.objects.order_by("position", "pk")),
             Prefetch("sign_offs", queryset=ContractSignOff.objects.select_related("user")),
             "attachments",
+            # Orders and invoices are later stages: the reverse accessors, not their models.
+            # (Whole rows: deferring the protected state field would load it row by row.)
+            Prefetch("orders", queryset=_related("orders")),
+            Prefetch("invoices", queryset=_related("invoices")),
         )
 
     def _answer(self, contract, status=200):
@@ -334,7 +364,9 @@ class ContractViewSet(
             file=body.validated_data["file"],
             name=body.validated_data.get("name", ""),
         )
-        return Response(AttachmentSerializer(attachment).data, status=201)
+        # With the request in the context the file is an absolute URI, as documented.
+        data = AttachmentSerializer(attachment, context=self.get_serializer_context()).data
+        return Response(data, status=201)
 
 
 @extend_schema(tags=["contracts"])

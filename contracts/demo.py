@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from catalog.models import Product
 from customers.demo import demo_account
+from leads.models import Lead
+from ltc import history
 from ltc.demo_records import demo_mark, demo_object
 from ltc.transitions import run
 from opportunities import services as opp_services
@@ -34,7 +36,7 @@ PLAN = [
 
 def seed(out):
     User = get_user_model()
-    names = ["sales", "sales_support", "operations", "finance", "manager"]
+    names = ["sales", "sales2", "sales_support", "operations", "finance", "manager"]
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     products = list(Product.objects.filter(currency="CNY", active=True).order_by("code")[:2])
     if set(names) - set(users) or not products:
@@ -45,7 +47,61 @@ def seed(out):
         account = demo_account(account_name, users["sales"])
         contract = _won_contract(name, account, users, products)
         _advance(contract, target, users)
+    seed_history(users)
     out.write(f"Contracts: {Contract.objects.count()}\n")
+
+
+HISTORY_PLAN = [
+    {"name": "预付款 / Deposit", "percentage": Decimal("30"), "trigger": "on_signing"},
+    {"name": "到货款 / On delivery", "percentage": Decimal("60"), "trigger": "on_delivery"},
+    {"name": "验收款 / On acceptance", "percentage": Decimal("10"), "trigger": "on_acceptance"},
+]
+
+
+def seed_history(users):
+    """The year's won deals (ltc/history.py): each contract gets a 30/60/10 plan (signing,
+    delivery, acceptance), goes through review and is signed at its planned moments."""
+    from .models import ContractStatus
+
+    for deal in history.deals():
+        if not (deal.converts and deal.wins):
+            continue
+        lead = demo_object(history.lead_key(deal), Lead)
+        contract = (
+            Contract.objects.filter(opportunity__lead=lead).first() if lead is not None else None
+        )
+        if contract is None or not history.due(deal.at("submit_for_review")):
+            continue
+        support = users["sales_support"]
+        if contract.status == ContractStatus.DRAFT and not contract.milestones.exists():
+            with history.frozen(deal.at("submit_for_review")):
+                start = deal.at("sign").date()
+                contract = services.contract_update(
+                    contract=contract,
+                    user=support,
+                    start_date=start,
+                    end_date=start + datetime.timedelta(days=365),
+                    terms="付款条件见回款计划 / Payment as per the payment plan.",
+                )
+                services.contract_set_payment_plan(
+                    contract=contract, user=support, milestones=HISTORY_PLAN
+                )
+        contract = Contract.objects.get(pk=contract.pk)
+        contract = history.step(
+            contract, "submit_for_review", support, deal.at("submit_for_review")
+        )
+        contract = history.step(contract, "approve", users["finance"], deal.at("approve"))
+        if contract.status == ContractStatus.IN_REVIEW:  # over the credit limit or threshold
+            contract = history.step(
+                contract, "manager_sign_off", users["manager"], deal.at("approve")
+            )
+        history.step(
+            contract,
+            "sign",
+            users[deal.owner],
+            deal.at("sign"),
+            {"signed_on": deal.at("sign").date(), "signed_by_name": "采购经理 / Purchasing"},
+        )
 
 
 def _won_contract(name, account, users, products) -> Contract:

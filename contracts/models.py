@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import HUNDRED, CurrencyField, MoneyField, line_amounts
 from ltc.signoffs import (
@@ -124,6 +125,8 @@ class Contract(StateMachineModel, CreatedBy, TimeStamped):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     terminated_at = models.DateTimeField(_("terminated"), null=True, blank=True)
     termination_reason = models.TextField(_("termination reason"), blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

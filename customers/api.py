@@ -8,6 +8,8 @@ pointing at them.
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
+from ltc.api.fields import AccountFlagsField, FlagsListSerializer
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
 
 from . import services
@@ -17,10 +19,13 @@ from .selectors import account_list, contact_list
 
 
 class AccountSerializer(serializers.ModelSerializer):
-    owner_name = serializers.StringRelatedField(source="owner", read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
+
+    account_flags = AccountFlagsField(account="pk")
 
     class Meta:
         model = Account
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "name",
@@ -32,6 +37,7 @@ class AccountSerializer(serializers.ModelSerializer):
             "tax_id",
             "owner",
             "owner_name",
+            "account_flags",
             "credit_limit",
             "currency",
             "notes",
@@ -98,7 +104,7 @@ class _SavingViewSet(
 
 @extend_schema(tags=["accounts"])
 @write_schema(AccountSerializer, "marketing and sales (own accounts)")
-class AccountViewSet(_SavingViewSet):
+class AccountViewSet(HistoryMixin, _SavingViewSet):
     """Customer companies the caller may see; marketing and sales (own accounts) edit."""
 
     queryset = Account.objects.none()
@@ -117,7 +123,7 @@ class AccountViewSet(_SavingViewSet):
 
 @extend_schema(tags=["contacts"])
 @write_schema(ContactSerializer, "marketing and sales (own accounts)")
-class ContactViewSet(_SavingViewSet):
+class ContactViewSet(HistoryMixin, _SavingViewSet):
     """Contacts of the accounts the caller may see."""
 
     queryset = Contact.objects.none()

@@ -2,7 +2,10 @@
 
 import django_filters
 
+from ltc.api.filters import VisibleFilter
+
 from .models import Account, Contact, Industry
+from .selectors import account_list
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -15,7 +18,7 @@ class AccountFilter(django_filters.FilterSet):
 
 
 class ContactFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id")  # account+name idx
+    account = VisibleFilter(field_name="account", selector=account_list)  # account+name idx
 
     class Meta:
         model = Contact

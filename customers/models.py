@@ -4,6 +4,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
 
 
@@ -43,6 +44,8 @@ class Account(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = audit_history()
+
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("account")
@@ -79,6 +82,8 @@ class Contact(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["name", "pk"]

@@ -1,12 +1,16 @@
 """The service stage in the REST API: tickets (with transitions), surveys (read), market
 feedback items, and account flags (read + clear)."""
 
+import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Account, Contact
+from customers.selectors import account_list
+from ltc.api.filters import VisibleFilter
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     ErrorSerializer,
     FieldErrors,
@@ -14,6 +18,7 @@ from ltc.api.mixins import (
     TransitionsMixin,
     transitions_schema,
 )
+from orders.selectors import order_list
 
 from . import services
 from .models import AccountFlag, FeedbackItem, FeedbackStatus, Survey, Ticket
@@ -82,9 +87,19 @@ class TicketSerializer(serializers.ModelSerializer):
         return fields
 
 
+class TicketFilter(django_filters.FilterSet):
+    account = VisibleFilter(field_name="account", selector=account_list)
+    order = VisibleFilter(field_name="order", selector=order_list)
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "category", "priority", "assigned_role", "account", "order"]
+
+
 @extend_schema(tags=["service"])
 @transitions_schema(Ticket, TicketSerializer)
 class TicketViewSet(
+    HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -99,7 +114,7 @@ class TicketViewSet(
 
     queryset = Ticket.objects.none()
     serializer_class = TicketSerializer
-    filterset_fields = ["status", "category", "priority", "assigned_role", "account"]
+    filterset_class = TicketFilter
     search_fields = ["subject", "description"]
     ordering_fields = ["created_at", "priority"]
     ordering = ["-created_at", "-pk"]
@@ -119,6 +134,11 @@ class TicketViewSet(
 
 
 class SurveySerializer(serializers.ModelSerializer):
+    public_link = serializers.SerializerMethodField(
+        help_text="The customer's answer link, for service, the account owner and managers "
+        "(e.g. to deliver it by chat); null for other roles and once answered"
+    )
+
     class Meta:
         model = Survey
         fields = [
@@ -134,9 +154,26 @@ class SurveySerializer(serializers.ModelSerializer):
             "answered_at",
             "score",
             "comment",
+            "public_link",
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_public_link(self, survey) -> str | None:
+        request = self.context.get("request")
+        if request is None:
+            return None
+        return services.survey_public_link(survey, user=request.user)
+
+
+class SurveyFilter(django_filters.FilterSet):
+    account = VisibleFilter(field_name="account", selector=account_list)
+    order = VisibleFilter(field_name="order", selector=order_list)
+    ticket = VisibleFilter(field_name="ticket", selector=ticket_list)
+
+    class Meta:
+        model = Survey
+        fields = ["kind", "account", "ticket", "order"]
 
 
 @extend_schema(tags=["service"])
@@ -146,7 +183,7 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Survey.objects.none()
     serializer_class = SurveySerializer
-    filterset_fields = ["kind", "account", "ticket", "order"]
+    filterset_class = SurveyFilter
     ordering_fields = ["created_at", "answered_at", "score"]
     ordering = ["-created_at", "-pk"]
 
@@ -240,20 +277,28 @@ class AccountFlagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AccountFlagFilter(django_filters.FilterSet):
+    account = VisibleFilter(field_name="account", selector=account_list)
+    open = django_filters.BooleanFilter(
+        field_name="cleared_at", lookup_expr="isnull", label="Only flags not cleared yet"
+    )
+
+    class Meta:
+        model = AccountFlag
+        fields = ["account", "reason", "open"]
+
+
 @extend_schema(tags=["service"])
 class AccountFlagViewSet(viewsets.ReadOnlyModelViewSet):
     """Accounts flagged at risk (detractor NPS, missed SLA); service clears them."""
 
     queryset = AccountFlag.objects.none()
     serializer_class = AccountFlagSerializer
-    filterset_fields = ["account", "reason"]
+    filterset_class = AccountFlagFilter
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
-        qs = flag_list(user=self.request.user)
-        if self.action == "list" and self.request.query_params.get("open") == "1":
-            qs = qs.filter(cleared_at__isnull=True)
-        return qs
+        return flag_list(user=self.request.user)
 
     @extend_schema(
         request=None,

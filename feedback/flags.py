@@ -12,6 +12,7 @@ def open_account_flags(account_ids) -> dict[int, list[dict]]:
         result.setdefault(flag.account_id, []).append(
             {
                 "id": flag.pk,
+                "reason": flag.reason,
                 "label": flag.get_reason_display(),
                 "note": flag.note,
                 "since": flag.created_at,

@@ -330,6 +330,31 @@ def survey_url(survey: Survey) -> str:
     return absolute_url(reverse("feedback:survey-answer", args=[survey_link_token(survey)]))
 
 
+class _SignedAt(signing.TimestampSigner):
+    """A TimestampSigner that stamps a given moment instead of now."""
+
+    def __init__(self, at: datetime.datetime, **kwargs):
+        super().__init__(**kwargs)
+        self.at = at
+
+    def timestamp(self):
+        return signing.b62_encode(int(self.at.timestamp()))
+
+
+def survey_public_link(survey: Survey, *, user: User) -> str | None:
+    """The survey's public answer link for the people who send surveys (service, the account
+    owner, a manager), e.g. to deliver it through a chat bridge; None for anyone else and once
+    answered. The link is stamped with the moment the survey was sent, so it expires with the
+    emailed one however often it is read."""
+    if survey.answered_at is not None:
+        return None
+    owner = survey.account.owner_id == user.pk and has_role(user, "sales")
+    if not (user.is_superuser or owner or has_role(user, "service", "manager")):
+        return None
+    signer = _SignedAt(survey.sent_at or survey.created_at, salt=SALT)
+    return absolute_url(reverse("feedback:survey-answer", args=[signer.sign(survey.token)]))
+
+
 def _recipient(account: Account, contact: Contact | None) -> Contact | None:
     if contact is not None and contact.email:
         return contact

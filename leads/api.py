@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     API_FILTERS,
     ErrorSerializer,
@@ -30,7 +31,10 @@ from .selectors import lead_list
 
 
 class LeadSerializer(serializers.ModelSerializer):
-    owner_name = serializers.StringRelatedField(source="owner", read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
+    opportunity = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The opportunity it was converted into"
+    )
 
     class Meta:
         model = Lead
@@ -56,6 +60,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "disqualify_reason",
             "account",
             "contact",
+            "opportunity",
             "converted_at",
             "next_follow_up_at",
             "last_activity_at",
@@ -116,6 +121,7 @@ RoundRobinResult = inline_serializer(
 @transitions_schema(Lead, LeadSerializer)
 @write_schema(LeadSerializer, "marketing and sales (the owner)")
 class LeadViewSet(
+    HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -136,7 +142,9 @@ class LeadViewSet(
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
-        return lead_list(user=self.request.user)
+        # The opportunity is the reverse of Opportunity.lead: one join, no import of the
+        # later stage.
+        return lead_list(user=self.request.user).select_related("opportunity")
 
     def perform_create(self, serializer):
         fields = {"source": LeadSource.API, **serializer.validated_data}  # captured by the API

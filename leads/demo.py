@@ -7,11 +7,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from customers.demo import demo_account
+from ltc import history
 from ltc.demo_records import demo_mark, demo_object
 from ltc.transitions import run
 
 from . import services
-from .models import Lead, LeadSource
+from .models import Lead, LeadSource, LeadStatus
 
 LEADS = [
     # name, company, email, phone, source, owner, path of transitions (as user)
@@ -112,4 +113,49 @@ def seed(out):
             if name_ == "convert":  # link the demo account, never a user's namesake
                 data = {"account": demo_account(company, users[actor])}
             lead = run(obj=Lead.objects.get(pk=lead.pk), name=name_, user=users[actor], data=data)
+    seed_history(users)
     out.write(f"Leads: {Lead.objects.count()}\n")
+
+
+def seed_history(users):
+    """A year of leads (ltc/history.py), each captured, worked and converted or
+    disqualified at its planned moment; the opportunities stage takes the converted ones on."""
+    if set(users) < {"marketing", "sales", "sales2"}:
+        return
+    sources = list(LeadSource.values)
+    for deal in history.deals():
+        if not history.due(deal.start):
+            continue
+        lead = demo_object(history.lead_key(deal), Lead)
+        if lead is None:
+            with history.frozen(deal.start):
+                lead = services.lead_create(
+                    user=users["marketing"],
+                    name=f"联系人 {deal.index:03d} / Contact {deal.index:03d}",
+                    company=deal.company,
+                    phone=f"1370000{deal.index:04d}",
+                    source=sources[deal.index % len(sources)],
+                    need="订单与仓储数字化 / digital order handling and warehousing",
+                    budget=Decimal(deal.quantity * 12000),
+                    expected_close_date=deal.at("win").date(),
+                    decision_maker="采购经理 (Purchasing manager)",
+                )
+                services.lead_assign(lead=lead, owner=users[deal.owner], user=users["marketing"])
+            demo_mark(history.lead_key(deal), lead)
+        owner = users[deal.owner]
+        lead = history.step(lead, "start_work", owner, deal.at("start_work"))
+        if not deal.converts:
+            history.step(
+                lead,
+                "disqualify",
+                owner,
+                deal.at("disqualify"),
+                {"reason": "无预算 / no budget this year"},
+            )
+            continue
+        lead = history.step(lead, "qualify", owner, deal.at("qualify"))
+        if history.due(deal.at("convert")) and lead.status == LeadStatus.QUALIFIED:
+            # the demo account of the deal's company, never a user's namesake
+            with history.frozen(deal.at("convert")):
+                account = demo_account(deal.company, owner)
+            history.step(lead, "convert", owner, deal.at("convert"), {"account": account})

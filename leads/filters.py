@@ -3,6 +3,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from customers.selectors import account_list, contact_list
+from ltc.api.filters import VisibleFilter
+
 from .models import Lead, LeadSource, LeadStatus
 
 
@@ -17,7 +20,18 @@ class LeadFilter(django_filters.FilterSet):
     )
     created_at = django_filters.IsoDateTimeFromToRangeFilter()  # created_at
     score = django_filters.RangeFilter()  # score
+    account = VisibleFilter(field_name="account", selector=account_list)  # account FK
+    contact = VisibleFilter(field_name="contact", selector=contact_list)  # contact FK
 
     class Meta:
         model = Lead
-        fields = ["status", "source", "owner", "unassigned", "created_at", "score"]
+        fields = [
+            "status",
+            "source",
+            "owner",
+            "unassigned",
+            "created_at",
+            "score",
+            "account",
+            "contact",
+        ]

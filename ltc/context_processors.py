@@ -30,6 +30,7 @@ NAVIGATION = [
     (_("Public pool"), "pool:list", ("sales", "marketing", "manager")),
     (_("Activities"), "activities", ()),
     (_("Where work waits"), "handoffs", ("manager",)),
+    (_("KPIs"), "kpis:overview", ()),
     (_("Role matrix"), "role-matrix", ()),
 ]
 

@@ -9,7 +9,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.views import defaults
+
+from .api import errors as api_errors
 
 
 def too_large(request):
@@ -23,7 +24,8 @@ def too_large(request):
 
 
 def bad_request(request, exception=None):
-    """handler400: a refused body size is a 413, anything else the usual 400 page."""
+    """handler400: a refused body size is a 413, anything else the usual 400 (JSON under
+    /api/, the page elsewhere)."""
     if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
         return too_large(request)
-    return defaults.bad_request(request, exception)
+    return api_errors.bad_request(request, exception)

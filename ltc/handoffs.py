@@ -19,6 +19,14 @@ opportunity_won = Signal()
 contract_signed = Signal()
 # instance=Order, user=User
 order_delivered = Signal()
+# instance=Order, user=User
+order_accepted = Signal()
 
 # The names of the hand-off signals above, in the order of the chain.
-HANDOFFS = ("lead_converted", "opportunity_won", "contract_signed", "order_delivered")
+HANDOFFS = (
+    "lead_converted",
+    "opportunity_won",
+    "contract_signed",
+    "order_delivered",
+    "order_accepted",
+)

@@ -91,6 +91,7 @@ def sign_off(
     related=(),
     prepare: Callable | None = None,
     on_partial: Callable | None = None,
+    on_approve: Callable | None = None,
 ):
     """Record `role`'s sign-off on `obj` through transition `name` (its role, state and
     fields are checked like any transition); when it was the last required sign-off, run
@@ -101,6 +102,7 @@ def sign_off(
     `not_needed` is the refusal (with %(role)s) when the record does not need this role.
     `prepare(locked)` runs first under the lock (e.g. the credit check again) and returns a
     value handed to `on_partial(locked, value)` when the record still waits for others.
+    `on_approve(locked, fields)` is the approval's effect, in the same transaction.
     """
     checked = check_transition(obj=obj, name=name, user=user, data=data)
     comment = checked.fields.get("comment", "")
@@ -129,7 +131,7 @@ def sign_off(
             approval = check_transition(
                 obj=locked, name=approve, user=user, data={"comment": comment}, system=True
             )
-            return apply_locked(approval, locked)
+            return apply_locked(approval, locked, effect=on_approve)
         if on_partial is not None:
             on_partial(locked, prepared)
         record_transition(

@@ -178,7 +178,10 @@ def transitions_for(obj, user) -> list[dict]:
 
 
 def validate_fields(spec: TransitionSpec, data) -> dict:
-    form = spec.form_class()(data=data or {})
+    # Uploaded files travel in the same mapping as the fields (the browser view merges
+    # request.FILES in; DRF's request.data already holds them), so a FileField finds them.
+    data = data or {}
+    form = spec.form_class()(data=data, files=data)
     if not form.is_valid():
         raise ValidationError(
             {

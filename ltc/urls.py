@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("handoffs/", views.handoffs, name="handoffs"),
+    path("api/quickstart/", views.api_quickstart, name="api-quickstart"),
     path("roles/matrix/", views.role_matrix_page, name="role-matrix"),
     path(
         "records/<str:app_label>/<str:model>/<int:pk>/transitions/<str:name>/",

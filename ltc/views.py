@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roles.models import Role
-from roles.permissions import has_role
+from roles.policies import can
 
 from .errors import Outcome, reshow, transition_labels
 from .matrix import matrix_sections
@@ -25,8 +26,13 @@ def home(request):
 def transition(request, app_label, model, pk, name):
     """Run a transition from a record page; a refusal is shown on the page with its reason."""
     record = get_visible_or_404(app_label, model, pk, request.user)
+    data = request.POST
+    if request.FILES:
+        # a transition form with a file (e.g. the order's acceptance document)
+        data = request.POST.copy()
+        data.update(request.FILES)
     with Outcome(request, labels=transition_labels(record, name)) as outcome:
-        run(obj=record, name=name, user=request.user, data=request.POST)
+        run(obj=record, name=name, user=request.user, data=data)
     if not outcome.ok:
         return reshow(request, record.get_absolute_url(), outcome.status)
     messages.success(request, _("Done."))
@@ -36,7 +42,7 @@ def transition(request, app_label, model, pk, name):
 @login_required
 def handoffs(request):
     """Where work waits: each hand-off's queue, how much of it is late, the oldest wait."""
-    if not (request.user.is_superuser or has_role(request.user, "manager")):
+    if not can(request.user, "ltc.handoffs"):
         raise PermissionDenied
     from .timers import where_work_waits
 
@@ -55,5 +61,20 @@ def role_matrix_page(request):
             "sections": sections,
             "tables": [t for s in sections for t in s["tables"]],
             "roles": Role.choices,
+        },
+    )
+
+
+@login_required
+def api_quickstart(request):
+    """The integrator's first page: token, a lead, a transition, the chain, a webhook."""
+    return render(
+        request,
+        "ltc/api_quickstart.html",
+        {
+            "site": request.build_absolute_uri("/").rstrip("/"),
+            "api_root": "/api/v1/",
+            "docs_url": reverse("api-docs"),
+            "schema_url": reverse("schema"),
         },
     )

@@ -6,12 +6,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from ltc.api.mixins import API_FILTERS, FieldErrors, write_schema
 from roles.models import Team
 from roles.permissions import has_role
+from roles.policies import require
 
 from . import services
 from .events import EVENTS
@@ -128,7 +128,8 @@ class NotificationPreferenceViewSet(viewsets.ViewSet):
         return Response(self._rows(request.user))
 
     @extend_schema(
-        request=PreferenceSerializer(many=True), responses=PreferenceSerializer(many=True)
+        request=PreferenceSerializer(many=True),
+        responses={200: PreferenceSerializer(many=True)},  # saves settings, creates nothing
     )
     def create(self, request):
         serializer = PreferenceSerializer(data=request.data, many=True)
@@ -235,8 +236,7 @@ class WebhookEndpointViewSet(
 
     def get_queryset(self):
         user = self.request.user
-        if not (user.is_superuser or has_role(user, "manager")):
-            raise PermissionDenied(_("Only a manager sets up integrations."))
+        require(user, "notifications.integrations")
         return WebhookEndpoint.objects.order_by("pk")
 
     def perform_create(self, serializer):

@@ -4,14 +4,15 @@ integrator webhooks and the delivery of each outgoing message."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from roles.permissions import has_role
+from roles.policies import require
 
 from . import outbox
 from .models import (
@@ -21,6 +22,11 @@ from .models import (
     WebhookEndpoint,
 )
 from .outbound import bot_message
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from roles.models import Team
 
 log = logging.getLogger(__name__)
 
@@ -106,35 +112,51 @@ def notification_mark_read(*, user, ids=None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-def _can_manage_bots(user, team) -> bool:
-    return user.is_superuser or has_role(user, "manager") or team.lead_id == user.pk
+class BotFields(TypedDict, total=False):
+    team: Team
+    provider: str
+    name: str
+    url: str
+    secret: str
+    events: list[str]
+    active: bool
+
+
+class EndpointFields(TypedDict, total=False):
+    name: str
+    url: str
+    secret: str
+    events: list[str]
+    active: bool
 
 
 @transaction.atomic
-def bot_webhook_save(*, user, bot: BotWebhook | None = None, **fields) -> BotWebhook:
+def bot_webhook_save(
+    *, user: User, bot: BotWebhook | None = None, **fields: Unpack[BotFields]
+) -> BotWebhook:
     """A team's lead, a manager or an admin configures the team's group bots."""
     bot = bot or BotWebhook()
-    for key in ("team", "provider", "name", "url", "secret", "events", "active"):
-        if key in fields:
-            setattr(bot, key, fields[key])
+    for key, value in fields.items():
+        if key in BotFields.__annotations__:
+            setattr(bot, key, value)
     if bot.team_id is None:
         raise ValidationError({"team": _("Choose a team.")})
-    if not _can_manage_bots(user, bot.team):
-        raise PermissionDenied(_("Only the team lead or a manager configures its bots."))
+    require(user, "notifications.bots", bot.team)
     bot.full_clean()
     bot.save()
     return bot
 
 
 @transaction.atomic
-def webhook_endpoint_save(*, user, endpoint: WebhookEndpoint | None = None, **fields):
+def webhook_endpoint_save(
+    *, user: User, endpoint: WebhookEndpoint | None = None, **fields: Unpack[EndpointFields]
+) -> WebhookEndpoint:
     """Integrations are set up by managers and admins."""
-    if not (user.is_superuser or has_role(user, "manager")):
-        raise PermissionDenied(_("Only a manager sets up integrations."))
+    require(user, "notifications.integrations")
     endpoint = endpoint or WebhookEndpoint(created_by=user)
-    for key in ("name", "url", "secret", "events", "active"):
-        if key in fields:
-            setattr(endpoint, key, fields[key])
+    for key, value in fields.items():
+        if key in EndpointFields.__annotations__:
+            setattr(endpoint, key, value)
     endpoint.full_clean()
     endpoint.save()
     return endpoint

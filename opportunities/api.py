@@ -10,12 +10,20 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Account, Contact
+from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     ErrorSerializer,
     FieldErrors,
@@ -29,6 +37,7 @@ from . import services
 from .filters import OpportunityFilter, QuoteFilter
 from .models import LostReason, Opportunity, Quote, QuoteLine, QuoteSignOff
 from .selectors import forecast, opportunity_list, quote_list
+from .services import quote_next_step
 
 User = get_user_model()
 
@@ -41,15 +50,29 @@ class OpportunitySerializer(serializers.ModelSerializer):
     )
     account_name = serializers.CharField(source="account.name", read_only=True)
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
-    weighted_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    weighted_amount = StrictDecimalField(max_digits=14, decimal_places=2, read_only=True)
+    quotes = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Its quotes, every version"
+    )
+    contracts = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Its contracts, every version (amendments too)"
+    )
+    contract = serializers.SerializerMethodField(
+        help_text="The contract in force: the newest version not superseded"
+    )
+    orders = serializers.SerializerMethodField(help_text="The orders of its contracts")
+
+    account_flags = AccountFlagsField(account="account_id")
 
     class Meta:
         model = Opportunity
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "name",
             "account",
             "account_name",
+            "account_flags",
             "contact",
             "lead",
             "stage",
@@ -70,6 +93,10 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "fulfilment_owner",
             "stage_changed_at",
             "closed_at",
+            "quotes",
+            "contract",
+            "contracts",
+            "orders",
             "created_by",
             "created_at",
             "updated_at",
@@ -91,6 +118,27 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    def get_contract(self, opportunity) -> int | None:
+        current = [c for c in opportunity.contracts.all() if not c.superseded]
+        return max(current, key=lambda c: (c.version, c.pk)).pk if current else None
+
+    def get_orders(self, opportunity) -> list[int]:
+        return sorted(o.pk for c in opportunity.contracts.all() for o in c.orders.all())
+
+
+def with_links(queryset):
+    """Opportunities with the ids of their quotes, contracts and orders in three queries
+    whatever the page size. Contracts and orders are later stages: reached through the reverse
+    accessors of Opportunity, never imported."""
+    contract_model = Opportunity._meta.get_field("contracts").related_model
+    order_model = contract_model._meta.get_field("orders").related_model
+    return queryset.prefetch_related(
+        # Whole rows: deferring the protected state field would load it row by row.
+        Prefetch("quotes", queryset=Quote.objects.order_by("pk")),
+        Prefetch("contracts", queryset=contract_model.objects.order_by("pk")),
+        Prefetch("contracts__orders", queryset=order_model.objects.order_by("pk")),
+    )
+
 
 class TeamSerializer(serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
@@ -107,6 +155,7 @@ class TeamSerializer(serializers.Serializer):
 @extend_schema(tags=["opportunities"])
 @transitions_schema(Opportunity, OpportunitySerializer)
 class OpportunityViewSet(
+    HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -126,7 +175,7 @@ class OpportunityViewSet(
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
-        return opportunity_list(user=self.request.user)
+        return with_links(opportunity_list(user=self.request.user))
 
     def perform_create(self, serializer):
         serializer.instance = services.opportunity_create(
@@ -229,13 +278,21 @@ class QuoteSerializer(serializers.ModelSerializer):
     lines = QuoteLineSerializer(many=True, read_only=True)
     sign_offs = QuoteSignOffSerializer(many=True, read_only=True)
     missing_sign_offs = serializers.SerializerMethodField()
+    next = serializers.SerializerMethodField(
+        help_text="On an accepted quote, the opportunity's transition the caller may run next "
+        "(win, or negotiate first): {transition, label, opportunity, api}; else null"
+    )
+
+    account_flags = AccountFlagsField(account="opportunity.account_id")
 
     class Meta:
         model = Quote
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "number",
             "opportunity",
+            "account_flags",
             "version",
             "revised_from",
             "superseded",
@@ -251,6 +308,7 @@ class QuoteSerializer(serializers.ModelSerializer):
             "needs_manager_sign_off",
             "needs_finance_sign_off",
             "missing_sign_offs",
+            "next",
             "sign_offs",
             "submitted_at",
             "approved_at",
@@ -278,6 +336,26 @@ class QuoteSerializer(serializers.ModelSerializer):
             fields["opportunity"].read_only = True
         return fields
 
+    @extend_schema_field(
+        inline_serializer(
+            name="QuoteNextStep",
+            fields={
+                "transition": serializers.CharField(),
+                "label": serializers.CharField(),
+                "opportunity": serializers.IntegerField(),
+                "api": serializers.CharField(),
+            },
+            allow_null=True,
+        )
+    )
+    def get_next(self, quote) -> dict | None:
+        # Answered on one quote (read or transition), not per row of a list.
+        view = self.context.get("view")
+        request = self.context.get("request")
+        if request is None or getattr(view, "action", None) not in ("retrieve", "run_transition"):
+            return None
+        return quote_next_step(quote=quote, user=request.user)
+
     def get_missing_sign_offs(self, quote) -> list[str]:
         if quote.status != "pending_approval":
             return []
@@ -288,6 +366,7 @@ class QuoteSerializer(serializers.ModelSerializer):
 @extend_schema(tags=["quotes"])
 @transitions_schema(Quote, QuoteSerializer)
 class QuoteViewSet(
+    HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -430,8 +509,8 @@ class ForecastRowSerializer(serializers.Serializer):
     month = serializers.CharField(allow_null=True, help_text="YYYY-MM of the expected close")
     currency = serializers.CharField()
     count = serializers.IntegerField()
-    amount = serializers.DecimalField(max_digits=20, decimal_places=2)
-    weighted = serializers.DecimalField(
+    amount = StrictDecimalField(max_digits=20, decimal_places=2)
+    weighted = StrictDecimalField(
         max_digits=20, decimal_places=2, help_text="Σ amount × probability"
     )
 
@@ -440,6 +519,8 @@ class ForecastRowSerializer(serializers.Serializer):
 class ForecastViewSet(viewsets.ViewSet):
     """Weighted pipeline of the open opportunities the caller may see, by expected close
     month and currency (amounts in different currencies are never added up)."""
+
+    extra_query_params = {"list": ["owner", "team"]}
 
     @extend_schema(
         parameters=[

@@ -33,6 +33,7 @@ class OpportunitiesConfig(AppConfig):
             Service("opportunities.Quote", "approve", "opportunities.services.quote_approve"),
             Service("opportunities.Quote", "sign_off", "opportunities.services.quote_sign_off"),
             Service("opportunities.Quote", "send", "opportunities.services.quote_send"),
+            Service("opportunities.Quote", "accept", "opportunities.services.quote_accept"),
             Service("opportunities.Quote", "reject", "opportunities.services.quote_reject"),
         ),
         receivers=(

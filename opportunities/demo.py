@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from catalog.models import Product
 from customers.demo import demo_account
+from leads.models import Lead
+from ltc import history
 from ltc.demo_records import demo_mark, demo_object
 from ltc.transitions import run
 
@@ -111,7 +113,69 @@ def seed(out):
             )
         if quote_spec and quote is None:
             _quote(opp, quote_spec, users, products)
+    seed_history(users, products)
     out.write(f"Opportunities: {Opportunity.objects.count()}\n")
+
+
+def seed_history(users, products):
+    """The year's converted leads (ltc/history.py) taken through needs analysis, a quote
+    (approved, sent and accepted or not), negotiation and the win or the loss, each step at
+    its planned moment; the amount follows the quote."""
+    from .models import Quote, QuoteStatus
+
+    lost_reason = LostReason.objects.first()
+    for deal in history.deals():
+        if not deal.converts:
+            continue
+        lead = demo_object(history.lead_key(deal), Lead)
+        opp = Opportunity.objects.filter(lead=lead).first() if lead is not None else None
+        if opp is None:
+            continue
+        seller = users[deal.owner]
+        if opp.solution_owner_id is None:
+            with history.frozen(deal.at("convert")):
+                services.opportunity_assign_team(
+                    opportunity=opp,
+                    user=seller,
+                    solution_owner=users["sales_support"],
+                    fulfilment_owner=users["operations"],
+                )
+        opp = history.step(opp, "analyze", seller, deal.at("analyze"))
+        quote = opp.quotes.order_by("-version").first()
+        if quote is None and history.due(deal.at("quote")):
+            with history.frozen(deal.at("quote")):
+                quote = services.quote_create(opportunity=opp, user=users["sales_support"])
+                for i, product in enumerate(products[:2]):
+                    services.quote_line_add(
+                        quote=quote,
+                        user=users["sales_support"],
+                        product=product,
+                        quantity=Decimal(deal.quantity + i),
+                        discount_pct=Decimal(deal.discount),
+                    )
+        if quote is None:
+            continue
+        quote = Quote.objects.get(pk=quote.pk)
+        quote = history.step(quote, "submit", users["sales_support"], deal.at("quote"))
+        if quote.status == QuoteStatus.PENDING_APPROVAL:
+            quote = history.step(quote, "approve", users["manager"], deal.at("quote"))
+        opp = history.step(
+            Opportunity.objects.get(pk=opp.pk), "propose", seller, deal.at("propose")
+        )
+        quote = history.step(quote, "send", seller, deal.at("send"))
+        opp = history.step(opp, "negotiate", seller, deal.at("negotiate"))
+        if not deal.wins:
+            history.step(quote, "decline", seller, deal.at("lose"), {"reason": "价格 / price"})
+            history.step(
+                Opportunity.objects.get(pk=opp.pk),
+                "lose",
+                seller,
+                deal.at("lose"),
+                {"lost_reason": lost_reason.pk},
+            )
+            continue
+        history.step(quote, "accept", seller, deal.at("accept_quote"))
+        history.step(Opportunity.objects.get(pk=opp.pk), "win", seller, deal.at("win"))
 
 
 def _quote(opp, spec, users, products):

@@ -4,8 +4,12 @@ close month via selectors.opportunity_filter)."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from customers.selectors import account_list
+from leads.selectors import lead_list
+from ltc.api.filters import VisibleFilter
+
 from .models import Opportunity, Quote, QuoteStatus, Stage
-from .selectors import opportunity_filter
+from .selectors import opportunity_filter, opportunity_list
 
 
 class OpportunityFilter(django_filters.FilterSet):
@@ -13,7 +17,8 @@ class OpportunityFilter(django_filters.FilterSet):
     owner = django_filters.NumberFilter(field_name="owner_id")
     solution_owner = django_filters.NumberFilter(field_name="solution_owner_id")
     fulfilment_owner = django_filters.NumberFilter(field_name="fulfilment_owner_id")
-    account = django_filters.NumberFilter(field_name="account_id")
+    account = VisibleFilter(field_name="account", selector=account_list)
+    lead = VisibleFilter(field_name="lead", selector=lead_list)
     team = django_filters.NumberFilter(method="filter_team", label=_("Team"))
     close_month = django_filters.CharFilter(
         method="filter_close_month", label=_("Expected close month (YYYY-MM)")
@@ -22,7 +27,15 @@ class OpportunityFilter(django_filters.FilterSet):
 
     class Meta:
         model = Opportunity
-        fields = ["stage", "owner", "solution_owner", "fulfilment_owner", "account", "currency"]
+        fields = [
+            "stage",
+            "owner",
+            "solution_owner",
+            "fulfilment_owner",
+            "account",
+            "lead",
+            "currency",
+        ]
 
     def filter_team(self, queryset, name, value):
         return opportunity_filter(queryset, team=value)
@@ -36,8 +49,10 @@ class OpportunityFilter(django_filters.FilterSet):
 
 class QuoteFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=QuoteStatus.choices)
-    opportunity = django_filters.NumberFilter(field_name="opportunity_id")
+    opportunity = VisibleFilter(field_name="opportunity", selector=opportunity_list)
+    account = VisibleFilter(field_name="opportunity__account", selector=account_list)
+    lead = VisibleFilter(field_name="opportunity__lead", selector=lead_list)
 
     class Meta:
         model = Quote
-        fields = ["status", "opportunity", "currency", "superseded"]
+        fields = ["status", "opportunity", "account", "lead", "currency", "superseded"]

@@ -16,6 +16,7 @@ from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from leads.models import LeadSource
+from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CurrencyField, MoneyField, line_amounts, money
 from ltc.signoffs import (
@@ -153,6 +154,8 @@ class Opportunity(StateMachineModel, CreatedBy, TimeStamped):
     stage_changed_at = models.DateTimeField(_("stage changed"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -340,6 +343,8 @@ class Quote(StateMachineModel, CreatedBy, TimeStamped):
     answered_at = models.DateTimeField(_("customer answered"), null=True, blank=True)
     decline_reason = models.TextField(_("decline reason"), blank=True)
     superseded = models.BooleanField(_("superseded by a newer version"), default=False)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

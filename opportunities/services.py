@@ -25,6 +25,7 @@ from roles.permissions import has_role, users_with_role
 from roles.policies import can, require
 
 from .models import (
+    OPEN_STAGES,
     Opportunity,
     Quote,
     QuoteLine,
@@ -224,6 +225,12 @@ def opportunity_win(*, obj: Opportunity, user: User, data=None) -> Opportunity:
 
     def hand_off(opportunity: Opportunity, fields):
         quote = opportunity.quotes.filter(status=QuoteStatus.ACCEPTED).order_by("-version").first()
+        # The won amount is the accepted quote's total (win requires one).
+        if quote is not None:
+            opportunity.amount, opportunity.currency = quote.total, quote.currency
+            Opportunity.objects.filter(pk=opportunity.pk).update(
+                amount=quote.total, currency=quote.currency
+            )
         opportunity_won.send(sender=Opportunity, instance=opportunity, quote=quote, user=user)
 
     return perform_transition(obj=obj, name="win", user=user, data=data, effect=hand_off)
@@ -248,6 +255,46 @@ def notify_due_opportunity_follow_ups(now) -> int:
 
 
 # --- quotes ------------------------------------------------------------------------------------
+def _follow_quote(quote: Quote, fields=None):
+    """The opportunity's amount and currency become the quote's total, inside the quote's
+    transition (approve or accept), so the pipeline, the forecast and won totals count what
+    was quoted, not the lead's budget. Once a quote is accepted it is the deal's price: a
+    later approval of another version does not move the amount; a closed deal never moves."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=quote.opportunity_id)
+    if opportunity.stage not in OPEN_STAGES:
+        return
+    if quote.status != QuoteStatus.ACCEPTED and (
+        opportunity.quotes.filter(status=QuoteStatus.ACCEPTED).exclude(pk=quote.pk).exists()
+    ):
+        return
+    if opportunity.amount == quote.total and opportunity.currency == quote.currency:
+        return
+    Opportunity.objects.filter(pk=opportunity.pk).update(
+        amount=quote.total, currency=quote.currency, updated_at=timezone.now()
+    )
+
+
+def quote_next_step(*, quote: Quote, user: User) -> dict | None:
+    """What accepting a quote offers next: the win of its opportunity (or, from proposal, the
+    move to negotiation that comes before it), when the user may run it now. The quote page
+    shows it as a button and the API answers it as `next`."""
+    from ltc.transitions import transitions_for
+
+    if quote.status != QuoteStatus.ACCEPTED:
+        return None
+    opportunity = quote.opportunity
+    allowed = {t["name"]: t for t in transitions_for(opportunity, user) if t["allowed"]}
+    for name in ("win", "negotiate"):
+        if name in allowed:
+            return {
+                "transition": name,
+                "label": str(allowed[name]["label"]),
+                "opportunity": opportunity.pk,
+                "api": f"/api/v1/opportunities/{opportunity.pk}/transitions/{name}/",
+            }
+    return None
+
+
 def quote_can_edit(*, user: User, opportunity: Opportunity) -> bool:
     """Sales support builds quotes on the opportunities they are assigned to or granted."""
     return can(user, "opportunities.quote", opportunity)
@@ -462,6 +509,7 @@ def quote_submit(*, obj: Quote, user: User, data=None) -> Quote:
                 user=user,
                 system=True,
                 data={"comment": _("Within the discount policy: approved on submission.")},
+                effect=_follow_quote,
             )
         else:
             _notify_signers(quote)
@@ -478,6 +526,7 @@ def _sign(*, obj: Quote, user: User, data, role: str, name: str) -> Quote:
         user=user,
         data=data,
         not_needed=_("This quote does not need a %(role)s sign-off."),
+        on_approve=_follow_quote,
     )
 
 
@@ -501,6 +550,13 @@ def quote_send(*, obj: Quote, user: User, data=None) -> Quote:
         email_quote(Quote.objects.select_related("opportunity__contact").get(pk=locked.pk))
 
     return perform_transition(obj=obj, name="send", user=user, data=data, effect=mail)
+
+
+def quote_accept(*, obj: Quote, user: User, data=None) -> Quote:
+    """sent → accepted (the customer's yes); the opportunity's amount becomes this quote's
+    total in the same transaction. The win stays the salesperson's own step: the quote page
+    and the API answer offer it (quote_next_step)."""
+    return perform_transition(obj=obj, name="accept", user=user, data=data, effect=_follow_quote)
 
 
 def quote_reject(*, obj: Quote, user: User, data=None) -> Quote:

@@ -369,6 +369,7 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
             "history": record_history(quote),
             "can_edit": can_edit,
             "can_revise": can_revise,
+            "next_step": services.quote_next_step(quote=quote, user=request.user),
             "line_form": line_form or QuoteLineForm(currency=quote.currency),
             "quote_form": quote_form
             or QuoteForm(initial={"valid_until": quote.valid_until, "notes": quote.notes}),

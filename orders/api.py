@@ -11,7 +11,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
+from contracts.selectors import contract_list
+from customers.selectors import account_list
+from leads.selectors import lead_list
+from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
+from ltc.api.filters import VisibleFilter
+from ltc.api.history import HistoryMixin
 from ltc.api.mixins import IdempotentCreateMixin, TransitionsMixin, transitions_schema
+from opportunities.selectors import opportunity_list
 
 from . import services
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
@@ -19,7 +26,7 @@ from .selectors import order_list, shipment_list
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
-    remaining = serializers.DecimalField(max_digits=12, decimal_places=3, read_only=True)
+    remaining = StrictDecimalField(max_digits=12, decimal_places=3, read_only=True)
 
     class Meta:
         model = OrderLine
@@ -45,9 +52,13 @@ class OrderSerializer(serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
     shipments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    has_acceptance_document = serializers.SerializerMethodField()
+
+    account_flags = AccountFlagsField(account="account_id")
 
     class Meta:
         model = Order
+        list_serializer_class = FlagsListSerializer
         fields = [
             "id",
             "number",
@@ -55,6 +66,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "contract_number",
             "account",
             "account_name",
+            "account_flags",
             "owner",
             "owner_name",
             "status",
@@ -68,6 +80,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "shipped_at",
             "delivered_on",
             "proof_of_delivery",
+            "accepted_on",
+            "has_acceptance_document",
             "cancelled_at",
             "cancel_reason",
             "created_at",
@@ -75,21 +89,37 @@ class OrderSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [f for f in fields if f != "promised_delivery_date"]
 
+    def get_has_acceptance_document(self, order) -> bool:
+        return bool(order.acceptance_document)
+
 
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
-    account = django_filters.NumberFilter(field_name="account_id")
+    account = VisibleFilter(field_name="account", selector=account_list)
     owner = django_filters.NumberFilter(field_name="owner_id")
-    contract = django_filters.NumberFilter(field_name="contract_id")
+    contract = VisibleFilter(field_name="contract", selector=contract_list)
+    opportunity = VisibleFilter(field_name="contract__opportunity", selector=opportunity_list)
+    lead = VisibleFilter(field_name="contract__opportunity__lead", selector=lead_list)
 
     class Meta:
         model = Order
-        fields = ["status", "account", "owner", "contract"]
+        fields = ["status", "account", "owner", "contract", "opportunity", "lead"]
+
+
+class ShipmentFilter(django_filters.FilterSet):
+    order = VisibleFilter(field_name="order", selector=order_list)
+    contract = VisibleFilter(field_name="order__contract", selector=contract_list)
+    account = VisibleFilter(field_name="order__account", selector=account_list)
+
+    class Meta:
+        model = Shipment
+        fields = ["order", "contract", "account"]
 
 
 @extend_schema(tags=["orders"])
 @transitions_schema(Order, OrderSerializer)
 class OrderViewSet(
+    HistoryMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -172,7 +202,7 @@ class ShipmentViewSet(
 
     queryset = Shipment.objects.none()
     serializer_class = ShipmentSerializer
-    filterset_fields = ["order"]
+    filterset_class = ShipmentFilter
     search_fields = ["tracking_number", "carrier", "order__number"]
     ordering_fields = ["shipped_at", "created_at"]
     ordering = ["shipped_at", "pk"]

@@ -21,6 +21,12 @@ class OrdersConfig(AppConfig):
                 "orders.services.order_deliver",
                 sends=("order_delivered",),
             ),
+            Service(
+                "orders.Order",
+                "accept",
+                "orders.services.order_accept",
+                sends=("order_accepted",),
+            ),
         ),
         receivers=(
             Receiver(

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +24,34 @@ class DeliverForm(forms.Form):
     proof_of_delivery = forms.CharField(
         label=_("Proof of delivery (received by, document no.)"), required=False, max_length=300
     )
+
+
+ACCEPTANCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+
+
+class AcceptForm(forms.Form):
+    """The customer's acceptance (验收): the date and, optionally, the signed document (PDF
+    or image, at most LTC["ACCEPTANCE_DOCUMENT_MAX_MB"])."""
+
+    accepted_on = forms.DateField(
+        label=_("Accepted on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    document = forms.FileField(
+        label=_("Acceptance document (PDF or image)"),
+        required=False,
+        validators=[FileExtensionValidator(ACCEPTANCE_EXTENSIONS)],
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        limit = settings.LTC["ACCEPTANCE_DOCUMENT_MAX_MB"]
+        if document and document.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The document is larger than %(limit)s MB.") % {"limit": limit}
+            )
+        return document
 
 
 class OrderFilterForm(forms.Form):

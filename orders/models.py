@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from ltc.audit import audit_history
 from ltc.bases import TimeStamped
 from ltc.money import CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
@@ -30,6 +31,7 @@ class OrderStatus(models.TextChoices):
     IN_FULFILLMENT = "in_fulfillment", _("In fulfilment")
     SHIPPED = "shipped", _("Shipped")
     DELIVERED = "delivered", _("Delivered")
+    ACCEPTED = "accepted", _("Accepted")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -97,8 +99,14 @@ class Order(StateMachineModel, TimeStamped):
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     proof_of_delivery = models.CharField(_("proof of delivery"), max_length=300, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    acceptance_document = models.FileField(
+        _("acceptance document"), upload_to="orders/acceptance/%Y/%m/", blank=True
+    )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -181,6 +189,31 @@ class Order(StateMachineModel, TimeStamped):
             raise ValidationError({"delivered_on": _("The order was delivered before it shipped.")})
         self.delivered_on = delivered_on
         self.proof_of_delivery = proof_of_delivery or ""
+
+    @transition(
+        field=status,
+        source=O.DELIVERED,
+        target=O.ACCEPTED,
+        permission=RolePermission("sales", "service"),
+        custom={"label": _("Customer acceptance"), "form": f"{FORMS}.AcceptForm"},
+    )
+    def accept(self, *, by=None, accepted_on=None, document=None):
+        """The customer's acceptance (验收): its date, and the signed acceptance document if
+        there is one. orders.services.order_accept sends the hand-off that drafts the
+        invoices of the on-acceptance milestones."""
+        if accepted_on is None:
+            raise ValidationError({"accepted_on": _("The acceptance date is required.")})
+        if accepted_on > timezone.localdate():
+            raise ValidationError(
+                {"accepted_on": _("The acceptance date cannot be in the future.")}
+            )
+        if self.delivered_on and accepted_on < self.delivered_on:
+            raise ValidationError(
+                {"accepted_on": _("The customer cannot accept before the delivery.")}
+            )
+        self.accepted_on = accepted_on
+        if document:
+            self.acceptance_document = document
 
     @transition(
         field=status,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from ltc.faults import fault_point
-from ltc.handoffs import order_delivered
+from ltc.handoffs import order_accepted, order_delivered
 from ltc.transitions import perform_transition
 from notifications.services import notify
 from roles.policies import require
@@ -81,7 +81,7 @@ def order_update(*, order: Order, user: User, promised_delivery_date=None) -> Or
     """The promised delivery date, by the owner (sales) or operations, until delivery."""
     require(user, "orders.edit", order)
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if locked.status in (OrderStatus.DELIVERED, OrderStatus.CANCELLED):
+    if locked.status in (OrderStatus.DELIVERED, OrderStatus.ACCEPTED, OrderStatus.CANCELLED):
         raise ValidationError(_("A delivered or cancelled order is read-only."))
     locked.promised_delivery_date = promised_delivery_date
     locked.save(update_fields=["promised_delivery_date", "updated_at"])
@@ -195,3 +195,14 @@ def order_deliver(*, obj: Order, user: User, data=None) -> Order:
         order_delivered.send(sender=Order, instance=order, user=user)
 
     return perform_transition(obj=obj, name="deliver", user=user, data=data, effect=hand_off)
+
+
+def order_accept(*, obj: Order, user: User, data=None) -> Order:
+    """delivered → accepted (the customer's acceptance, 验收) with its date and optional
+    document; sends order_accepted (billing drafts the on-acceptance invoices) in the same
+    transaction, so the invoices commit or roll back with the acceptance."""
+
+    def hand_off(order: Order, fields):
+        order_accepted.send(sender=Order, instance=order, user=user)
+
+    return perform_transition(obj=obj, name="accept", user=user, data=data, effect=hand_off)

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -130,3 +130,16 @@ def shipment_add(request, pk):
     response = order_detail(request, pk, shipment_form=form)
     response.status_code = outcome.status
     return response
+
+
+@login_required
+def acceptance_document(request, pk):
+    """The customer's signed acceptance document, to whoever may see the order."""
+    order = _get(request, pk)
+    if not order.acceptance_document:
+        raise Http404
+    return FileResponse(
+        order.acceptance_document.open("rb"),
+        as_attachment=True,
+        filename=order.acceptance_document.name.rsplit("/", 1)[-1],
+    )

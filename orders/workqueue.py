@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from contracts.models import MilestoneTrigger, PaymentMilestone
 from roles.permissions import has_role
 
 from .models import Order, OrderStatus
@@ -12,6 +13,13 @@ def order_sections(user) -> list[dict]:
     if user.is_superuser:
         return sections
     orders = Order.objects.select_related("account", "owner")
+    # Delivered orders whose payment plan waits on the customer's acceptance (验收).
+    to_accept = orders.filter(
+        status=OrderStatus.DELIVERED,
+        contract__in=PaymentMilestone.objects.filter(trigger=MilestoneTrigger.ON_ACCEPTANCE).values(
+            "contract_id"
+        ),
+    ).order_by("delivered_on", "pk")
     if has_role(user, "sales"):
         sections.append(
             {
@@ -20,6 +28,21 @@ def order_sections(user) -> list[dict]:
                 "items": orders.filter(status=OrderStatus.PENDING, owner=user).order_by(
                     "created_at", "pk"
                 ),
+            }
+        )
+        sections.append(
+            {
+                "title": _("Delivered orders awaiting the customer's acceptance"),
+                "url": "/orders/?status=delivered",
+                "items": to_accept.filter(owner=user),
+            }
+        )
+    if has_role(user, "service"):
+        sections.append(
+            {
+                "title": _("Delivered orders awaiting the customer's acceptance"),
+                "url": "/orders/?status=delivered",
+                "items": to_accept,
             }
         )
     if has_role(user, "operations"):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
@@ -32,11 +33,11 @@ class Policy:
     says are theirs (with no record at hand, e.g. a create form, they may)."""
 
     name: str
-    label: str
+    label: str | Promise
     roles: tuple[str, ...] = ()
     owner_roles: tuple[str, ...] = ()
     owns: Callable[..., bool] | None = None
-    refusal: str = ""
+    refusal: str | Promise = ""
 
     def __post_init__(self):
         unknown = set(self.roles + self.owner_roles) - set(Role.values)

@@ -28,6 +28,8 @@ class SearchViewSet(viewsets.ViewSet):
     """Search accounts, contacts, leads, opportunities, quotes, contracts, orders, invoices
     (by number) and tickets that the caller may see."""
 
+    extra_query_params = {"list": ["q"]}
+
     @extend_schema(
         parameters=[OpenApiParameter("q", str, required=True, description="At least 2 characters")],
         responses={200: GroupSerializer(many=True)},

@@ -10,7 +10,8 @@ from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+# a script element with code in it; json_script data (type="application/json") never runs
+INLINE_SCRIPT = re.compile(r"""<script(?![^>]*\b(?:src=|type=["']application/json))[^>]*>""", re.I)
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 JS_URL = re.compile(r"""(href|src|action)\s*=\s*["']\s*javascript:""", re.I)
 

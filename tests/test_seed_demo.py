@@ -16,6 +16,7 @@ from feedback.demo import TICKETS
 from feedback.models import FeedbackItem, Ticket
 from leads.demo import LEADS
 from leads.models import Lead
+from ltc import history
 from ltc.models import DemoRecord
 from opportunities.demo import DEALS
 from opportunities.models import Opportunity
@@ -46,6 +47,7 @@ def _lookalikes():
     accounts = []
     names = {row[0] for row in ACCOUNTS} | {row[1] for row in DEALS}
     names |= {row[1] for row in CONTRACT_DEALS} | {row[1] for row in LEADS}
+    names |= {deal.company for deal in history.deals()}
     for name in sorted(names):
         for _ in range(2):
             accounts.append(Account.objects.create(name=name, owner=owner))
@@ -57,6 +59,9 @@ def _lookalikes():
             Lead.objects.create(name=name, company=company, email=email, owner=owner)
     for _ in range(2):
         Lead.objects.create(name="陈杰", email=POOL_EMAIL, owner=owner)
+    for deal in history.deals():  # the year of history's companies, too
+        for _ in range(2):
+            Lead.objects.create(name="x", company=deal.company, owner=owner)
     for name, *_rest in list(DEALS) + list(CONTRACT_DEALS):
         for _ in range(2):
             Opportunity.objects.create(name=name, account=accounts[0], owner=owner)
@@ -72,11 +77,26 @@ def test_seed_ignores_lookalikes_and_runs_twice_without_duplicates():
     _seed()
     first = _counts()
     assert first["Account"] > before["Account"]  # the demo made accounts of its own
-    # the demo deals, plus the one the converted demo lead hands off
-    assert first["Opportunity"] - before["Opportunity"] == len(DEALS) + len(CONTRACT_DEALS) + 1
-    assert first["Lead"] - before["Lead"] == len(LEADS) + 1
-    assert first["Ticket"] - before["Ticket"] == len(TICKETS)
-    assert Invoice.objects.exclude(number=None).count() == 3
+    due = [deal for deal in history.deals() if history.due(deal.start)]
+    converted = [deal for deal in due if deal.converts and history.due(deal.at("convert"))]
+    tickets = [d for d in converted if d.wins and d.ticket and history.due(d.at("ticket"))]
+    # the demo deals, the one the converted demo lead hands off and the history's
+    assert first["Opportunity"] - before["Opportunity"] == (
+        len(DEALS) + len(CONTRACT_DEALS) + 1 + len(converted)
+    )
+    assert first["Lead"] - before["Lead"] == len(LEADS) + 1 + len(due)
+    assert first["Ticket"] - before["Ticket"] >= len(TICKETS) + 1
+    assert tickets
+    issued = Invoice.objects.exclude(number=None)
+    for key in ("invoice:old", "invoice:late", "invoice:paid"):
+        assert issued.filter(pk=DemoRecord.objects.get(key=key).object_id).exists()
+    assert issued.count() > 3  # the year of history's invoices too
+    # the history's leads are the demo's own, never the user's namesakes
+    history_leads = DemoRecord.objects.filter(key__startswith="history:lead:")
+    assert history_leads.count() == len(due)
+    assert not Lead.objects.filter(
+        owner__username="trial", pk__in=history_leads.values("object_id")
+    ).exists()
     _seed()
     assert _counts() == first
     # every marker points at a row of its own, and none at the user's look-alikes

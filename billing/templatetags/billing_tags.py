@@ -6,6 +6,7 @@ from django import template
 
 from billing.reports import milestone_billing as _milestone_billing
 from billing.selectors import sees_money
+from roles.permissions import has_role
 
 register = template.Library()
 
@@ -17,4 +18,13 @@ def milestone_billing(context, contract):
     request = context.get("request")
     if request is None or not sees_money(request.user):
         return []
-    return _milestone_billing(contract)
+    rows = _milestone_billing(contract)
+    # Finance may raise by hand the invoice of a signed contract's un-invoiced milestone.
+    can_raise = (
+        has_role(request.user, "finance")
+        and contract.status == "signed"
+        and not contract.superseded
+    )
+    for row in rows:
+        row["can_raise"] = can_raise and not row["invoices"]
+    return rows

@@ -1,6 +1,7 @@
 """Contract completion is decided by billing (it comes after orders and sees orders and
-invoices): the contract completes when every order is delivered and every milestone is
-invoiced and paid, whichever of those happens last."""
+invoices): the contract completes when every order is delivered (accepted by the customer,
+where the plan has an on-acceptance milestone) and every milestone is invoiced and paid,
+whichever of those happens last."""
 
 from __future__ import annotations
 
@@ -62,6 +63,16 @@ def deliver(contract):
     )
 
 
+def accept(contract):
+    order = Order.objects.get(contract=contract)
+    run(
+        obj=order,
+        name="accept",
+        user=contract.owner,
+        data={"accepted_on": timezone.localdate().isoformat()},
+    )
+
+
 def status(contract):
     contract.refresh_from_db()
     return contract.status
@@ -108,6 +119,50 @@ def test_a_milestone_without_an_invoice_keeps_the_contract_open():
     issue_and_pay_drafts(contract)
     deliver(contract)
     assert status(contract) == "signed"  # the on-acceptance milestone is not invoiced
+
+
+def test_delivered_accepted_then_paid_completes_on_the_last_payment():
+    contract = signed_contract(
+        [("50", MilestoneTrigger.ON_SIGNING), ("50", MilestoneTrigger.ON_ACCEPTANCE)]
+    )
+    deliver(contract)
+    accept(contract)  # drafts the on-acceptance invoice
+    assert Order.objects.get(contract=contract).status == "accepted"
+    assert Invoice.objects.filter(contract=contract).count() == 2
+    assert status(contract) == "signed"  # nothing is paid yet
+    issue_and_pay_drafts(contract)
+    assert status(contract) == "completed"
+
+
+def test_paid_then_accepted_completes_on_the_acceptance():
+    """Everything invoiced and paid before the customer accepts (the on-acceptance milestone
+    raised by hand): delivery alone does not complete it, the acceptance does."""
+    from billing.services import invoice_raise_for_milestone
+
+    contract = signed_contract(
+        [("50", MilestoneTrigger.ON_SIGNING), ("50", MilestoneTrigger.ON_ACCEPTANCE)]
+    )
+    finance = user_with("finance")
+    invoice_raise_for_milestone(
+        milestone=contract.milestones.get(trigger=MilestoneTrigger.ON_ACCEPTANCE), user=finance
+    )
+    issue_and_pay_drafts(contract)
+    deliver(contract)
+    assert status(contract) == "signed"  # delivered, paid, but not accepted yet
+    accept(contract)
+    assert Invoice.objects.filter(contract=contract).count() == 2  # no second draft
+    assert status(contract) == "completed"
+
+
+def test_an_accepted_order_counts_as_delivered_without_an_acceptance_milestone():
+    contract = signed_contract(
+        [("30", MilestoneTrigger.ON_SIGNING), ("70", MilestoneTrigger.ON_DELIVERY)]
+    )
+    deliver(contract)
+    accept(contract)  # the customer's acceptance, though no milestone waits for it
+    assert status(contract) == "signed"
+    issue_and_pay_drafts(contract)
+    assert status(contract) == "completed"
 
 
 def test_contracts_reads_no_later_stage():

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "django_htmx",
+    "simple_history",
     "notifications",
     "ltc",
     "activities",
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "feedback",
     "pool",
     "search",
+    "kpis",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ltc.middleware.RequestSizeLimitMiddleware",
     "ltc.middleware.DebugOnlyLocallyMiddleware",
+    # Field-level audit (ltc.audit): the request's user is who changed a record.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -171,7 +176,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ltc.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ltc.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -186,6 +191,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field name ("status") collides across components get a stable name.
     "ENUM_NAME_OVERRIDES": {"FeedbackStatusEnum": "feedback.models.FeedbackStatus"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ltc.api.schema.document_error_answers",
+    ],
 }
 
 # Celery. With REDIS_URL: a Redis broker and separate worker/beat processes. Without it, the
@@ -222,6 +231,16 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox sweeper: sends emails, bot messages and webhooks queued while the broker
     # was down, and retries failed ones with backoff (notifications/outbox.py).
     "outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
+    # Nightly at 01:30 (TIME_ZONE): recompute the trailing 35 days of KPI snapshots.
+    "kpi-rollup-nightly": {
+        "task": "kpis.tasks.kpi_rollup_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # Monday 09:00 (TIME_ZONE): the weekly KPI digest, once per week.
+    "kpi-weekly-digest": {
+        "task": "kpis.tasks.kpi_weekly_digest",
+        "schedule": crontab(hour=9, minute=0, day_of_week=1),
+    },
 }
 
 # Business rules a company tunes.
@@ -281,6 +300,8 @@ LTC = {
     # salesperson claims at most this many a day.
     "POOL_RETURN_DAYS": env.int("POOL_RETURN_DAYS", default=30),
     "POOL_DAILY_CLAIM_LIMIT": env.int("POOL_DAILY_CLAIM_LIMIT", default=5),
+    # The customer's acceptance document (验收单) uploaded with an order's acceptance.
+    "ACCEPTANCE_DOCUMENT_MAX_MB": env.int("ACCEPTANCE_DOCUMENT_MAX_MB", default=10),
 }
 
 LOGGING = {

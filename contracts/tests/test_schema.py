@@ -45,6 +45,7 @@ def test_schema_lists_contracts_orders_shipments_and_their_transitions():
         "start_fulfillment",
         "ship",
         "deliver",
+        "accept",
         "cancel",
     }
     contract = schema["components"]["schemas"]["Contract"]["properties"]

@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
+from ltc.api.fields import StrictDecimalField
 from ltc.models import IdempotencyKey
 from ltc.transitions import run, transition_specs, transitions_for
 
@@ -135,7 +136,7 @@ def _serializer_field_for(form_field) -> serializers.Field:
     if isinstance(form_field, forms.ModelChoiceField):
         return serializers.IntegerField(**kwargs)
     if isinstance(form_field, forms.DecimalField):
-        return serializers.DecimalField(
+        return StrictDecimalField(
             max_digits=form_field.max_digits, decimal_places=form_field.decimal_places, **kwargs
         )
     if isinstance(form_field, forms.DateTimeField):
@@ -146,6 +147,8 @@ def _serializer_field_for(form_field) -> serializers.Field:
         return serializers.BooleanField(**kwargs)
     if isinstance(form_field, forms.IntegerField):
         return serializers.IntegerField(**kwargs)
+    if isinstance(form_field, forms.FileField):
+        return serializers.FileField(**kwargs)
     return serializers.CharField(**kwargs)
 
 

@@ -296,3 +296,20 @@ def has_owner(record):
     except Exception:
         return False
     return True
+
+
+@register.simple_tag
+def record_changes(record, fields=None):
+    """The record's field-level audit for the history panel (ltc.audit), oldest first;
+    `fields`: only these fields' changes (what the reader may see)."""
+    from ltc.audit import record_changes as changes_of
+
+    entries = changes_of(record)
+    if fields in (None, ""):  # not given (an unset template variable is "")
+        return entries
+    kept = []
+    for entry in entries:
+        entry.changes = [c for c in entry.changes if c.field in fields]
+        if entry.kind == "created" or entry.changes:
+            kept.append(entry)
+    return kept

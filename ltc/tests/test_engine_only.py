@@ -57,7 +57,7 @@ def _manager(node) -> str:
 def source_files():
     for config in apps.get_app_configs():
         path = Path(config.path).resolve()
-        if not path.is_relative_to(ROOT) or "site-packages" in path.parts:
+        if path.parent != ROOT:  # only the project's own apps, never a virtualenv's
             continue
         for file in sorted(path.rglob("*.py")):
             rel = file.relative_to(ROOT)

@@ -18,13 +18,15 @@ def order_in(status: str = "pending", *, quantity="10", lines=2, **kwargs) -> Or
     fields = {"status": status}
     if status != "pending":
         fields["confirmed_at"] = timezone.now()
-    if status in ("in_fulfillment", "shipped", "delivered"):
+    if status in ("in_fulfillment", "shipped", "delivered", "accepted"):
         fields["fulfillment_started_at"] = timezone.now()
-    if status in ("shipped", "delivered"):
+    if status in ("shipped", "delivered", "accepted"):
         fields["shipped_at"] = timezone.now()
         order.lines.update(shipped_quantity=F("quantity"))
-    if status == "delivered":
+    if status in ("delivered", "accepted"):
         fields["delivered_on"] = timezone.localdate()
+    if status == "accepted":
+        fields["accepted_on"] = timezone.localdate()
     Order.objects.filter(pk=order.pk).update(**fields)
     order.refresh_from_db()
     return order

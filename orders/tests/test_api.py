@@ -24,12 +24,13 @@ ORDER_TABLE = {
     "start_fulfillment": ({"confirmed": {"operations"}}, "in_fulfillment"),
     "ship": ({"in_fulfillment": {"operations"}}, "shipped"),
     "deliver": ({"shipped": {"operations"}}, "delivered"),
+    "accept": ({"delivered": {"sales", "service"}}, "accepted"),
     "cancel": (
         {"pending": {"sales"}, "confirmed": {"sales"}, "in_fulfillment": {"manager"}},
         "cancelled",
     ),
 }
-STATES = ("pending", "confirmed", "in_fulfillment", "shipped", "delivered", "cancelled")
+STATES = ("pending", "confirmed", "in_fulfillment", "shipped", "delivered", "accepted", "cancelled")
 ACTORS = (
     "marketing",
     "sales_owner",
@@ -57,7 +58,11 @@ SEES = {
     "superuser": True,
 }
 ROLE_OF = {"sales_owner": "sales", "sales_granted": "sales", "sales_other": "sales"}
-DATA = {"reason": "Customer changed plans", "delivered_on": datetime.date.today().isoformat()}
+DATA = {
+    "reason": "Customer changed plans",
+    "delivered_on": datetime.date.today().isoformat(),
+    "accepted_on": datetime.date.today().isoformat(),
+}
 
 
 def api(user) -> APIClient:

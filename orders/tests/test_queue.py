@@ -55,6 +55,20 @@ def test_sales_see_their_orders_to_confirm():
     assert [o.pk for o in section(order.owner, "Orders to confirm")["items"]] == [order.pk]
 
 
+def test_delivered_orders_with_an_acceptance_milestone_wait_on_sales_and_service():
+    from contracts.models import MilestoneTrigger
+
+    waiting = order_in("delivered")
+    waiting.contract.milestones.update(trigger=MilestoneTrigger.ON_ACCEPTANCE)
+    order_in("delivered")  # its plan has no acceptance milestone: nothing to wait for
+    accepted = order_in("accepted")
+    accepted.contract.milestones.update(trigger=MilestoneTrigger.ON_ACCEPTANCE)
+    title = "Delivered orders awaiting the customer's acceptance"
+    assert [o.pk for o in section(waiting.owner, title)["items"]] == [waiting.pk]
+    assert [o.pk for o in section(user_with("service"), title)["items"]] == [waiting.pk]
+    assert section(user_with("sales"), title)["items"] == []  # not theirs
+
+
 def test_the_queue_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
     ops = user_with("operations")
     for n in (2, 12):

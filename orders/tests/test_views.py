@@ -17,7 +17,11 @@ from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db
 
-DATA = {"reason": "Customer changed plans", "delivered_on": datetime.date.today().isoformat()}
+DATA = {
+    "reason": "Customer changed plans",
+    "delivered_on": datetime.date.today().isoformat(),
+    "accepted_on": datetime.date.today().isoformat(),
+}
 
 
 def expected(actor, name, state) -> int:

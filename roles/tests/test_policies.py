@@ -4,6 +4,7 @@ import dataclasses
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from leads.models import Lead
 from leads.tests.factories import LeadFactory
@@ -49,7 +50,7 @@ def test_the_matrix_page_lists_each_declared_policy(client):
     body = response.content.decode()
     for policy in registry().values():
         assert f'data-policy="{policy.name}"' in body
-        assert str(policy.label) in body
+        assert escape(str(policy.label)) in body
     # each cell says who may act: marketing always, sales on their own leads only
     lead_edit = next(
         row for t in policy_tables() for row in t["rows"] if row["name"] == "leads.edit"

@@ -1,0 +1,73 @@
+"""Unknown query parameters are refused with a 400 that names them.
+
+An integrator who misspells a filter (or uses one that does not exist, like `?lead=` on a
+resource without that relation) would otherwise get the whole list back and act on it. What a
+view accepts is what the schema documents for it: on list endpoints the parameters of its
+filter backends (django-filter fields with their range suffixes, ?search=, ?ordering=); on
+those and the actions in `paginated_actions` its paginator's; everywhere `format`, and the
+extras the view declares in `extra_query_params` ({action: [names]}) and documents with
+extend_schema.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+
+def filterset_params(filterset_class) -> set[str]:
+    """The query parameter names of a FilterSet: a range filter reads name_min/name_max (or
+    name_after/name_before), every other filter its own name."""
+    names: set[str] = set()
+    for name, filter_ in filterset_class.base_filters.items():
+        suffixes = getattr(filter_.field.widget, "suffixes", None)
+        if suffixes:
+            names.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes)
+        else:
+            names.add(name)
+    return names
+
+
+def allowed_query_params(view) -> set[str]:
+    names = {api_settings.URL_FORMAT_OVERRIDE} - {None}
+    action = getattr(view, "action", None)
+    extras = getattr(view, "extra_query_params", {}) or {}
+    names.update(extras.get(action, ()))
+    paginator = getattr(view, "paginator", None)
+    if paginator is not None and action in ("list", *getattr(view, "paginated_actions", ())):
+        names.update(p["name"] for p in paginator.get_schema_operation_parameters(view))
+    if action != "list":
+        return names
+    for backend_class in getattr(view, "filter_backends", None) or ():
+        backend = backend_class()
+        if isinstance(backend, DjangoFilterBackend):
+            # The class-level queryset when there is one: a role-aware get_queryset() may
+            # run a query to build itself.
+            queryset = getattr(view, "queryset", None)
+            if queryset is None:
+                queryset = view.get_queryset()
+            filterset_class = backend.get_filterset_class(view, queryset)
+            if filterset_class is not None:
+                names |= filterset_params(filterset_class)
+        else:
+            names.update(p["name"] for p in backend.get_schema_operation_parameters(view))
+    return names
+
+
+class StrictQueryParamsMixin:
+    """A 400 naming every query parameter the view does not know (after authentication and
+    permissions, so an anonymous caller still gets 401)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - allowed_query_params(self))
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    "query_params": [
+                        _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)}
+                    ]
+                }
+            )
