@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ltc import workqueue
+from ltc.faults import fault_point
 from notifications.services import notify
 
 from .models import Activity
@@ -73,6 +74,7 @@ def notify_due_follow_ups(*, now=None) -> int:
             url=record_url(activity.content_type, activity.object_id),
         ):
             sent += 1
+        fault_point("follow-up")
     for source in workqueue.FOLLOW_UP_NOTICES:
         sent += source(now)
     return sent

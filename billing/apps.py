@@ -17,6 +17,7 @@ class BillingConfig(AppConfig):
         panels={"contracts.Contract": ("billing/includes/milestone_billing.html",)},
         work_queue=("billing.workqueue.billing_sections",),
         timers=("billing.timers.INVOICE_ISSUE",),
+        email_attachments={"billing.invoice_pdf": "billing.services.invoice_pdf_attachment"},
         services=(
             Service("billing.Invoice", "issue", "billing.services.invoice_issue"),
             Service("billing.Invoice", "void", "billing.services.invoice_void"),

@@ -3,8 +3,9 @@ drafted, issued and paid at their planned moments, some late), then the deposit 
 drafted when the current demo contracts were signed, issued by finance (one of them weeks
 ago, so it is overdue) and one paid, and a hand-made invoice long past due; so the work
 queue, the aging report, DSO and the KPI trends have something to show. Invoices are issued
-in date order (numbers are gapless by issue date). Idempotent: runs only while no invoice
-has been issued."""
+in date order (numbers are gapless by issue date). Idempotent: the history deals are reached
+through their leads' demo keys and only their drafts are issued; each present-day invoice is
+registered under a demo key and made once."""
 
 import datetime
 from decimal import Decimal
@@ -12,8 +13,14 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from contracts.demo import DEALS
+from customers.demo import ACCOUNTS, account_key
 from customers.models import Account
+from leads.models import Lead
 from ltc import history
+from ltc.demo_records import demo_mark, demo_object
+from opportunities.demo import opportunity_key
+from opportunities.models import Opportunity
 
 from . import dunning, services
 from .models import Invoice, InvoiceStatus
@@ -28,8 +35,7 @@ HISTORY_STEPS = {
 
 def seed(out):
     finance = get_user_model().objects.filter(username="finance").first()
-    if finance is None or Invoice.objects.exclude(number=None).exists():
-        out.write(f"Invoices: {Invoice.objects.count()}\n")
+    if finance is None:
         return
     today = timezone.localdate()
     events = _history_events(finance) + _current_events(finance, today)
@@ -42,25 +48,26 @@ def seed(out):
 
 def _history_events(finance) -> list:
     events = []
-    plan = {deal.company: deal for deal in history.deals()}
-    drafts = Invoice.objects.filter(
-        status=InvoiceStatus.DRAFT,
-        milestone__isnull=False,
-        contract__opportunity__lead__company__in=list(plan),
-    ).select_related("milestone", "contract__opportunity__lead")
-    for invoice in drafts:
-        deal = plan[invoice.contract.opportunity.lead.company]
-        issue_step, pay_step, after_delivery = HISTORY_STEPS.get(
-            invoice.milestone.trigger, (None, None, False)
-        )
-        if issue_step is None:
+    for deal in history.deals():
+        lead = demo_object(history.lead_key(deal), Lead)
+        if lead is None:
             continue
-        shift = deal.late_delivery_days if after_delivery else 0
-        issued_at = deal.at(issue_step, shift)
-        paid_at = deal.at(pay_step, shift + deal.late_payment_days)
-        if not history.due(issued_at):
-            continue
-        events.append((issued_at, invoice.pk, _issue_and_pay(invoice, finance, issued_at, paid_at)))
+        drafts = Invoice.objects.filter(
+            status=InvoiceStatus.DRAFT, milestone__isnull=False, contract__opportunity__lead=lead
+        ).select_related("milestone")
+        for invoice in drafts:
+            issue_step, pay_step, after_delivery = HISTORY_STEPS.get(
+                invoice.milestone.trigger, (None, None, False)
+            )
+            if issue_step is None:
+                continue
+            shift = deal.late_delivery_days if after_delivery else 0
+            issued_at = deal.at(issue_step, shift)
+            paid_at = deal.at(pay_step, shift + deal.late_payment_days)
+            if not history.due(issued_at):
+                continue
+            action = _issue_and_pay(invoice, finance, issued_at, paid_at)
+            events.append((issued_at, invoice.pk, action))
     return events
 
 
@@ -68,7 +75,9 @@ def _issue_and_pay(invoice, finance, issued_at, paid_at):
     def action():
         with history.frozen(issued_at):
             issued = services.invoice_issue(
-                obj=invoice, user=finance, data={"issue_date": issued_at.date().isoformat()}
+                obj=Invoice.objects.get(pk=invoice.pk),
+                user=finance,
+                data={"issue_date": issued_at.date().isoformat()},
             )
         if not history.due(paid_at):
             return
@@ -88,11 +97,11 @@ def _issue_and_pay(invoice, finance, issued_at, paid_at):
 
 def _current_events(finance, today) -> list:
     """The present-day demo: a hand-made invoice 100 days old, a deposit 40 days old and
-    partly paid, another issued and paid today."""
+    partly paid, another issued and paid today; each made once, under its demo key."""
     events = []
     stamp = timezone.make_aware(datetime.datetime.combine(today, datetime.time(0, 0)))
-    account = Account.objects.order_by("pk").first()
-    if account is not None:
+    account = demo_object(account_key(ACCOUNTS[0][0]), Account)
+    if account is not None and demo_object("invoice:old", Invoice) is None:
 
         def old():
             invoice = services.invoice_create(
@@ -108,28 +117,31 @@ def _current_events(finance, today) -> list:
                     }
                 ],
             )
-            services.invoice_issue(
+            issued = services.invoice_issue(
                 obj=invoice,
                 user=finance,
                 data={"issue_date": (today - datetime.timedelta(days=100)).isoformat()},
             )
+            demo_mark("invoice:old", issued)
 
         events.append((stamp - datetime.timedelta(days=100), 0, old))
-    history_companies = [deal.company for deal in history.deals()]
+    deals = [demo_object(opportunity_key(name), Opportunity) for name, _a, _t in DEALS]
     drafts = list(
-        Invoice.objects.filter(status=InvoiceStatus.DRAFT)
-        .exclude(contract__opportunity__lead__company__in=history_companies)
-        .order_by("pk")
+        Invoice.objects.filter(
+            status=InvoiceStatus.DRAFT, contract__opportunity__in=[d for d in deals if d]
+        ).order_by("pk")
     )
-    if drafts:
+    if drafts and demo_object("invoice:late", Invoice) is None:
+        late_draft = drafts.pop(0)
 
         def late():
             # issued 40 days ago with 30-day terms: 10 days past due, a fifth paid
             issued = services.invoice_issue(
-                obj=drafts[0],
+                obj=Invoice.objects.get(pk=late_draft.pk),
                 user=finance,
                 data={"issue_date": (today - datetime.timedelta(days=40)).isoformat()},
             )
+            demo_mark("invoice:late", issued)
             part = (issued.total * Decimal("0.2")).quantize(Decimal("0.01"))
             services.payment_record(
                 user=finance,
@@ -141,10 +153,14 @@ def _current_events(finance, today) -> list:
             )
 
         events.append((stamp - datetime.timedelta(days=40), 0, late))
-    if len(drafts) > 1:
+    if drafts and demo_object("invoice:paid", Invoice) is None:
+        paid_draft = drafts.pop(0)
 
         def paid():
-            issued = services.invoice_issue(obj=drafts[1], user=finance, data={})
+            issued = services.invoice_issue(
+                obj=Invoice.objects.get(pk=paid_draft.pk), user=finance, data={}
+            )
+            demo_mark("invoice:paid", issued)
             services.payment_record(
                 user=finance,
                 account=issued.account,

@@ -10,13 +10,14 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from ltc.faults import fault_point
 from ltc.transitions import perform_transition
+from notifications import outbox
 from notifications.services import notify
 from roles.permissions import users_with_role
 
@@ -47,32 +48,27 @@ def thresholds() -> list[int]:
 
 
 def _email(address: str, invoice: Invoice, days: int):
-    try:
-        send_mail(
-            _("Reminder: invoice %(number)s is %(days)s days past due")
-            % {
-                "number": invoice.number,
-                "days": days,
-            },
-            _(
-                "Dear customer,\n\nour invoice %(number)s of %(issued)s over %(total)s "
-                "%(currency)s "
-                "was due on %(due)s. The open balance is %(balance)s %(currency)s. Please pay it "
-                "or tell us if anything is wrong.\n"
-            )
-            % {
-                "number": invoice.number,
-                "issued": invoice.issue_date,
-                "total": invoice.total,
-                "currency": invoice.currency,
-                "due": invoice.due_date,
-                "balance": invoice.balance,
-            },
-            None,
-            [address],
+    """The reminder to the billing contact, written to the outbox in the notice's transaction
+    (the DunningNotice row and the email commit together, so a re-run sends nothing twice)."""
+    outbox.queue_email(
+        to=[address],
+        subject=_("Reminder: invoice %(number)s is %(days)s days past due")
+        % {"number": invoice.number, "days": days},
+        body=_(
+            "Dear customer,\n\nour invoice %(number)s of %(issued)s over %(total)s "
+            "%(currency)s "
+            "was due on %(due)s. The open balance is %(balance)s %(currency)s. Please pay it "
+            "or tell us if anything is wrong.\n"
         )
-    except Exception:  # an unreachable mail server must not undo the notice
-        log.exception("dunning email for invoice %s failed", invoice.pk)
+        % {
+            "number": invoice.number,
+            "issued": invoice.issue_date,
+            "total": invoice.total,
+            "currency": invoice.currency,
+            "due": invoice.due_date,
+            "balance": invoice.balance,
+        },
+    )
 
 
 def send_dunning(*, today=None) -> int:
@@ -119,9 +115,8 @@ def send_dunning(*, today=None) -> int:
                         url=invoice.get_absolute_url(),
                     )
                 if address:
-                    transaction.on_commit(
-                        lambda a=address, i=invoice, d=late: _email(a, i, d), robust=True
-                    )
+                    _email(address, invoice, late)
+                fault_point("dunning")
         except IntegrityError:
             continue  # already sent for this threshold
         sent += 1

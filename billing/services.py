@@ -21,8 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ltc.faults import fault_point
 from ltc.records import require_visible
 from ltc.transitions import perform_transition
+from notifications import outbox
 from notifications.services import notify
 from roles.permissions import users_with_role
 from roles.policies import require
@@ -366,27 +368,45 @@ def billing_address(invoice: Invoice) -> str:
     return contact.email if contact else ""
 
 
-def _queue_invoice_email(pk: int):
-    """After commit: an unreachable broker must not turn a committed issue into an error."""
-    from .tasks import email_invoice
+def invoice_pdf_attachment(pk: int) -> tuple[str, bytes, str]:
+    """The outbox attachment of an invoice email: the issued invoice's PDF."""
+    from .pdf import invoice_pdf
 
-    try:
-        email_invoice.delay(pk)
-    except Exception:
-        log.exception("could not queue the email of invoice %s", pk)
+    invoice = Invoice.objects.select_related("account").get(pk=pk)
+    return f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf"
+
+
+def _queue_invoice_email(invoice: Invoice) -> None:
+    """The invoice email with its PDF, written to the outbox in the issue's transaction."""
+    outbox.queue_email(
+        to=[invoice.emailed_to],
+        subject=_("Invoice %(number)s from %(company)s")
+        % {"number": invoice.number, "company": settings.LTC.get("COMPANY_NAME", "LTC CRM")},
+        body=_(
+            "Dear customer,\n\nplease find attached invoice %(number)s over %(total)s "
+            "%(currency)s, "
+            "due on %(due)s.\n"
+        )
+        % {
+            "number": invoice.number,
+            "total": invoice.total,
+            "currency": invoice.currency,
+            "due": invoice.due_date,
+        },
+        attachments=[("billing.invoice_pdf", invoice.pk)],
+    )
 
 
 def invoice_issue(*, obj: Invoice, user: User, data=None) -> Invoice:
     """draft → issued: the next gapless number of the issue year (Invoice.issue, counter row
     locked in this transaction), the due date from the payment terms, and the PDF mailed to
-    the account's billing contact after commit."""
+    the account's billing contact through the outbox."""
 
     def mail(invoice: Invoice, fields):
         invoice.emailed_to = billing_address(invoice)
         Invoice.objects.filter(pk=invoice.pk).update(emailed_to=invoice.emailed_to)
         if invoice.emailed_to:
-            pk = invoice.pk
-            transaction.on_commit(lambda: _queue_invoice_email(pk), robust=True)
+            _queue_invoice_email(invoice)
 
     return perform_transition(obj=obj, name="issue", user=user, data=data, effect=mail)
 
@@ -521,6 +541,7 @@ def payment_allocate(*, payment: Payment, user: User, allocations) -> Payment:
         invoice.amount_paid += amount
         invoice.balance -= amount
         invoice.save(update_fields=["amount_paid", "balance", "updated_at"])
+        fault_point("payment-allocation")
         _sync_status(invoice, user)
     locked_payment.amount_allocated += total
     locked_payment.save(update_fields=["amount_allocated"])

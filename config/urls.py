@@ -4,7 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -29,12 +33,13 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
 
-# Under /api/ Django's own error answers are JSON too (ltc.api.errors).
-handler400 = "ltc.api.errors.bad_request"
+# Under /api/ Django's own error answers are JSON too (ltc.api.errors); a body over the size
+# limit is a 413 (ltc.error_pages), any other bad request the 400 of ltc.api.errors.
+handler400 = "ltc.error_pages.bad_request"
 handler403 = "ltc.api.errors.permission_denied"
 handler404 = "ltc.api.errors.page_not_found"
 handler500 = "ltc.api.errors.server_error"

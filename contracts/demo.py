@@ -1,6 +1,6 @@
 """Demo contracts: won deals whose contracts sit in draft (with a 30/70 plan), in review and
 signed, each moved there through the real services so it has its history. Idempotent: found
-by the deal's name. The orders demo (orders/demo.py) takes the signed ones further."""
+by the deal's demo key. The orders demo (orders/demo.py) takes the signed ones further."""
 
 import datetime
 from decimal import Decimal
@@ -9,10 +9,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from catalog.models import Product
-from customers.models import Account
+from customers.demo import demo_account
+from leads.models import Lead
 from ltc import history
+from ltc.demo_records import demo_mark, demo_object
 from ltc.transitions import run
 from opportunities import services as opp_services
+from opportunities.demo import opportunity_key
 from opportunities.models import Opportunity
 
 from . import services
@@ -39,11 +42,9 @@ def seed(out):
     if set(names) - set(users) or not products:
         return
     for name, account_name, target in DEALS:
-        if Opportunity.objects.filter(name=name).exists():
+        if demo_object(opportunity_key(name), Opportunity) is not None:
             continue
-        account, _created = Account.objects.get_or_create(
-            name=account_name, defaults={"owner": users["sales"]}
-        )
+        account = demo_account(account_name, users["sales"])
         contract = _won_contract(name, account, users, products)
         _advance(contract, target, users)
     seed_history(users)
@@ -65,7 +66,10 @@ def seed_history(users):
     for deal in history.deals():
         if not (deal.converts and deal.wins):
             continue
-        contract = Contract.objects.filter(opportunity__lead__company=deal.company).first()
+        lead = demo_object(history.lead_key(deal), Lead)
+        contract = (
+            Contract.objects.filter(opportunity__lead=lead).first() if lead is not None else None
+        )
         if contract is None or not history.due(deal.at("submit_for_review")):
             continue
         support = users["sales_support"]
@@ -109,6 +113,7 @@ def _won_contract(name, account, users, products) -> Contract:
         amount=Decimal("100000"),
         expected_close_date=timezone.localdate() + datetime.timedelta(days=10),
     )
+    demo_mark(opportunity_key(name), opp)
     opp_services.opportunity_assign_team(
         opportunity=opp,
         user=seller,

@@ -1,5 +1,7 @@
 from django.contrib.auth import get_user_model
 
+from ltc.demo_records import demo_get_or_create
+
 from .models import Account, Contact
 
 ACCOUNTS = [
@@ -15,30 +17,51 @@ CONTACTS = [
 ]
 
 
+def account_key(name: str) -> str:
+    """The demo key of the demo account called `name` (shared by every stage's demo)."""
+    return f"account:{name}"
+
+
+def demo_account(name: str, owner) -> Account:
+    """The demo account called `name`, created for `owner` if the demo has none yet."""
+    account, _ = demo_get_or_create(
+        account_key(name), Account, lambda: Account.objects.create(name=name, owner=owner)
+    )
+    return account
+
+
 def seed(out):
     User = get_user_model()
     accounts = []
     for name, industry, phone, owner, limit in ACCOUNTS:
-        account, _ = Account.objects.get_or_create(
-            name=name,
-            defaults={
-                "industry": industry,
-                "phone": phone,
-                "credit_limit": limit,
-                "owner": User.objects.get(username=owner),
-            },
+        account, _ = demo_get_or_create(
+            account_key(name),
+            Account,
+            lambda name=name, industry=industry, phone=phone, limit=limit, owner=owner: (
+                Account.objects.create(
+                    name=name,
+                    industry=industry,
+                    phone=phone,
+                    credit_limit=limit,
+                    owner=User.objects.get(username=owner),
+                )
+            ),
         )
         accounts.append(account)
     for index, name, title, email, phone, primary in CONTACTS:
-        Contact.objects.get_or_create(
-            account=accounts[index],
-            email=email,
-            defaults={
-                "name": name,
-                "title": title,
-                "phone": phone,
-                "is_primary": primary,
-                "is_billing": title.startswith("财务"),
-            },
+        demo_get_or_create(
+            f"contact:{email}",
+            Contact,
+            lambda index=index, name=name, title=title, email=email, phone=phone, primary=primary: (
+                Contact.objects.create(
+                    account=accounts[index],
+                    email=email,
+                    name=name,
+                    title=title,
+                    phone=phone,
+                    is_primary=primary,
+                    is_billing=title.startswith("财务"),
+                )
+            ),
         )
     out.write(f"Accounts: {Account.objects.count()}, contacts: {Contact.objects.count()}\n")

@@ -6,8 +6,10 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from customers.demo import ACCOUNTS, account_key
 from customers.models import Account
 from ltc import history
+from ltc.demo_records import demo_mark, demo_object
 from ltc.transitions import run
 from roles.models import Team
 
@@ -32,11 +34,12 @@ def seed(out):
         name="Customer service", defaults={"lead": User.objects.filter(username="manager").first()}
     )
     team.members.add(users["service"])
-    accounts = list(Account.objects.order_by("pk")[:4])
+    found = (demo_object(account_key(row[0]), Account) for row in ACCOUNTS)
+    accounts = [account for account in found if account is not None]
     if not accounts:
         return
     for i, (subject, category, priority, path, hours) in enumerate(TICKETS):
-        if Ticket.objects.filter(subject=subject).exists():
+        if demo_object(f"ticket:{subject}", Ticket) is not None:
             continue
         account = accounts[i % len(accounts)]
         ticket = services.ticket_create(
@@ -48,6 +51,7 @@ def seed(out):
             priority=priority,
             description="Demo case.",
         )
+        demo_mark(f"ticket:{subject}", ticket)
         Ticket.objects.filter(pk=ticket.pk).update(
             created_at=timezone.now() - datetime.timedelta(hours=hours)
         )
@@ -59,20 +63,23 @@ def seed(out):
                 else {}
             )
             run(obj=Ticket.objects.get(pk=ticket.pk), name=name, user=actor, data=data)
-    if not FeedbackItem.objects.exists():
-        services.feedback_item_create(
+    if demo_object("feedback:packaging", FeedbackItem) is None:
+        item = services.feedback_item_create(
             user=users["service"],
             kind="complaint",
             category="delivery",
             title="包装太薄 / Packaging too thin for long-distance freight",
             account=accounts[0],
         )
-        services.feedback_item_create(
+        demo_mark("feedback:packaging", item)
+    if demo_object("feedback:wechat-pay", FeedbackItem) is None:
+        item = services.feedback_item_create(
             user=users["service"],
             kind="suggestion",
             category="market",
             title="Customers ask for WeChat Pay on invoices",
         )
+        demo_mark("feedback:wechat-pay", item)
     seed_history(users)
     out.write(
         f"Tickets: {Ticket.objects.count()}, feedback items: {FeedbackItem.objects.count()}\n"
@@ -83,16 +90,18 @@ def seed_history(users):
     """For the year's delivered orders (ltc/history.py): the NPS survey answered a few days
     after delivery, and for some an after-sales ticket opened, worked and resolved, its CSAT
     survey answered the next day; each at its planned moment."""
+    from leads.models import Lead
     from orders.models import Order
 
     service = users["service"]
     for deal in history.deals():
         if not (deal.converts and deal.wins):
             continue
+        lead = demo_object(history.lead_key(deal), Lead)
         order = (
-            Order.objects.filter(contract__opportunity__lead__company=deal.company)
-            .select_related("account")
-            .first()
+            Order.objects.filter(contract__opportunity__lead=lead).select_related("account").first()
+            if lead is not None
+            else None
         )
         if order is None:
             continue
@@ -105,7 +114,8 @@ def seed_history(users):
         opened = deal.at("ticket", deal.late_delivery_days)
         if not history.due(opened):
             continue
-        ticket = Ticket.objects.filter(order=order).first()
+        ticket_key = f"history:ticket:{deal.index:03d}"
+        ticket = demo_object(ticket_key, Ticket)
         if ticket is None:
             with history.frozen(opened):
                 ticket = services.ticket_create(
@@ -117,6 +127,7 @@ def seed_history(users):
                     priority="normal",
                     description="Demo case.",
                 )
+            demo_mark(ticket_key, ticket)
         ticket = history.step(ticket, "start", service, opened + datetime.timedelta(hours=2))
         resolved = deal.at("resolve", deal.late_delivery_days)
         ticket = history.step(
@@ -135,15 +146,14 @@ def _review_call(account):
     from activities.models import Activity
     from activities.services import activity_create
 
-    if (
-        account.owner_id is None
-        or Activity.objects.filter(
-            object_id=account.pk, subject=REVIEW, content_type__model="account"
-        ).exists()
-    ):
+    key = f"history:review-call:{account.pk}"
+    if account.owner_id is None or demo_object(key, Activity) is not None:
         return
     with history.frozen(timezone.now() - datetime.timedelta(days=1)):
-        activity_create(record=account, owner=account.owner, kind="call", subject=REVIEW, done=True)
+        call = activity_create(
+            record=account, owner=account.owner, kind="call", subject=REVIEW, done=True
+        )
+    demo_mark(key, call)
 
 
 def _answer(survey, score, after, days):

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from customers.models import Account, Contact
 from ltc.records import require_visible
 from ltc.timers import escalation_recipients
 from ltc.transitions import perform_transition
+from notifications import outbox
 from notifications.services import absolute_url, notify, notify_after_commit
 from roles.permissions import has_role, users_with_role
 from roles.policies import can, require
@@ -291,15 +291,12 @@ def account_flag_raise(
     )
     if created and account.owner_id:
         owner = account.owner
-        transaction.on_commit(
-            lambda: notify(
-                recipient=owner,
-                key=f"account-flag:{flag.pk}",
-                title=_("Customer at risk: %(account)s") % {"account": account},
-                body=note or flag.get_reason_display(),
-                url=account.get_absolute_url(),
-            ),
-            robust=True,
+        notify(
+            recipient=owner,
+            key=f"account-flag:{flag.pk}",
+            title=_("Customer at risk: %(account)s") % {"account": account},
+            body=note or flag.get_reason_display(),
+            url=account.get_absolute_url(),
         )
     return flag
 
@@ -390,20 +387,17 @@ def survey_send(*, kind: str, account: Account, contact=None, ticket=None, order
     if survey.email:
         survey.sent_at = timezone.now()
         survey.save(update_fields=["sent_at"])
-        transaction.on_commit(lambda: _send_survey_email(survey.pk), robust=True)
+        _queue_survey_email(survey)
     return survey
 
 
-def _send_survey_email(survey_id: int):
-    survey = Survey.objects.select_related("account", "contact").get(pk=survey_id)
+def _queue_survey_email(survey: Survey) -> None:
+    """The survey link, in the contact's language, written to the outbox with the survey."""
     with translation.override(survey.language):
         context = {"survey": survey, "url": survey_url(survey)}
         subject = render_to_string("feedback/survey_email_subject.txt", context).strip()
         body = render_to_string("feedback/survey_email.txt", context)
-    try:
-        send_mail(subject, body, None, [survey.email])
-    except Exception:  # a mail server down must not break the hand-off
-        log.exception("survey email %s failed", survey_id)
+    outbox.queue_email(to=[survey.email], subject=subject, body=body)
 
 
 def survey_for_resolved_ticket(*, ticket: Ticket) -> Survey | None:

@@ -6,11 +6,13 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from customers.demo import demo_account
 from ltc import history
+from ltc.demo_records import demo_mark, demo_object
 from ltc.transitions import run
 
 from . import services
-from .models import Lead, LeadSource
+from .models import Lead, LeadSource, LeadStatus
 
 LEADS = [
     # name, company, email, phone, source, owner, path of transitions (as user)
@@ -88,7 +90,7 @@ def seed(out):
         for u in User.objects.filter(username__in=["marketing", "sales", "sales2", "manager"])
     }
     for name, company, email, phone, source, owner, path in LEADS:
-        if Lead.objects.filter(email=email).exists():
+        if demo_object(f"lead:{email}", Lead) is not None:
             continue
         lead = services.lead_create(
             user=users["marketing"],
@@ -103,10 +105,13 @@ def seed(out):
             decision_maker="总经理 (General manager)",
             next_follow_up_at=timezone.now() + datetime.timedelta(days=2),
         )
+        demo_mark(f"lead:{email}", lead)
         if owner:
             services.lead_assign(lead=lead, owner=users[owner], user=users["marketing"])
         for name_, actor in path:
             data = {"reason": "预算冻结 / budget frozen"} if name_ == "disqualify" else {}
+            if name_ == "convert":  # link the demo account, never a user's namesake
+                data = {"account": demo_account(company, users[actor])}
             lead = run(obj=Lead.objects.get(pk=lead.pk), name=name_, user=users[actor], data=data)
     seed_history(users)
     out.write(f"Leads: {Lead.objects.count()}\n")
@@ -121,7 +126,7 @@ def seed_history(users):
     for deal in history.deals():
         if not history.due(deal.start):
             continue
-        lead = Lead.objects.filter(company=deal.company).first()
+        lead = demo_object(history.lead_key(deal), Lead)
         if lead is None:
             with history.frozen(deal.start):
                 lead = services.lead_create(
@@ -136,6 +141,7 @@ def seed_history(users):
                     decision_maker="采购经理 (Purchasing manager)",
                 )
                 services.lead_assign(lead=lead, owner=users[deal.owner], user=users["marketing"])
+            demo_mark(history.lead_key(deal), lead)
         owner = users[deal.owner]
         lead = history.step(lead, "start_work", owner, deal.at("start_work"))
         if not deal.converts:
@@ -148,4 +154,8 @@ def seed_history(users):
             )
             continue
         lead = history.step(lead, "qualify", owner, deal.at("qualify"))
-        history.step(lead, "convert", owner, deal.at("convert"))
+        if history.due(deal.at("convert")) and lead.status == LeadStatus.QUALIFIED:
+            # the demo account of the deal's company, never a user's namesake
+            with history.frozen(deal.at("convert")):
+                account = demo_account(deal.company, owner)
+            history.step(lead, "convert", owner, deal.at("convert"), {"account": account})

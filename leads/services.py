@@ -86,14 +86,11 @@ def _set_owner(lead: Lead, owner, *, by):
     Lead.objects.filter(pk=lead.pk).update(owner=owner, assigned_at=assigned_at)
     lead.owner, lead.assigned_at = owner, assigned_at
     if owner != by:
-        transaction.on_commit(
-            lambda: notify(
-                recipient=owner,
-                key=f"lead-assigned:{lead.pk}:{owner.pk}:{timezone.now().timestamp()}",
-                title=_("New lead assigned: %(lead)s") % {"lead": lead},
-                url=lead.get_absolute_url(),
-            ),
-            robust=True,
+        notify(
+            recipient=owner,
+            key=f"lead-assigned:{lead.pk}:{owner.pk}:{timezone.now().timestamp()}",
+            title=_("New lead assigned: %(lead)s") % {"lead": lead},
+            url=lead.get_absolute_url(),
         )
 
 

@@ -7,7 +7,8 @@ Each stage's `demo.py` takes the history deals one step further through its real
 KPIs built on them show a year of trend. A step whose moment has not come yet is left for
 real use: recent deals stay open in the pipeline, orders in fulfilment, invoices unpaid.
 Idempotent: a step runs only from the state it leaves (a second seed finds every record past
-it) and records are found by their demo name before being created.
+it), and each deal's lead is registered under `lead_key(deal)` (ltc.demo_records): later
+stages reach their records from that lead, never by a name a user can repeat.
 """
 
 from __future__ import annotations
@@ -116,6 +117,11 @@ def deals(today: datetime.date | None = None) -> list[Deal]:
             )
         )
     return plan
+
+
+def lead_key(deal: Deal) -> str:
+    """The demo key of the deal's lead; every later stage finds its records through it."""
+    return f"history:lead:{deal.index:03d}"
 
 
 def due(when: datetime.datetime) -> bool:

@@ -11,6 +11,8 @@ from .transitions import state_field, transition_specs
 def fsm_models():
     found = []
     for model in apps.get_models():
+        if any(f.name == "history_id" for f in model._meta.concrete_fields):
+            continue  # simple-history's audit copy of a record: no transitions of its own
         try:
             state_field(model)
         except TypeError:

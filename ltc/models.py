@@ -66,3 +66,20 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.path} · {self.key}"
+
+
+class DemoRecord(models.Model):
+    """A row created by `seed_demo`, found again by its demo key. The seed recognises its own
+    rows only through this table, never by names that users can also type."""
+
+    key = models.CharField(max_length=200, unique=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        verbose_name = _("demo record")
+        verbose_name_plural = _("demo records")
+
+    def __str__(self):
+        return self.key

@@ -19,6 +19,8 @@ imported before the models, so nothing is imported there):
   (e.g. the CSAT survey after a ticket is resolved: no signal within a stage)
 - receivers: `Receiver` — a hand-off signal, the receiver connected to it, and the service of
   this stage that receiver calls
+- email_attachments: attachment name -> builder(object id) -> (filename, content, mimetype)
+  of outbox emails (notifications/outbox.py ATTACHMENTS), rendered when the email leaves
 
 The engine reads every installed app's declaration once, in LtcConfig.ready (`wire`);
 nothing registers itself as a side effect of an import. `python manage.py ltc_wiring`
@@ -65,6 +67,7 @@ class Contributes:
     due_follow_ups: tuple[str, ...] = ()
     services: tuple[Service, ...] = ()
     receivers: tuple[Receiver, ...] = ()
+    email_attachments: dict[str, str] = field(default_factory=dict)
 
 
 def declarations(app_configs=None) -> list[tuple[AppConfig, Contributes]]:
@@ -95,7 +98,7 @@ def wire(app_configs=None) -> None:
     Idempotent: the tables are rebuilt and each receiver has a fixed dispatch_uid."""
     from django.apps import apps
 
-    from notifications import events
+    from notifications import events, outbox
 
     from . import flags, panels, records, timers, transitions, workqueue
 
@@ -108,6 +111,7 @@ def wire(app_configs=None) -> None:
     workqueue.FOLLOW_UP_NOTICES.clear()
     workqueue.FOLLOW_UPS.clear()
     transitions.SERVICES.clear()
+    outbox.ATTACHMENTS.clear()
     for config, contributes in found:
         for label, selector in contributes.records.items():
             records.SELECTORS[apps.get_model(label)] = import_string(selector)
@@ -130,6 +134,8 @@ def wire(app_configs=None) -> None:
             model = apps.get_model(service.model)
             transitions.get_spec(model, service.transition)  # an unknown name fails here
             transitions.SERVICES[(model, service.transition)] = import_string(service.path)
+        for name, builder in contributes.email_attachments.items():
+            outbox.ATTACHMENTS[name] = import_string(builder)
         for receiver in contributes.receivers:
             handoff_signal(receiver.signal).connect(
                 import_string(receiver.path),

@@ -152,31 +152,53 @@ class WebhookEndpoint(models.Model):
 
 
 class Delivery(models.Model):
-    """One outgoing message to a bot or an endpoint, with its attempts."""
+    """The outbox: one outgoing message (an email, a group-bot post or a webhook), written in
+    the transaction of its cause and sent after commit, or later by the sweeper.
+
+    A sender claims a row by moving it from pending to sending in one conditional UPDATE, so
+    two workers or sweepers never send it twice; a failed attempt puts it back to pending with
+    `next_attempt_at` pushed out (exponential backoff) until it gives up as failed.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email")
+        BOT = "bot", _("Group bot")
+        WEBHOOK = "webhook", _("Webhook")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
 
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WEBHOOK)
     bot = models.ForeignKey(
         BotWebhook, on_delete=models.CASCADE, null=True, related_name="deliveries"
     )
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, null=True, related_name="deliveries"
     )
-    payload = models.JSONField()
+    payload = models.JSONField(
+        default=dict,
+        help_text="Bots and webhooks: the JSON posted. Email: to, subject, body, attachments.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     response_code = models.PositiveSmallIntegerField(null=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True)
     delivered_at = models.DateTimeField(null=True)
 
     class Meta:
         db_table = "ltc_delivery"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="delivery_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="delivery_status_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx"),
+        ]
 
     def __str__(self):
-        return f"{self.get_status_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+        at = f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} · {self.get_status_display()} · {at}"

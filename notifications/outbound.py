@@ -1,8 +1,9 @@
 """Outgoing HTTP: team group bots (WeCom, DingTalk, Feishu) and integrators' webhooks.
 
 Each provider gets its own message format and, where the provider signs, its signature.
-Delivery runs in Celery with retries and backoff; a bot that is down never blocks the
-transition that caused the message (we only enqueue on commit).
+Messages leave through the outbox (outbox.py); a bot that is down never blocks the transition
+that caused the message. The guard: only globally routable addresses, resolved once and
+connected to as checked, no redirects, a capped answer.
 """
 
 from __future__ import annotations
@@ -10,50 +11,87 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import socket
+import ssl
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 TIMEOUT_SECONDS = 5
+MAX_RESPONSE_BYTES = 64 * 1024  # an answer is a short JSON status; never read more than this
+PROVIDER_TEXT_LIMIT = 200  # of a provider's error message, kept in the delivery's last error
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 
 
 class DeliveryError(Exception):
     """A delivery attempt failed and may be retried."""
 
 
-def check_url(url: str) -> None:
-    """Refuse what is not http(s), and private, loopback, link-local or reserved addresses
-    unless LTC["WEBHOOK_ALLOW_PRIVATE"] (tests and on-premise set-ups) says otherwise."""
+def _refused() -> ValidationError:
+    return ValidationError(
+        {"url": _("The URL points at a private or local address, which is not allowed.")}
+    )
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address tunnels to (mapped, 6to4, Teredo, NAT64)."""
+    found = [address.ipv4_mapped, address.sixtofour]
+    if address.teredo:
+        found.extend(address.teredo)
+    if address in NAT64:
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [a for a in found if a is not None]
+
+
+def address_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Only globally routable unicast addresses, and none that tunnels to a local one."""
+    if not address.is_global or address.is_multicast:
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in NAT64_LOCAL:
+            return False
+        return all(address_allowed(inner) for inner in _embedded_ipv4(address))
+    return True
+
+
+def resolve_url(url: str) -> tuple[urllib.parse.SplitResult, str]:
+    """Check `url` and resolve its host once: (the URL's parts, the IP to connect to).
+
+    Only http(s), and only globally routable addresses (`is_global`, no multicast, nothing that
+    tunnels to a local IPv4) unless LTC["WEBHOOK_ALLOW_PRIVATE"] (tests and on-premise set-ups)
+    says otherwise. Every address the name resolves to must pass; the sender then connects to
+    the exact address checked here, so a second DNS answer cannot send it elsewhere."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError({"url": _("Use an http:// or https:// URL.")})
-    if settings.LTC.get("WEBHOOK_ALLOW_PRIVATE"):
-        return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise ValidationError({"url": _("The port is not valid.")}) from exc
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
         raise ValidationError({"url": _("The host name does not resolve.")}) from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if (
-            address.is_private
-            or address.is_loopback
-            or address.is_link_local
-            or address.is_reserved
-            or address.is_multicast
-            or address.is_unspecified
-        ):
-            raise ValidationError(
-                {"url": _("The URL points at a private or local address, which is not allowed.")}
-            )
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    if not addresses:
+        raise ValidationError({"url": _("The host name does not resolve.")})
+    if not settings.LTC.get("WEBHOOK_ALLOW_PRIVATE") and not all(
+        address_allowed(a) for a in addresses
+    ):
+        raise _refused()
+    return parts, str(addresses[0])
+
+
+def check_url(url: str) -> None:
+    """Refuse what is not http(s) or points at a non-global address (see resolve_url)."""
+    resolve_url(url)
 
 
 def bot_message(provider: str, *, title: str, body: str, url: str) -> dict:
@@ -109,18 +147,53 @@ def prepare_endpoint_request(endpoint, payload: dict) -> tuple[str, dict, bytes]
     return endpoint.url, headers, body
 
 
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the checked IP; the Host header still names the URL's host."""
+
+    def __init__(self, host: str, port: int | None, *, ip: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.pinned_ip = ip
+
+    def connect(self):
+        self.sock = socket.create_connection((self.pinned_ip, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """Connects to the checked IP; TLS sends SNI for, and verifies the certificate against,
+    the URL's host name."""
+
+    def __init__(self, host: str, port: int | None, *, ip: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=tls_context())
+        self.pinned_ip = ip
+
+    def connect(self):
+        sock = socket.create_connection((self.pinned_ip, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
 def post(url: str, headers: dict, body: bytes) -> int:
-    """POST once; DeliveryError for a network failure, a non-2xx answer or a provider's
-    error code in a 200 answer (DingTalk and Feishu answer 200 with errcode/code)."""
-    check_url(url)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    """POST once to the checked address; DeliveryError for a network failure, a non-2xx answer
+    (redirects are not followed) or a provider's error code in a 200 answer (DingTalk and
+    Feishu answer 200 with errcode/code). At most MAX_RESPONSE_BYTES of the answer are read."""
+    parts, ip = resolve_url(url)
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    connection = connection_class(parts.hostname, parts.port, ip=ip, timeout=TIMEOUT_SECONDS)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            status, raw = response.status, response.read(65536)
-    except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"HTTP {exc.code}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryError(str(exc)) from exc
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        status = response.status
+        raw = response.read(MAX_RESPONSE_BYTES)
+    except (OSError, http.client.HTTPException) as exc:
+        raise DeliveryError(_short(str(exc) or type(exc).__name__)) from exc
+    finally:
+        connection.close()
+    if 300 <= status < 400:
+        raise DeliveryError(f"HTTP {status} (redirects are not followed)")
     if not 200 <= status < 300:
         raise DeliveryError(f"HTTP {status}")
     try:
@@ -129,5 +202,10 @@ def post(url: str, headers: dict, body: bytes) -> int:
         answer = {}
     code = answer.get("errcode", answer.get("code", 0)) if isinstance(answer, dict) else 0
     if code not in (0, None):
-        raise DeliveryError(f"provider error {code}: {answer.get('errmsg') or answer.get('msg')}")
+        message = str(answer.get("errmsg") or answer.get("msg") or "")
+        raise DeliveryError(_short(f"provider error {code}: {message}"))
     return status
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= PROVIDER_TEXT_LIMIT else text[: PROVIDER_TEXT_LIMIT - 1] + "…"

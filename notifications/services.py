@@ -8,27 +8,20 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roles.policies import require
 
+from . import outbox
 from .models import (
     BotWebhook,
-    Delivery,
     Notification,
     NotificationPreference,
     WebhookEndpoint,
 )
-from .outbound import (
-    DeliveryError,
-    bot_message,
-    post,
-    prepare_bot_request,
-    prepare_endpoint_request,
-)
+from .outbound import bot_message
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -58,37 +51,37 @@ def notify(
     the recipient's teams, as the user's preferences and the bots' subscriptions say.
 
     Returns the new notification, or None if this key was already notified. Email and bot
-    messages leave after commit, so a failing mail server or bot never undoes the cause.
+    messages are written to the outbox in the caller's transaction and leave after commit,
+    so a failing mail server, bot or broker never undoes the cause.
     """
     # Titles quote user input (a record's name); they are cut here, once, for every caller.
     title = fit(title, Notification._meta.get_field("title").max_length)
     event = event_of(key)
-    try:
-        with transaction.atomic():
-            note = Notification.objects.create(
-                recipient=recipient, key=key, event=event, title=title, body=body, url=url
+    with transaction.atomic():  # the notice and its outgoing messages commit together
+        try:
+            with transaction.atomic():
+                note = Notification.objects.create(
+                    recipient=recipient, key=key, event=event, title=title, body=body, url=url
+                )
+        except IntegrityError:
+            return None
+        pref = NotificationPreference.objects.filter(user=recipient, event=event).first()
+        if recipient.email and (pref is None or pref.email):
+            outbox.queue_email(
+                to=[recipient.email],
+                subject=title,
+                body=f"{body}\n\n{absolute_url(url)}".strip(),
             )
-    except IntegrityError:
-        return None
-    pref = NotificationPreference.objects.filter(user=recipient, event=event).first()
-    if recipient.email and (pref is None or pref.email):
-        transaction.on_commit(lambda: _send_email(recipient.email, title, body, url), robust=True)
-    for bot in BotWebhook.objects.filter(team__members=recipient, active=True).distinct():
-        if bot.wants(event):
-            message = bot_message(bot.provider, title=title, body=body, url=absolute_url(url))
-            _queue(Delivery.objects.create(bot=bot, payload=message))
+        for bot in BotWebhook.objects.filter(team__members=recipient, active=True).distinct():
+            if bot.wants(event):
+                message = bot_message(bot.provider, title=title, body=body, url=absolute_url(url))
+                outbox.queue_bot(bot=bot, payload=message)
     return note
 
 
 def absolute_url(path: str) -> str:
     base = settings.LTC.get("SITE_URL", "").rstrip("/")
     return f"{base}{path}" if path.startswith("/") and base else path
-
-
-def _queue(delivery: Delivery):
-    from .tasks import deliver
-
-    transaction.on_commit(lambda: deliver.delay(delivery.pk), robust=True)
 
 
 def notify_after_commit(*, recipients, **kwargs) -> None:
@@ -106,13 +99,6 @@ def notify_after_commit(*, recipients, **kwargs) -> None:
         transaction.on_commit(send, robust=True)
 
 
-def _send_email(address: str, title: str, body: str, url: str):
-    try:
-        send_mail(title, f"{body}\n\n{absolute_url(url)}".strip(), None, [address])
-    except Exception:  # an unreachable mail server must not undo the notice
-        log.exception("notification email to %s failed", address)
-
-
 def notification_preferences_save(*, user, choices: dict[str, tuple[bool, bool]]):
     """choices: event -> (in_app, email)."""
     with transaction.atomic():
@@ -123,7 +109,8 @@ def notification_preferences_save(*, user, choices: dict[str, tuple[bool, bool]]
 
 
 def webhooks_for_transition(*, instance, name, source, target, user, **_kwargs):
-    """Receiver of `transitioned`: queue a signed POST to each subscribed endpoint."""
+    """Receiver of `transitioned` (inside the transition's transaction): an outbox row for a
+    signed POST to each subscribed endpoint."""
     record_type = instance._meta.label_lower
     endpoints = [
         e for e in WebhookEndpoint.objects.filter(active=True) if e.wants(record_type, name)
@@ -140,33 +127,7 @@ def webhooks_for_transition(*, instance, name, source, target, user, **_kwargs):
         "at": timezone.now().isoformat(),
     }
     for endpoint in endpoints:
-        _queue(Delivery.objects.create(endpoint=endpoint, payload=payload))
-
-
-def delivery_attempt(*, delivery_id: int, final: bool = False) -> str:
-    """One attempt of one delivery; raises DeliveryError (so Celery retries) unless final."""
-    delivery = Delivery.objects.select_related("bot", "endpoint").get(pk=delivery_id)
-    if delivery.status == Delivery.Status.DELIVERED:
-        return delivery.status
-    if delivery.bot_id:
-        request = prepare_bot_request(delivery.bot, delivery.payload)
-    else:
-        request = prepare_endpoint_request(delivery.endpoint, delivery.payload)
-    delivery.attempts += 1
-    try:
-        delivery.response_code = post(*request)
-    except (DeliveryError, ValidationError) as exc:
-        delivery.last_error = str(exc)[:2000]
-        delivery.status = Delivery.Status.FAILED if final else Delivery.Status.PENDING
-        delivery.save(update_fields=["attempts", "last_error", "status", "response_code"])
-        if final or isinstance(exc, ValidationError):
-            return delivery.status
-        raise DeliveryError(str(exc)) from exc
-    delivery.status = Delivery.Status.DELIVERED
-    delivery.delivered_at = timezone.now()
-    delivery.last_error = ""
-    delivery.save()
-    return delivery.status
+        outbox.queue_webhook(endpoint=endpoint, payload=payload)
 
 
 def notification_mark_read(*, user, ids=None) -> int:

@@ -1,18 +1,17 @@
 from celery import shared_task
 
-from . import services
-from .outbound import DeliveryError
+from . import outbox
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(DeliveryError,),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=6,
-)
-def deliver(self, delivery_id: int):
-    """Send one bot message or webhook; retried with exponential backoff on failure."""
-    final = self.request.retries >= self.max_retries
-    return services.delivery_attempt(delivery_id=delivery_id, final=final)
+@shared_task
+def deliver(delivery_id: int):
+    """Send one outbox row (email, bot message or webhook); failures are retried by the
+    sweeper with backoff."""
+    return outbox.send(delivery_id)
+
+
+@shared_task
+def outbox_sweep():
+    """Every minute: send the outbox rows that are due (queued while the broker was down,
+    or waiting for their next attempt)."""
+    return outbox.sweep()

@@ -19,6 +19,9 @@ class OpportunitiesConfig(AppConfig):
             "quote-sign-off": _("A quote's discount needs my sign-off"),
         },
         follow_ups=("opportunities.services.notify_due_opportunity_follow_ups",),
+        email_attachments={
+            "opportunities.quote_pdf": "opportunities.documents.quote_pdf_attachment"
+        },
         services=(
             Service(
                 "opportunities.Opportunity",

@@ -1,5 +1,5 @@
 """Demo opportunities in every stage, with quotes moved through the discount gate by the real
-services (so each has its sign-offs and history). Idempotent: found by name."""
+services (so each has its sign-offs and history). Idempotent: found by demo key."""
 
 import datetime
 from decimal import Decimal
@@ -8,8 +8,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from catalog.models import Product
-from customers.models import Account
+from customers.demo import demo_account
+from leads.models import Lead
 from ltc import history
+from ltc.demo_records import demo_mark, demo_object
 from ltc.transitions import run
 
 from . import services
@@ -71,6 +73,10 @@ DEALS = [
 ]
 
 
+def opportunity_key(name: str) -> str:
+    return f"opportunity:{name}"
+
+
 def seed(out):
     User = get_user_model()
     names = ["sales", "sales2", "sales_support", "operations", "manager", "finance"]
@@ -79,11 +85,9 @@ def seed(out):
         return
     products = list(Product.objects.filter(currency="CNY", active=True).order_by("code")[:3])
     for offset, (name, account_name, amount, owner, path, quote_spec) in enumerate(DEALS):
-        if Opportunity.objects.filter(name=name).exists():
+        if demo_object(opportunity_key(name), Opportunity) is not None:
             continue
-        account = Account.objects.filter(name=account_name).first()
-        if account is None:
-            account = Account.objects.create(name=account_name, owner=users[owner])
+        account = demo_account(account_name, users[owner])
         opp = services.opportunity_create(
             user=users[owner],
             account=account,
@@ -92,6 +96,7 @@ def seed(out):
             expected_close_date=timezone.localdate() + datetime.timedelta(days=20 + 25 * offset),
             next_step="安排现场演示 / schedule an on-site demo",
         )
+        demo_mark(opportunity_key(name), opp)
         services.opportunity_assign_team(
             opportunity=opp,
             user=users[owner],
@@ -122,7 +127,8 @@ def seed_history(users, products):
     for deal in history.deals():
         if not deal.converts:
             continue
-        opp = Opportunity.objects.filter(lead__company=deal.company).first()
+        lead = demo_object(history.lead_key(deal), Lead)
+        opp = Opportunity.objects.filter(lead=lead).first() if lead is not None else None
         if opp is None:
             continue
         seller = users[deal.owner]

@@ -4,13 +4,10 @@ fonts-noto-cjk), named first in the document's stylesheet."""
 
 from __future__ import annotations
 
-import logging
-
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-log = logging.getLogger(__name__)
+from notifications import outbox
 
 
 def quote_context(quote) -> dict:
@@ -33,25 +30,28 @@ def quote_filename(quote) -> str:
     return f"{quote.number}.pdf"
 
 
+def quote_pdf_attachment(pk: int) -> tuple[str, bytes, str]:
+    """The outbox attachment of a quote email: the sent quote's PDF."""
+    from .models import Quote
+
+    quote = Quote.objects.select_related("opportunity").get(pk=pk)
+    return quote_filename(quote), quote_pdf(quote), "application/pdf"
+
+
 def email_quote(quote) -> bool:
-    """Email the quote PDF to the opportunity's contact; False when there is nobody to send to
-    or the mail server fails (the quote stays sent: the salesperson can deliver it by hand)."""
+    """Write the email of the quote PDF to the opportunity's contact to the outbox (in the
+    caller's transaction); False when there is nobody to send to."""
     contact = quote.opportunity.contact
     if contact is None or not contact.email:
         return False
-    try:
-        message = EmailMessage(
-            subject=_("Quotation %(number)s") % {"number": quote.number},
-            body=_(
-                "Dear %(name)s,\n\nplease find attached our quotation %(number)s, valid until "
-                "%(date)s.\n"
-            )
-            % {"name": contact.name, "number": quote.number, "date": quote.valid_until},
-            to=[contact.email],
+    outbox.queue_email(
+        to=[contact.email],
+        subject=_("Quotation %(number)s") % {"number": quote.number},
+        body=_(
+            "Dear %(name)s,\n\nplease find attached our quotation %(number)s, valid until "
+            "%(date)s.\n"
         )
-        message.attach(quote_filename(quote), quote_pdf(quote), "application/pdf")
-        message.send()
-    except Exception:  # an unreachable mail server must not undo the transition
-        log.exception("emailing quote %s failed", quote.pk)
-        return False
+        % {"name": contact.name, "number": quote.number, "date": quote.valid_until},
+        attachments=[("opportunities.quote_pdf", quote.pk)],
+    )
     return True

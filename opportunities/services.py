@@ -205,15 +205,12 @@ def opportunity_assign_team(
 def _notify_assigned(opportunity: Opportunity, person, field: str):
     label = str(Opportunity._meta.get_field(field).verbose_name)
     stamp = timezone.now().timestamp()
-    transaction.on_commit(
-        lambda: notify(
-            recipient=person,
-            key=f"opportunity-team:{opportunity.pk}:{field}:{person.pk}:{stamp}",
-            title=_("You are the %(role)s of %(opportunity)s")
-            % {"role": label, "opportunity": opportunity},
-            url=opportunity.get_absolute_url(),
-        ),
-        robust=True,
+    notify(
+        recipient=person,
+        key=f"opportunity-team:{opportunity.pk}:{field}:{person.pk}:{stamp}",
+        title=_("You are the %(role)s of %(opportunity)s")
+        % {"role": label, "opportunity": opportunity},
+        url=opportunity.get_absolute_url(),
     )
 
 
@@ -542,16 +539,14 @@ def quote_sign_off(*, obj: Quote, user: User, data=None) -> Quote:
 
 
 def quote_send(*, obj: Quote, user: User, data=None) -> Quote:
-    """approved → sent; after commit the PDF is emailed to the opportunity's contact."""
-    quote = perform_transition(obj=obj, name="send", user=user, data=data)
+    """approved → sent; the PDF is emailed to the opportunity's contact through the outbox."""
 
-    def deliver():
+    def mail(locked: Quote, fields):
         from .documents import email_quote
 
-        email_quote(Quote.objects.select_related("opportunity__contact").get(pk=quote.pk))
+        email_quote(Quote.objects.select_related("opportunity__contact").get(pk=locked.pk))
 
-    transaction.on_commit(deliver, robust=True)
-    return quote
+    return perform_transition(obj=obj, name="send", user=user, data=data, effect=mail)
 
 
 def quote_accept(*, obj: Quote, user: User, data=None) -> Quote:

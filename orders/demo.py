@@ -7,8 +7,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from leads.models import Lead
 from ltc import history
+from ltc.demo_records import demo_object
 from ltc.transitions import run
+from opportunities.demo import opportunity_key
+from opportunities.models import Opportunity
 
 from . import services
 from .models import Order, OrderStatus
@@ -21,10 +25,9 @@ def seed(out):
     users = {
         u.username: u for u in User.objects.filter(username__in=["sales", "sales2", "operations"])
     }
-    order = Order.objects.filter(
-        contract__opportunity__name=DEAL, status=OrderStatus.PENDING
-    ).first()
-    if order is not None and {"sales", "operations"} <= set(users):
+    deal = demo_object(opportunity_key(DEAL), Opportunity)
+    order = Order.objects.filter(contract__opportunity=deal, status=OrderStatus.PENDING).first()
+    if deal is not None and order is not None and {"sales", "operations"} <= set(users):
         promised = timezone.localdate() + datetime.timedelta(days=14)
         order = run(
             obj=order,
@@ -54,7 +57,12 @@ def seed_history(users):
     for deal in history.deals():
         if not (deal.converts and deal.wins):
             continue
-        order = Order.objects.filter(contract__opportunity__lead__company=deal.company).first()
+        lead = demo_object(history.lead_key(deal), Lead)
+        order = (
+            Order.objects.filter(contract__opportunity__lead=lead).first()
+            if lead is not None
+            else None
+        )
         if order is None:
             continue
         seller = users[deal.owner]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ltc.faults import fault_point
 from ltc.handoffs import order_accepted, order_delivered
 from ltc.records import require_visible
 from ltc.transitions import perform_transition
@@ -163,6 +164,7 @@ def shipment_create(
     )
     shipment.full_clean()
     shipment.save()
+    fault_point("shipment")
     ShipmentLine.objects.bulk_create(
         [
             ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=quantity)

@@ -90,15 +90,12 @@ def _return(record, *, now, field: str) -> bool:
     PoolEvent.objects.create(
         kind=PoolEvent.Kind.RETURN, owner=previous, by=None, at=now, **{field: locked}
     )
-    transaction.on_commit(
-        lambda: notify(
-            recipient=previous,
-            key=f"pool-return:{field}:{locked.pk}:{now.isoformat()}",
-            title=_("Back to the pool (no activity for %(days)s days): %(record)s")
-            % {"days": return_days(), "record": locked},
-            url=entry.get_absolute_url(),
-        ),
-        robust=True,
+    notify(
+        recipient=previous,
+        key=f"pool-return:{field}:{locked.pk}:{now.isoformat()}",
+        title=_("Back to the pool (no activity for %(days)s days): %(record)s")
+        % {"days": return_days(), "record": locked},
+        url=entry.get_absolute_url(),
     )
     return True
 

@@ -53,12 +53,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: the policy header also goes on the 413 and error pages below.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ltc.middleware.RequestSizeLimitMiddleware",
+    "ltc.middleware.DebugOnlyLocallyMiddleware",
     # Field-level audit (ltc.audit): the request's user is who changed a record.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -68,6 +72,30 @@ MIDDLEWARE = [
     # Last: turns a lockout found while signing in into the lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline
+# (pages pass data through json_script / data- attributes). Styles allow inline style
+# attributes, which cannot carry scripts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# A request body above this is refused with a 413 page before it is read; each upload form
+# has its own, smaller limit with its own message.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=12 * 1024 * 1024)
+# Debug pages, when DEBUG is on, only for these addresses (ltc.middleware).
+INTERNAL_IPS = ["127.0.0.1", "::1"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -174,6 +202,9 @@ if STORAGE_BACKEND == "s3":
     }
 elif STORAGE_BACKEND != "file":
     raise ValueError(f"STORAGE_BACKEND must be 'file' or 's3', not {STORAGE_BACKEND!r}")
+
+# `make backup` writes here (ltc/backup.py).
+BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "backups"))
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -289,6 +320,9 @@ CELERY_BEAT_SCHEDULE = {
     "tickets-sla-escalate": {"task": "feedback.tasks.escalate_sla_breaches", "schedule": 300.0},
     "tickets-auto-close": {"task": "feedback.tasks.close_resolved_tickets", "schedule": 3600.0},
     "pool-return-idle": {"task": "pool.tasks.return_idle_to_pool", "schedule": 86400.0},
+    # The outbox sweeper: sends emails, bot messages and webhooks queued while the broker
+    # was down, and retries failed ones with backoff (notifications/outbox.py).
+    "outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
     # Nightly at 01:30 (TIME_ZONE): recompute the trailing 35 days of KPI snapshots.
     "kpi-rollup-nightly": {
         "task": "kpis.tasks.kpi_rollup_nightly",

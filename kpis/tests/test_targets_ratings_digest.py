@@ -134,7 +134,7 @@ def test_weekly_digest_goes_out_once_per_week():
     user_with("sales")  # neither manager nor lead: gets nothing
     monday = datetime.date(2026, 3, 16)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("notifications.services._queue", lambda delivery: None)
+        mp.setattr("notifications.outbox.dispatch", lambda pk: None)
         assert send_weekly_digest(today=monday) == 2
         assert send_weekly_digest(today=monday) == 0
         assert send_weekly_digest(today=monday + datetime.timedelta(days=2)) == 0

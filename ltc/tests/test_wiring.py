@@ -187,7 +187,7 @@ def test_no_stage_registers_anything_at_import_or_in_ready():
 
 def test_the_registries_hold_what_is_declared():
     from ltc import flags, panels, records, timers, workqueue
-    from notifications import events
+    from notifications import events, outbox
 
     for config, contributes in declared():
         for label, selector in contributes.records.items():
@@ -206,6 +206,10 @@ def test_the_registries_hold_what_is_declared():
         for path in contributes.due_follow_ups:
             assert import_string(path) in workqueue.FOLLOW_UPS
         assert set(contributes.events) <= set(events.EVENTS), config.label
+        for name, builder in contributes.email_attachments.items():
+            assert outbox.ATTACHMENTS[name] is import_string(builder)
+    # the PDFs the outbox attaches: the invoice (billing) and the quote (opportunities)
+    assert {"billing.invoice_pdf", "opportunities.quote_pdf"} <= set(outbox.ATTACHMENTS)
     # wiring twice leaves the same tables (no duplicates)
     before = (len(workqueue.PROVIDERS), len(flags.PROVIDERS), len(timers.TIMERS))
     wiring.wire()

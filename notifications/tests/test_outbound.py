@@ -1,6 +1,7 @@
 """Team group bots and integrator webhooks, delivered to a real local HTTP receiver."""
 
 import base64
+import datetime
 import hashlib
 import hmac
 import json
@@ -10,10 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from leads.tests.factories import lead_in
 from ltc.transitions import run
-from notifications import services
+from notifications import outbox, services
 from notifications.models import (
     BotWebhook,
     Delivery,
@@ -72,16 +74,11 @@ def allow_loopback(settings):
     settings.LTC = {**settings.LTC, "WEBHOOK_ALLOW_PRIVATE": True}
 
 
-@pytest.fixture(autouse=True)
-def eager_retries():
-    """Eager tasks run their retries in-line only when errors do not propagate (as in a
-    worker, where a retry is rescheduled rather than raised)."""
-    from config.celery import app
-
-    before = app.conf.task_eager_propagates
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = before
+def sweep_until_settled(rounds=10):
+    """Run the outbox sweeper as time passes, an hour later each round (past any backoff)."""
+    now = timezone.now()
+    for i in range(1, rounds + 1):
+        outbox.sweep(now=now + datetime.timedelta(hours=6 * i))
 
 
 @pytest.fixture
@@ -118,7 +115,7 @@ def test_each_bot_format_is_delivered(
     else:
         assert payload["msg_type"] == "text"
         assert payload["content"]["text"].startswith("跟进客户")
-    assert Delivery.objects.get().status == Delivery.Status.DELIVERED
+    assert Delivery.objects.get(kind="bot").status == Delivery.Status.DELIVERED
 
 
 def test_dingtalk_request_is_signed(
@@ -156,8 +153,13 @@ def test_failed_delivery_is_retried_until_it_succeeds(
     with Receiver(statuses=[500, 503]) as receiver:
         BotWebhook.objects.create(team=team, provider="wecom", name="grp", url=receiver.url)
         notify_member(member, django_capture_on_commit_callbacks)
+        delivery = Delivery.objects.get(kind="bot")
+        assert delivery.status == Delivery.Status.PENDING  # failed once, due again later
+        assert delivery.next_attempt_at > timezone.now()
+        assert outbox.sweep()["delivered"] == 0  # not due yet
+        sweep_until_settled()
     assert len(receiver.requests) == 3
-    delivery = Delivery.objects.get()
+    delivery = Delivery.objects.get(kind="bot")
     assert delivery.status == Delivery.Status.DELIVERED
     assert delivery.attempts == 3
 
@@ -169,7 +171,8 @@ def test_provider_error_code_in_a_200_answer_counts_as_failure(
     with Receiver(body=b'{"errcode": 310000, "errmsg": "sign not match"}') as receiver:
         BotWebhook.objects.create(team=team, provider="dingtalk", name="grp", url=receiver.url)
         notify_member(member, django_capture_on_commit_callbacks)
-    delivery = Delivery.objects.get()
+        sweep_until_settled()
+    delivery = Delivery.objects.get(kind="bot")
     assert delivery.status == Delivery.Status.FAILED
     assert "310000" in delivery.last_error
     assert len(receiver.requests) == delivery.attempts == 7  # first try + 6 retries
@@ -186,7 +189,9 @@ def test_a_dead_bot_never_blocks_the_transition(
         lead = run(obj=lead, name="nurture", user=marketing)
         services.notify(recipient=member, key="follow-up:dead:1", title="t")
     assert lead.status == "nurturing"
-    assert Delivery.objects.get().status == Delivery.Status.FAILED
+    delivery = Delivery.objects.get(kind="bot")
+    assert delivery.status == Delivery.Status.PENDING and delivery.attempts == 1
+    assert delivery.last_error
 
 
 def test_bot_events_filter_and_user_preferences(
