@@ -379,7 +379,7 @@ def test_migration_drops_owner_grants_and_keeps_shares():
     from django.apps import apps
     from guardian.shortcuts import assign_perm
 
-    migration = importlib.import_module("leads.migrations.0005_drop_owner_grants")
+    migration = importlib.import_module("leads.migrations.0007_drop_owner_grants")
     owner, colleague = user_with("sales"), user_with("sales")
     lead = LeadFactory(owner=owner)
     assign_perm("leads.view_lead", owner, lead)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
+from ltc.api.pagination import TimelinePagination
 from ltc.audit import record_timeline
 
 # Built with type(): "from" is a field name the class statement cannot declare.
@@ -59,7 +60,13 @@ class HistoryMixin:
             404: OpenApiResponse(description="No such record, or not yours to see"),
         },
     )
-    @action(detail=True, methods=["get"], url_path="history", filter_backends=[])
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="history",
+        filter_backends=[],
+        pagination_class=TimelinePagination,
+    )
     def history(self, request, pk=None):
         record = self.get_object()
         page = self.paginate_queryset(record_timeline(record, fields=self.history_fields()))

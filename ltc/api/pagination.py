@@ -106,3 +106,11 @@ class Pagination(PageNumberPagination):
                 "schema": {"type": "string"},
             },
         ]
+
+
+class TimelinePagination(PageNumberPagination):
+    """Page numbers over a record's history, which is built in memory (transitions and field
+    changes merged by time), so no keyset applies."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
