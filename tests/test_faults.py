@@ -24,7 +24,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from activities.services import activity_create
 from billing.models import DunningNotice, Invoice, Payment, PaymentAllocation
@@ -37,6 +36,7 @@ from notifications.models import Delivery, Notification
 from orders.models import OrderLine, Shipment, ShipmentLine
 from orders.tests.factories import order_in
 from roles.tests.factories import user_with
+from roles.tokens import token_issue
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
@@ -146,7 +146,7 @@ def _killed_mid_request(server, marker, path, token, body):
 
 def test_worker_killed_mid_payment_allocation_leaves_nothing_half_written(tmp_path):
     finance = user_with("finance")
-    token = Token.objects.create(user=finance).key
+    token = token_issue(user=finance)[1]
     account = AccountFactory()
     first = issued_invoice(account=account, user=finance)
     second = issued_invoice(account=account, user=finance)
@@ -184,7 +184,7 @@ def test_worker_killed_mid_payment_allocation_leaves_nothing_half_written(tmp_pa
 
 def test_worker_killed_mid_shipment_leaves_nothing_half_written(tmp_path):
     operations = user_with("operations")
-    token = Token.objects.create(user=operations).key
+    token = token_issue(user=operations)[1]
     order = order_in("in_fulfillment")
     lines = list(order.lines.order_by("pk"))
     body = {

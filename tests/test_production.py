@@ -109,6 +109,8 @@ def production_server(tmp_path):
         "CELERY_TASK_ALWAYS_EAGER": "true",
     }
     env.pop("REDIS_URL", None)  # the web process alone; shared state is tested elsewhere
+    # Browser tests in the same process allow async-unsafe ORM calls; a deployment never does.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     if not on_postgres():
         _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "check", "--deploy", "--fail-level", "WARNING")
