@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -428,7 +429,7 @@ def as_dict(chain: Chain) -> dict:
             "started_at": iso(chain.cycle_started),
             "ended_at": iso(chain.cycle_ended),
             "seconds": chain.cycle_seconds,
-            "days": round(chain.cycle_seconds / 86400, 2)
+            "days": (Decimal(chain.cycle_seconds) / 86400).quantize(Decimal("0.01"))
             if chain.cycle_seconds is not None
             else None,
             "complete": chain.complete,

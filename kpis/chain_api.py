@@ -50,7 +50,13 @@ class CycleTimeSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField(allow_null=True)
     ended_at = serializers.DateTimeField(allow_null=True)
     seconds = serializers.IntegerField(allow_null=True)
-    days = serializers.FloatField(allow_null=True)
+    days = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        allow_null=True,
+        read_only=True,
+        help_text="Cycle time in days",
+    )
     complete = serializers.BooleanField(help_text="Every invoice of the deal is paid")
 
 
