@@ -40,6 +40,7 @@ from .models import (
     PaymentAllocation,
     PaymentMethod,
     PaymentStatus,
+    milestone_line_text,
 )
 from .numbering import next_number
 
@@ -106,16 +107,14 @@ def invoice_draft_from_milestone(*, milestone, user: User | None = None) -> Invo
     parts = milestone_lines(milestone.amount, contract.lines.all())
     lines = []
     for i, part in enumerate(parts):
-        description = _("%(milestone)s of contract %(contract)s") % {
-            "milestone": label,
-            "contract": contract.number or contract.pk,
-        }
+        text = {"milestone": label, "contract": str(contract.number or contract.pk)}
         if len(parts) > 1:
-            description += " · " + _("tax %(rate)s%%") % {"rate": part["tax_rate"].normalize()}
+            text["rate"] = f"{part['tax_rate'].normalize():f}"
         line = InvoiceLine(
             invoice=invoice,
             position=i,
-            description=description[:300],
+            description=milestone_line_text(text)[:300],
+            milestone_text=text,
             quantity=Decimal("1"),
             unit_price=part["unit_price"],
             tax_rate=part["tax_rate"],
@@ -373,7 +372,10 @@ def invoice_pdf_attachment(pk: int) -> tuple[str, bytes, str]:
     from .pdf import invoice_pdf
 
     invoice = Invoice.objects.select_related("account").get(pk=pk)
-    return f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf"
+    # In the language of the contact it goes to.
+    contact = invoice.account.contacts.filter(email=invoice.emailed_to).first()
+    language = contact.language if contact is not None and contact.language else None
+    return f"{invoice.number}.pdf", invoice_pdf(invoice, language=language), "application/pdf"
 
 
 def _queue_invoice_email(invoice: Invoice) -> None:

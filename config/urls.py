@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("activities.urls")),
     path("roles/", include("roles.urls")),
+    path("company/", include("company.urls")),
     path("customers/", include("customers.urls")),
     path("catalog/", include("catalog.urls")),
     path("leads/", include("leads.urls")),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ltc",
     "activities",
     "roles",
+    "company",
     "customers",
     "catalog",
     "leads",

@@ -39,6 +39,7 @@ NAV_ICONS = {
     "service/surveys": "bi-emoji-smile",
     "service": "bi-headset",
     "pool": "bi-water",
+    "company": "bi-briefcase",
     "handoffs": "bi-stopwatch",
     "bots": "bi-robot",
     "billing/reports": "bi-hourglass-split",
