@@ -20,11 +20,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ltc.faults import fault_point
 from ltc.records import require_visible
 from ltc.transitions import perform_transition
 from notifications import outbox
+from notifications.messages import Message, Money
 from notifications.services import notify
 from roles.permissions import users_with_role
 from roles.policies import require
@@ -74,9 +76,14 @@ def _notify_finance_draft(invoice: Invoice):
         notify(
             recipient=person,
             key=f"invoice-drafted:{invoice.pk}",
-            title=_("Draft invoice for %(account)s to issue: %(total)s %(currency)s")
-            % {"account": invoice.account, "total": invoice.total, "currency": invoice.currency},
-            body=_("Check it and issue it (number, PDF, email to the billing contact)."),
+            title=Message(
+                gettext_noop("Draft invoice for %(account)s to issue: %(total)s"),
+                account=invoice.account,
+                total=Money(invoice.total, invoice.currency),
+            ),
+            body=Message(
+                gettext_noop("Check it and issue it (number, PDF, email to the billing contact).")
+            ),
             url=invoice.get_absolute_url(),
         )
 

@@ -33,8 +33,10 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ltc import uploads
+from notifications.messages import Message
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
@@ -679,7 +681,7 @@ def _create(rows: list[_Row], user: User) -> int:
 
 
 def _notify_owner(owner, count: int, now) -> None:
-    title = _("%(count)d imported leads assigned to you") % {"count": count}
+    title = Message(gettext_noop("%(count)d imported leads assigned to you"), count=count)
     url = f"{reverse('leads:list')}?owner={owner.pk}&status=new"
     key = f"lead-assigned:import:{owner.pk}:{now.timestamp()}"  # the "lead-assigned" event
     transaction.on_commit(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -5,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from ltc.paging import CappedPaginator
 from roles.models import Team
@@ -13,7 +15,20 @@ from roles.permissions import has_role
 from . import selectors, services
 from .events import EVENTS
 from .forms import BotWebhookForm
+from .middleware import remember_language
 from .models import BotWebhook, NotificationPreference
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: Django's set_language (the cookie), and for a signed-in user the
+    choice kept for the next login and for the language of their notifications."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {c for c, _l in settings.LANGUAGES}:
+        services.user_language_set(user=request.user, language=language)
+        remember_language(request, language)
+    return response
 
 
 @login_required
@@ -63,7 +78,11 @@ def notification_settings(request):
         services.notification_preferences_save(user=request.user, choices=choices)
         messages.success(request, _("Notification settings saved."))
         return redirect("notification-settings")
-    return render(request, "notifications/notification_settings.html", {"rows": rows})
+    return render(
+        request,
+        "notifications/notification_settings.html",
+        {"rows": rows, "languages": settings.LANGUAGES},
+    )
 
 
 def _bot_teams(user):
