@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('notifications', '0002_outbox'),
+        ('notifications', '0003_webhook_event_ids'),
     ]
 
     operations = [
