@@ -13,7 +13,8 @@ from drf_spectacular.views import (
 from notifications import views as notification_views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # Django's login; the user's saved language comes with the new session.
+    path("login/", notification_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The switcher also keeps a signed-in user's choice (their notifications' language).
     path("i18n/setlang/", notification_views.set_language, name="set_language"),

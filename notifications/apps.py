@@ -7,10 +7,3 @@ class NotificationsConfig(AppConfig):
 
     name = "notifications"
     verbose_name = _("Notifications")
-
-    def ready(self):
-        from django.contrib.auth.signals import user_logged_in
-
-        from .middleware import on_login
-
-        user_logged_in.connect(on_login, dispatch_uid="notifications.reader_language")

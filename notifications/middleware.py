@@ -1,6 +1,7 @@
 """A signed-in user reads the app in the language they chose (the switcher or the settings
-page), on every device: the choice is put in the session at login and by the switcher, and
-activated here (after the cookie/Accept-Language choice of LocaleMiddleware)."""
+page), on every device: the choice is put in the session at login (notifications.views.LoginView)
+and by the switcher, and activated here, over the cookie/Accept-Language choice of
+LocaleMiddleware. No database query per request: the session carries it."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ def remember_language(request, language: str) -> None:
         request.session[SESSION_KEY] = language
 
 
-def on_login(sender, request, user, **kwargs):
-    """Receiver of user_logged_in: the user's saved language goes into the new session."""
+def remember_saved_language(request, user) -> None:
+    """At login: the user's saved language goes into the new session."""
     from .models import UserLanguage
 
     language = UserLanguage.objects.filter(user_id=user.pk).values_list("language", flat=True)
     chosen = language.first()
-    if chosen and request is not None:
+    if chosen:
         remember_language(request, chosen)
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +17,17 @@ from roles.policies import can
 from . import selectors, services
 from .events import EVENTS
 from .forms import BotWebhookForm
-from .middleware import remember_language
+from .middleware import remember_language, remember_saved_language
 from .models import BotWebhook, NotificationPreference
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, then the user's saved language for the new session."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember_saved_language(self.request, form.get_user())
+        return response
 
 
 @require_POST

@@ -40,10 +40,13 @@ def review_message():
     }
 
 
-def test_two_recipients_of_one_event_each_read_their_language():
+def test_two_recipients_of_one_event_each_read_their_language(
+    django_capture_on_commit_callbacks,
+):
     english = reader("en", email="en@example.com")
     chinese = reader("zh-hans", email="zh@example.com")
-    with translation.override("zh-hans"):  # whoever caused it reads Chinese
+    # whoever caused it reads Chinese; the emails leave after commit
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
         for user in (english, chinese):
             notify(
                 recipient=user, key="contract-review:7:1:x", url="/contracts/7/", **review_message()
@@ -74,7 +77,8 @@ def test_the_bell_page_and_work_queue_in_the_readers_language():
         (chinese, "待您审核", "needs your review"),
     ):
         client = Client()
-        client.force_login(user)  # the saved language comes with the login
+        # the saved language comes with the login
+        client.post(reverse("login"), {"username": user.username, "password": "pw"})
         for url in (reverse("notifications"), reverse("home")):
             page = client.get(url).content.decode()
             assert text in page and other not in page, url
@@ -143,14 +147,14 @@ def test_the_switcher_keeps_the_choice_for_the_next_login():
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert UserLanguage.objects.get(user=user).language == "zh-hans"
     fresh = Client()  # another browser: no language cookie
-    fresh.force_login(user)
+    fresh.post(reverse("login"), {"username": "lin", "password": "pw"})
     assert 'lang="zh-hans"' in fresh.get(reverse("home")).content.decode()
 
 
 def test_the_settings_page_offers_the_language():
     user = reader("zh-hans")
     client = Client()
-    client.force_login(user)
+    client.post(reverse("login"), {"username": user.username, "password": "pw"})
     page = client.get(reverse("notification-settings")).content.decode()
     assert 'data-testid="language-preference"' in page
     assert '<option value="zh-hans" lang="zh-hans" selected>' in page
