@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -41,7 +42,8 @@ def test_lead_to_paid_thirty_sixty_ten_plan_with_acceptance():
     seller_user = user_with("sales")
     support_user = user_with("sales_support")
     seller, support = api(seller_user), api(support_user)
-    manager, finance = api(user_with("manager")), api(user_with("finance"))
+    manager_user = user_with("manager")
+    manager, finance = api(manager_user), api(user_with("finance"))
     ops = api(user_with("operations"))
     today = timezone.localdate()
 
@@ -200,6 +202,17 @@ def test_lead_to_paid_thirty_sixty_ten_plan_with_acceptance():
     assert Decimal(kpi("collected")["numerator"]) == total
     cycle = kpi("lead_to_cash")
     assert Decimal(cycle["denominator"]) == 1 and Decimal(cycle["numerator"]) >= 0
+
+    # The figure drills down to the deal's contract, and its rows add up to it.
+    browser = Client()
+    browser.force_login(manager_user)
+    drill = browser.get(
+        "/kpis/drill/", {"period": "month", "at": today.replace(day=1).isoformat(),
+                         "metric": "lead_to_cash"},
+    )  # fmt: skip
+    assert drill.status_code == 200
+    assert drill.context["result"]["count"] == 1
+    assert contract["number"] in drill.content.decode()
 
     # The chain view from the lead shows every step with its states and the time in each.
     chain = ok(manager.get(f"/api/v1/chain/lead/{lead['id']}/"))
