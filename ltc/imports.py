@@ -435,6 +435,7 @@ class Importer:
     columns: ClassVar[tuple[Column, ...]]
     example_rows: ClassVar[tuple[tuple, ...]] = ()
     list_url: ClassVar[str] = ""  # where the created records are listed (url name)
+    do_not_call_in_templates: ClassVar[bool] = True  # pages get the class itself
 
     def __init__(self, user: User):
         self.user = user
