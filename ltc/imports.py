@@ -28,7 +28,7 @@ import datetime
 import io
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -208,7 +208,7 @@ def xlsx_records(stream, source):
 
 @dataclass
 class Source:
-    records: object = None  # iterator of (line, cells)
+    records: Iterator[tuple[int, list]] = field(default_factory=lambda: iter(()))
     estimate: int | None = None  # lines in the file, for the progress bar
 
 
