@@ -51,6 +51,7 @@ class OpeningInvoiceImporter(Importer):
     label = gettext_lazy("Opening receivables (open invoices)")
     policy = "billing.import_opening"
     model = Invoice
+    export = "invoices"
     list_url = "billing:invoice-list"
     columns = (
         Column("number", ("invoice number", "invoice no", "发票号", "发票号码", "单据编号"),

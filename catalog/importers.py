@@ -23,6 +23,7 @@ class ProductImporter(Importer):
     label = gettext_lazy("Products")
     policy = "catalog.import"
     model = Product
+    export = "products"
     list_url = "catalog:product-list"
     columns = (
         Column("code", ("sku", "product code", "编码", "产品编码", "物料编码"), required=True,

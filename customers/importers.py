@@ -55,6 +55,7 @@ class AccountImporter(Importer):
     label = gettext_lazy("Accounts")
     policy = "customers.import"
     model = Account
+    export = "accounts"
     list_url = "customers:account-list"
     columns = (
         Column("name", ("account", "account name", "company", "客户", "客户名称", "公司名称"),
@@ -224,6 +225,7 @@ class ContactImporter(Importer):
     label = gettext_lazy("Contacts")
     policy = "customers.import"
     model = Contact
+    export = "contacts"
     list_url = "customers:contact-list"
     columns = (
         Column("account", ("account name", "company", "客户", "客户名称", "公司", "公司名称"),

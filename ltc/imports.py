@@ -436,6 +436,12 @@ class Importer:
     example_rows: ClassVar[tuple[tuple, ...]] = ()
     list_url: ClassVar[str] = ""  # where the created records are listed (url name)
     do_not_call_in_templates: ClassVar[bool] = True  # pages get the class itself
+    # The export of the same entity (ltc.exports): its headers, in every language, are
+    # accepted for the columns whose key names one of ours (`export_keys` renames a key), so
+    # an export imports again; its computed columns (ids, weighted amounts, links) are
+    # reported as ignored.
+    export: ClassVar[str] = ""
+    export_keys: ClassVar[dict[str, str]] = {}
 
     def __init__(self, user: User):
         self.user = user
@@ -452,13 +458,30 @@ class Importer:
             mapping[header_key(column.name)] = column.name
             for alias in column.aliases:
                 mapping[header_key(alias)] = column.name
+        names = {c.name for c in cls.columns}
+        exported = [
+            (cls.export_keys.get(c.key, c.key), c.label)
+            for c in cls.export_columns()
+            if cls.export_keys.get(c.key, c.key) in names
+        ]
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
+                for name, label in exported:
+                    mapping.setdefault(header_key(str(label)), name)
                 for column in cls.columns:
                     if column.field:
                         label = str(cls.model._meta.get_field(column.field).verbose_name)
                         mapping.setdefault(header_key(label), column.name)
         return mapping
+
+    @classmethod
+    def export_columns(cls) -> list:
+        """The columns of the entity's export declaration, if there is one."""
+        exports = getattr(import_module(f"{__package__}.exports"), "registry", None)
+        if not cls.export or exports is None:
+            return []
+        spec = exports().get(cls.export)
+        return list(spec.columns) if spec is not None else []
 
     @classmethod
     def required_columns(cls) -> list[str]:
@@ -510,7 +533,11 @@ class Importer:
         value = value_text(row.raw.get(name))
         if not value:
             return default
-        found = choice_map(choices).get(value.lower())
+        cache = self.__dict__.setdefault("_choice_maps", {})
+        key = (name, tuple(v for v, _label in choices))
+        if key not in cache:  # labels in every language, built once per import
+            cache[key] = choice_map(choices)
+        found = cache[key].get(value.lower())
         if found is None:
             row.reasons.append(
                 _("%(field)s “%(value)s” is not allowed: use one of %(choices)s.")

@@ -41,6 +41,8 @@ class OpportunityImporter(Importer):
     label = gettext_lazy("Open opportunities")
     policy = "opportunities.import"
     model = Opportunity
+    export = "opportunities"
+    export_keys = {"expected_close": "expected_close_date"}
     list_url = "opportunities:list"
     columns = (
         Column("name", ("opportunity", "deal", "商机", "商机名称", "项目名称"), required=True,
@@ -64,18 +66,21 @@ class OpportunityImporter(Importer):
         Column("competitors", ("竞争对手",), field="competitors"),
         Column("owner", ("account owner", "负责人", "销售"), field="owner",
                allowed=gettext_lazy("a salesperson's username; blank: you")),
+        Column("solution_owner", ("售前", "方案负责人"), field="solution_owner",
+               allowed=gettext_lazy("a sales support username")),
     )  # fmt: skip
     example_rows = (
         ("华东机械 五轴机床采购", "上海华东机械有限公司", "", "王伟", "proposal", "572000.00",
-         "CNY", "2026-12-20", "", "referral", "技术交流", "DMG", ""),
+         "CNY", "2026-12-20", "", "referral", "技术交流", "DMG", "", ""),
         ("Northwind service renewal", "", "91110000MA0002", "Anna Smith", "qualification",
-         "12000", "USD", "2027-01-15", "15", "web", "", "", ""),
+         "12000", "USD", "2027-01-15", "15", "web", "", "", "", ""),
     )  # fmt: skip
 
     def __init__(self, user):
         super().__init__(user)
         self.accounts = AccountLookup(user)
         self.sales = {u.username.lower(): u for u in users_with_role("sales")}
+        self.support = {u.username.lower(): u for u in users_with_role("sales_support")}
         self.team = team_member_ids(user)
         self.stage_choices = [(s, Stage(s).label) for s in OPEN_STAGES]
 
@@ -106,6 +111,13 @@ class OpportunityImporter(Importer):
         v["next_step"] = self.text(row, "next_step")
         v["competitors"] = self.text(row, "competitors")
         v["owner"] = self._owner(row)
+        support = value_text(row.raw.get("solution_owner"))
+        v["solution_owner"] = self.support.get(support.lower()) if support else None
+        if support and v["solution_owner"] is None:
+            row.reasons.append(
+                _("Solution owner “%(value)s” is not an active sales support user.")
+                % {"value": support}
+            )
 
     def _owner(self, row: Row):
         name = value_text(row.raw.get("owner"))

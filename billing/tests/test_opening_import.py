@@ -168,3 +168,12 @@ def test_only_finance_imports_opening_receivables(role, acme):
     with pytest.raises(PermissionDenied):
         run("opening-invoices", user_with(role), opening_file())
     assert not Invoice.objects.exists()
+
+
+def test_the_invoice_pages_mark_an_opening_invoice(client, finance, acme):
+    run("opening-invoices", finance, opening_file())
+    client.force_login(finance)
+    old = Invoice.objects.get(number="HD-0815")
+    assert 'data-testid="invoice-opening"' in client.get(old.get_absolute_url()).content.decode()
+    listing = client.get("/billing/invoices/").content.decode()
+    assert listing.count('data-testid="invoice-opening"') == 3
