@@ -10,8 +10,8 @@ from roles.api import ObtainTokenView
 # Apps that publish API routes, in the order of the lead-to-cash chain.
 API_APPS = [
     "roles",
-    "ltc",
     "notifications",
+    "ltc",
     "activities",
     "customers",
     "catalog",
