@@ -20,6 +20,7 @@ register = template.Library()
 # also carry its own "icon".
 NAV_ICONS = {
     "": "bi-inbox",
+    "imports": "bi-upload",
     "leads": "bi-funnel",
     "opportunities": "bi-bullseye",
     "contracts": "bi-file-earmark-text",
