@@ -33,6 +33,12 @@ NAVIGATION = [
     (_("KPIs"), "kpis:overview", ()),
     (_("Forecast"), "kpis:forecast", ("sales", "sales_support", "finance", "manager")),
     (_("Role matrix"), "role-matrix", ()),
+    (
+        _("Import data"),
+        "imports",
+        ("marketing", "sales", "sales_support", "operations", "finance"),
+    ),
+    (_("Company details"), "company:settings", ("manager",)),
 ]
 
 
