@@ -8,6 +8,7 @@ pointing at them.
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
+from ltc.api.descriptions import described
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
@@ -19,6 +20,15 @@ from .models import Account, Contact
 from .selectors import account_list, contact_list
 
 
+@described(
+    industry="The customer's industry",
+    website="The customer's website",
+    address="Postal address (for documents and deliveries)",
+    tax_id="The unified social credit code or other tax ID, printed on invoices",
+    credit_limit="Most the customer may have under signed, open contracts, in the account's "
+    "currency; a contract review that would go beyond it also needs a manager's sign-off. "
+    "Null: no limit",
+)
 class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
 
@@ -59,6 +69,11 @@ class VisibleAccountField(serializers.PrimaryKeyRelatedField):
         return account_list(user=request.user)
 
 
+@described(
+    title="The contact's job title",
+    is_primary="The account's main contact",
+    is_billing="Receives the account's invoices and statements",
+)
 class ContactSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = VisibleAccountField(queryset=Account.objects.all())
     account_name = serializers.CharField(source="account.name", read_only=True)
