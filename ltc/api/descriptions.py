@@ -131,6 +131,9 @@ def described(**texts: str):
         listed = getattr(meta, "fields", None)
         for name, text in texts.items():
             if name in declared:
+                # A serializer copies its declared fields by re-instantiating them from their
+                # constructor arguments, so the text goes there too.
+                declared[name]._kwargs["help_text"] = text
                 declared[name].help_text = text
             elif meta is not None and (not isinstance(listed, list | tuple) or name in listed):
                 extra[name] = {**extra.get(name, {}), "help_text": text}
