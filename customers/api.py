@@ -79,8 +79,8 @@ class SummaryActivitySerializer(ReadOnlyModelSerializer):
 
 
 class TeamRefSerializer(ReadOnlySerializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+    id = serializers.IntegerField(help_text="The team's id")
+    name = serializers.CharField(help_text="The team's name")
 
 
 class AccountSectionsSerializer(SummarySectionsSerializer):
@@ -92,16 +92,20 @@ class AccountSummarySerializer(ReadOnlySerializer):
     activities, and one section per later stage the caller may see (a section the caller may
     not see is absent; amounts of invoices only for roles that see them)."""
 
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    owner = serializers.IntegerField(source="owner_id", allow_null=True)
-    owner_name = serializers.CharField(allow_null=True)
-    team = TeamRefSerializer(allow_null=True)
-    last_activity_at = serializers.DateTimeField(allow_null=True)
-    contacts_count = serializers.IntegerField()
-    activities_count = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="The account's id")
+    name = serializers.CharField(help_text="The account's name")
+    owner = serializers.IntegerField(
+        source="owner_id", allow_null=True, help_text="The account owner (user id)"
+    )
+    owner_name = serializers.CharField(allow_null=True, help_text="The owner's display name")
+    team = TeamRefSerializer(allow_null=True, help_text="The owner's team; null: none")
+    last_activity_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the last activity was logged on the account"
+    )
+    contacts_count = serializers.IntegerField(help_text="How many contacts the account has")
+    activities_count = serializers.IntegerField(help_text="How many activities are logged on it")
     activities = SummaryActivitySerializer(many=True, help_text="The latest on the account")
-    sections = AccountSectionsSerializer()
+    sections = AccountSectionsSerializer(help_text="One entry per later stage the caller may see")
 
 
 class VisibleAccountField(serializers.PrimaryKeyRelatedField):
