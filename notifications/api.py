@@ -28,15 +28,18 @@ from .selectors import LAST_ERROR_SHOWN, inbox, webhook_deliveries
 
 class NotificationSerializer(serializers.ModelSerializer):
     # Written in the caller's language (their saved choice or Accept-Language).
-    title = serializers.CharField(source="display_title", read_only=True)
-    body = serializers.CharField(source="display_body", read_only=True)
+    title = serializers.CharField(
+        source="display_title", read_only=True, help_text="What happened, in one line"
+    )
+    body = serializers.CharField(
+        source="display_body", read_only=True, help_text="More about it (may be empty)"
+    )
 
     class Meta:
         model = Notification
         fields = ["id", "title", "body", "url", "created_at", "read_at"]
         read_only_fields = fields
         extra_kwargs = {
-            "body": {"help_text": "More about it (may be empty)"},
             "url": {"help_text": "The page it is about, in the browser (a path)"},
             "read_at": {"help_text": "When it was marked read; null while unread"},
         }
