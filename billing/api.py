@@ -23,6 +23,7 @@ from contracts.selectors import contract_list
 from customers.models import Account
 from customers.selectors import account_list
 from leads.selectors import lead_list
+from ltc.api.exporting import ExportMixin
 from ltc.api.fields import StrictDecimalField
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
@@ -40,6 +41,7 @@ from opportunities.selectors import opportunity_list
 from roles.policies import require
 
 from . import bank, reports, services
+from .exports import INVOICES, PAYMENTS
 from .models import (
     BankLineMatch,
     BankLineStatus,
@@ -232,10 +234,11 @@ def _finance_only(request):
 
 
 @transitions_schema(Invoice, InvoiceSerializer)
-class InvoiceViewSet(HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
+class InvoiceViewSet(ExportMixin, HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
     """Invoices with their lines. POST creates a draft (finance); PATCH changes a draft;
     DELETE removes a draft. An issued invoice is never edited or deleted (400)."""
 
+    export_spec = INVOICES
     filterset_class = InvoiceFilter
     search_fields = ["number", "account__name", "contract__number"]
     ordering_fields = ["created_at", "issue_date", "due_date", "total", "balance", "number"]
@@ -433,6 +436,7 @@ def _payments_qs(user):
 
 @transitions_schema(Payment, PaymentSerializer)
 class PaymentViewSet(
+    ExportMixin,
     HistoryMixin,
     IdempotentCreateMixin,
     ServiceCreateMixin,
@@ -446,6 +450,7 @@ class PaymentViewSet(
     what is not allocated is the account's credit. Never edited or deleted: reverse it."""
 
     serializer_class = PaymentSerializer
+    export_spec = PAYMENTS
     filterset_class = PaymentFilter
     search_fields = ["reference", "account__name", "notes"]
     ordering_fields = ["date", "amount", "created_at"]

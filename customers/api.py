@@ -8,12 +8,14 @@ pointing at them.
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
+from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
 from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
+from .exports import ACCOUNTS, CONTACTS
 from .filters import AccountFilter, ContactFilter
 from .models import Account, Contact
 from .selectors import account_list, contact_list
@@ -105,12 +107,13 @@ class _SavingViewSet(
 
 @extend_schema(tags=["accounts"])
 @write_schema(AccountSerializer, "marketing and sales (own accounts)")
-class AccountViewSet(HistoryMixin, _SavingViewSet):
+class AccountViewSet(ExportMixin, HistoryMixin, _SavingViewSet):
     """Customer companies the caller may see; marketing and sales (own accounts) edit."""
 
     queryset = Account.objects.none()
     serializer_class = AccountSerializer
     filter_backends = API_FILTERS
+    export_spec = ACCOUNTS
     filterset_class = AccountFilter
     search_fields = ["name", "email", "phone"]
     ordering_fields = ["name", "created_at"]
@@ -124,12 +127,13 @@ class AccountViewSet(HistoryMixin, _SavingViewSet):
 
 @extend_schema(tags=["contacts"])
 @write_schema(ContactSerializer, "marketing and sales (own accounts)")
-class ContactViewSet(HistoryMixin, _SavingViewSet):
+class ContactViewSet(ExportMixin, HistoryMixin, _SavingViewSet):
     """Contacts of the accounts the caller may see."""
 
     queryset = Contact.objects.none()
     serializer_class = ContactSerializer
     filter_backends = API_FILTERS
+    export_spec = CONTACTS
     filterset_class = ContactFilter
     search_fields = ["name", "email", "phone"]
     ordering_fields = ["name", "created_at"]
