@@ -23,6 +23,7 @@ from contracts.selectors import contract_list
 from customers.models import Account
 from customers.selectors import account_list
 from leads.selectors import lead_list
+from ltc.api.bulking import BulkMixin
 from ltc.api.exporting import ExportMixin
 from ltc.api.fields import StrictDecimalField
 from ltc.api.filters import VisibleFilter
@@ -234,10 +235,11 @@ def _finance_only(request):
 
 
 @transitions_schema(Invoice, InvoiceSerializer)
-class InvoiceViewSet(ExportMixin, HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
+class InvoiceViewSet(BulkMixin, ExportMixin, HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
     """Invoices with their lines. POST creates a draft (finance); PATCH changes a draft;
     DELETE removes a draft. An issued invoice is never edited or deleted (400)."""
 
+    bulk_name = "invoices"
     export_spec = INVOICES
     filterset_class = InvoiceFilter
     search_fields = ["number", "account__name", "contract__number"]

@@ -8,6 +8,7 @@ pointing at them.
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
+from ltc.api.bulking import BulkMixin
 from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
@@ -107,12 +108,13 @@ class _SavingViewSet(
 
 @extend_schema(tags=["accounts"])
 @write_schema(AccountSerializer, "marketing and sales (own accounts)")
-class AccountViewSet(ExportMixin, HistoryMixin, _SavingViewSet):
+class AccountViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
     """Customer companies the caller may see; marketing and sales (own accounts) edit."""
 
     queryset = Account.objects.none()
     serializer_class = AccountSerializer
     filter_backends = API_FILTERS
+    bulk_name = "accounts"
     export_spec = ACCOUNTS
     filterset_class = AccountFilter
     search_fields = ["name", "email", "phone"]
@@ -127,12 +129,13 @@ class AccountViewSet(ExportMixin, HistoryMixin, _SavingViewSet):
 
 @extend_schema(tags=["contacts"])
 @write_schema(ContactSerializer, "marketing and sales (own accounts)")
-class ContactViewSet(ExportMixin, HistoryMixin, _SavingViewSet):
+class ContactViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
     """Contacts of the accounts the caller may see."""
 
     queryset = Contact.objects.none()
     serializer_class = ContactSerializer
     filter_backends = API_FILTERS
+    bulk_name = "contacts"
     export_spec = CONTACTS
     filterset_class = ContactFilter
     search_fields = ["name", "email", "phone"]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("handoffs/", views.handoffs, name="handoffs"),
     path("api/quickstart/", views.api_quickstart, name="api-quickstart"),
     path("roles/matrix/", views.role_matrix_page, name="role-matrix"),
+    path("bulk/<slug:name>/", views.bulk, name="bulk"),
     path(
         "records/<str:app_label>/<str:model>/<int:pk>/transitions/<str:name>/",
         views.transition,

@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Account, Contact
+from ltc.api.bulking import BulkMixin
 from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.history import HistoryMixin
@@ -158,6 +159,7 @@ class TeamSerializer(VisibleRelationsMixin, serializers.Serializer):
 @extend_schema(tags=["opportunities"])
 @transitions_schema(Opportunity, OpportunitySerializer)
 class OpportunityViewSet(
+    BulkMixin,
     ExportMixin,
     HistoryMixin,
     TransitionsMixin,
@@ -173,6 +175,7 @@ class OpportunityViewSet(
 
     queryset = Opportunity.objects.none()
     serializer_class = OpportunitySerializer
+    bulk_name = "opportunities"
     export_spec = OPPORTUNITIES
     filterset_class = OpportunityFilter
     search_fields = ["name", "account__name", "competitors"]

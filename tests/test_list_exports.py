@@ -243,3 +243,111 @@ def test_export_queries_do_not_grow_with_rows(django_assert_max_num_queries, url
         )
         counts.append((page, endpoint))
     assert counts[0] == counts[1], counts
+
+
+# --- the other lists: leads, contracts, orders, shipments, quotes, tickets, surveys, activities
+def _lead(owner):
+    from leads.tests.factories import LeadFactory
+
+    return LeadFactory(owner=owner)
+
+
+def _order(owner):
+    from orders.tests.factories import order_in
+
+    return order_in("pending", owner=owner, lines=1)
+
+
+def _contract(owner):
+    return _order(owner).contract
+
+
+def _shipment(owner):
+    from orders.models import Shipment
+
+    order = _order(owner)
+    return Shipment.objects.create(order=order, carrier="SF", tracking_number="=1+2")
+
+
+def _quote(owner):
+    from opportunities.tests.factories import QuoteFactory
+
+    return QuoteFactory(opportunity=OpportunityFactory(owner=owner))
+
+
+def _ticket(owner):
+    from feedback.tests.factories import ticket_in
+
+    return ticket_in(account=AccountFactory(owner=owner))
+
+
+def _survey(owner):
+    from feedback.tests.factories import survey_for
+
+    return survey_for(account=AccountFactory(owner=owner))
+
+
+def _activity(owner):
+    from activities.services import activity_create
+
+    return activity_create(
+        record=AccountFactory(owner=owner), owner=owner, kind="call", subject="Ring"
+    )
+
+
+LISTS = [
+    # (api path, page url name or None, maker, seller's own record is visible to them)
+    ("leads", "leads:list", _lead),
+    ("contracts", "contracts:list", _contract),
+    ("orders", "orders:list", _order),
+    ("shipments", None, _shipment),
+    ("quotes", None, _quote),
+    ("tickets", "feedback:ticket-list", _ticket),
+    ("surveys", "feedback:survey-list", _survey),
+    ("activities", "activities", _activity),
+]
+
+
+@pytest.mark.parametrize("path,url,make", LISTS)
+def test_each_list_exports_the_sellers_rows_only(path, url, make):
+    mine, other = user_with("sales"), user_with("sales")
+    own, foreign = make(mine), make(other)
+    fetches = [lambda: api_rows(mine, path), lambda: api_rows(mine, path, "xlsx")]
+    if url:
+        fetches.append(lambda: page_rows(mine, url))
+    for fetch in fetches:
+        ids = [str(v) for v in column(fetch(), "ID")]
+        assert ids == [str(own.pk)], (path, ids, own.pk, foreign.pk)
+
+
+@pytest.mark.parametrize("path,url,make", LISTS)
+def test_each_list_export_query_count_is_fixed(django_assert_max_num_queries, path, url, make):
+    manager = user_with("manager", "sales")
+    make(manager)
+    targets = [(api(manager), f"/api/v1/{path}/export/")]
+    if url:
+        targets.append((browser(manager), reverse(url)))
+    for client, target in targets:
+        download_bytes(client.get(target, {"export": "csv"}))  # warm the per-process caches
+    counts = []
+    for n in (1, 4):
+        for _ in range(n):
+            make(manager)
+        counts.append(
+            [
+                _count_queries(django_assert_max_num_queries, c, t, {"export": "csv"}, 30)
+                for c, t in targets
+            ]
+        )
+    assert counts[0] == counts[1], counts
+
+
+def test_order_export_names_its_contract_and_shipments():
+    manager = user_with("manager")
+    shipment = _shipment(user_with("sales"))
+    rows = api_rows(manager, "orders")
+    assert column(rows, "Contract ID") == [str(shipment.order.contract_id)]
+    assert column(rows, "Shipments") == [str(shipment.pk)]
+    contract_rows = api_rows(manager, "contracts")
+    assert column(contract_rows, "Orders") == [shipment.order.number or str(shipment.order.pk)]
+    assert column(api_rows(manager, "shipments"), "Tracking number") == ["'=1+2"]
