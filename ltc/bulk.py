@@ -123,7 +123,7 @@ def parse_ids(raw) -> list[int]:
         text = str(value).strip()
         if not text:
             continue
-        if not text.isdigit():
+        if not text.isdigit() or len(text) > 18:  # a database integer, never beyond
             raise ValidationError({"ids": [_("Ids are whole numbers.")]})
         if int(text) not in ids:
             ids.append(int(text))

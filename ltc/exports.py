@@ -275,7 +275,8 @@ def selected(queryset, params):
     """The rows of `queryset` whose ids are listed in `ids` (the bulk "export the
     selection"); the whole queryset without it. Ids outside it are simply not there."""
     raw = params.getlist("ids") if hasattr(params, "getlist") else params.get("ids", [])
-    ids = [int(p) for chunk in raw for p in str(chunk).split(",") if p.strip().isdigit()]
+    parts = [p.strip() for chunk in raw for p in str(chunk).split(",")]
+    ids = [int(p) for p in parts if p.isdigit() and len(p) <= 18]  # a database integer
     return queryset.filter(pk__in=ids) if ids else queryset
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from ltc.bulk import ACTIONS, MAX_IDS, get, run_bulk
@@ -85,6 +86,8 @@ class BulkMixin:
         spec = get(self.bulk_name)
         assert spec is not None, self.bulk_name
         data = request.data
+        if not hasattr(data, "items"):
+            raise ValidationError({"non_field_errors": ["Send a JSON object."]})
         params = {k: v for k, v in data.items() if k not in ("ids", "action")}
         results = run_bulk(
             spec=spec,
