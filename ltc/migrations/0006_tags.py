@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('ltc', '0004_demo_record'),
+        ('ltc', '0005_import_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
