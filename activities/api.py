@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from ltc import records
 from ltc.api.descriptions import described
+from ltc.api.exporting import ExportMixin
 from ltc.api.mixins import (
     API_FILTERS,
     IDEMPOTENCY_KEY,
@@ -28,6 +29,7 @@ from ltc.api.mixins import (
 from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
+from .exports import ACTIVITIES
 from .models import Activity, ActivityKind
 
 
@@ -134,6 +136,7 @@ class ActivityFilter(django_filters.FilterSet):
     ),
 )
 class ActivityViewSet(
+    ExportMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -146,6 +149,7 @@ class ActivityViewSet(
     queryset = Activity.objects.none()
     serializer_class = ActivitySerializer
     filter_backends = API_FILTERS
+    export_spec = ACTIVITIES
     filterset_class = ActivityFilter
     search_fields = ["subject"]
     ordering_fields = ["due_at", "next_follow_up_at", "created_at"]

@@ -6,11 +6,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
 from ltc.api.descriptions import described
+from ltc.api.exporting import ExportMixin
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
 from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
+from .exports import PRODUCTS
 from .filters import ProductFilter
 from .models import Product
 from .selectors import product_list
@@ -43,6 +45,7 @@ class ProductSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
 @extend_schema(tags=["products"])
 @write_schema(ProductSerializer, "sales support and operations")
 class ProductViewSet(
+    ExportMixin,
     HistoryMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -54,6 +57,7 @@ class ProductViewSet(
     queryset = Product.objects.none()
     serializer_class = ProductSerializer
     filter_backends = API_FILTERS
+    export_spec = PRODUCTS
     filterset_class = ProductFilter
     search_fields = ["code", "name"]
     ordering_fields = ["code", "name"]
