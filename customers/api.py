@@ -5,13 +5,14 @@ check who may edit). Customer records are not deleted through the API: later sta
 pointing at them.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from activities.models import Activity
-from ltc.api.fields import AccountFlagsField, FlagsListSerializer
+from ltc.api.fields import AccountFlagsField, ConfirmDuplicateField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
 from ltc.api.relations import VisibleRelationsMixin
@@ -33,6 +34,7 @@ class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
 
     account_flags = AccountFlagsField(account="pk")
+    confirm_duplicate = ConfirmDuplicateField()
 
     class Meta:
         model = Account
@@ -55,6 +57,7 @@ class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "last_activity_at",
             "created_at",
             "updated_at",
+            "confirm_duplicate",
         ]
         read_only_fields = ["owner", "last_activity_at", "created_at", "updated_at"]
 
@@ -92,6 +95,41 @@ class AccountSummarySerializer(ReadOnlySerializer):
     activities_count = serializers.IntegerField()
     activities = SummaryActivitySerializer(many=True, help_text="The latest on the account")
     sections = AccountSectionsSerializer()
+
+
+class MergeSerializer(serializers.Serializer):
+    source = serializers.IntegerField(
+        min_value=1, help_text="The duplicate to merge into this record (then deleted)"
+    )
+
+
+class MergeMixin:
+    """`POST .../{id}/merge/ {"source": id}`: managers merge a duplicate into this record."""
+
+    @extend_schema(
+        summary="Merge a duplicate into this record (managers)",
+        description=(
+            "Every record of every stage that refers to `source` moves to this one, empty "
+            "fields take the duplicate's values, the duplicate is deleted and the merge is "
+            "written in this record's history, in one transaction."
+        ),
+        request=MergeSerializer,
+        responses={
+            200: OpenApiResponse(description="The merged record"),
+            400: OpenApiResponse(description="No such source, or the record itself"),
+            403: OpenApiResponse(description="Not a manager"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="merge", filter_backends=[])
+    def merge(self, request, pk=None):
+        target = self.get_object()
+        form = MergeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        source = type(target).objects.filter(pk=form.validated_data["source"]).first()
+        if source is None or not self.get_queryset().filter(pk=source.pk).exists():
+            raise serializers.ValidationError({"source": [_("There is no such record.")]})
+        merged = services.merge_records(user=request.user, source=source, target=target)
+        return Response(self.get_serializer(merged).data)
 
 
 class VisibleAccountField(serializers.PrimaryKeyRelatedField):
@@ -150,7 +188,7 @@ class _SavingViewSet(
 
 @extend_schema(tags=["accounts"])
 @write_schema(AccountSerializer, "marketing and sales (own accounts)")
-class AccountViewSet(HistoryMixin, _SavingViewSet):
+class AccountViewSet(MergeMixin, HistoryMixin, _SavingViewSet):
     """Customer companies the caller may see; marketing and sales (own accounts) edit."""
 
     queryset = Account.objects.none()
@@ -164,7 +202,14 @@ class AccountViewSet(HistoryMixin, _SavingViewSet):
         return account_list(user=self.request.user)
 
     def save(self, instance, data):
-        return services.account_save(user=self.request.user, account=instance, **data)
+        data = dict(data)
+        confirmed = data.pop("confirm_duplicate", False)
+        return services.account_save(
+            user=self.request.user,
+            account=instance,
+            confirm_duplicate=True if instance else confirmed,
+            **data,
+        )
 
     @extend_schema(
         summary="The account's customer 360",
@@ -190,7 +235,7 @@ class AccountViewSet(HistoryMixin, _SavingViewSet):
 
 @extend_schema(tags=["contacts"])
 @write_schema(ContactSerializer, "marketing and sales (own accounts)")
-class ContactViewSet(HistoryMixin, _SavingViewSet):
+class ContactViewSet(MergeMixin, HistoryMixin, _SavingViewSet):
     """Contacts of the accounts the caller may see."""
 
     queryset = Contact.objects.none()

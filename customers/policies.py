@@ -19,4 +19,10 @@ POLICIES = (
         owns=_team_owns,
         refusal=_("You may not change this account."),
     ),
+    Policy(
+        "customers.merge",
+        _("Merge two accounts or two contacts"),
+        roles=("manager",),
+        refusal=_("Only a manager merges records."),
+    ),
 )

@@ -34,6 +34,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from customers.names import company_key
+from customers.phones import validate_phone
 from ltc import uploads
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
@@ -461,8 +463,11 @@ class _Validator:
                 validate_email(email)
             except ValidationError:
                 reasons.append(_("“%(value)s” is not a valid email address.") % {"value": email})
-        if phone and len(phone_key(phone)) < 5:
-            reasons.append(_("“%(value)s” is not a valid phone number.") % {"value": phone})
+        if phone:
+            try:
+                validate_phone(phone)
+            except ValidationError:
+                reasons.append(_("“%(value)s” is not a valid phone number.") % {"value": phone})
 
         source = _text(raw.get("source"))
         if source:
@@ -669,6 +674,7 @@ def _create(rows: list[_Row], user: User) -> int:
         record["created_by_id"] = user.pk
         record["created_at"] = now
         record["score"] = lead_score(SimpleNamespace(pk=None, **record), activity_count=0)
+        record["company_key"] = company_key(record["company"])
         records.append(record)
     ids = bulk_insert_leads(records)  # owners need no grant: the owner rule covers them
     per_owner = Counter(row.values["owner"] for row in rows if row.values["owner"] is not None)

@@ -54,3 +54,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+class ConfirmDuplicateMixin(forms.Form):
+    """The box a person ticks to create a record that looks like an existing one
+    (ltc/duplicates.py); shown only with the matches (includes/duplicates.html)."""
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("I checked the matches: create it anyway"), required=False
+    )
