@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from company.documents import document_language
 from customers.models import Account
 from ltc.errors import Outcome, form_labels, report_form, reshow
 from ltc.paging import CappedPaginator, filter_by_account
@@ -160,7 +161,8 @@ def invoice_pdf(request, pk):
     from .pdf import invoice_pdf as render_pdf
 
     invoice = get_object_or_404(invoice_list(user=request.user), pk=pk)
-    response = HttpResponse(render_pdf(invoice), content_type="application/pdf")
+    pdf = render_pdf(invoice, language=document_language(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = invoice.number or f"draft-{invoice.pk}"
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
@@ -391,7 +393,8 @@ def statement_pdf(request, account_pk):
     from .pdf import statement_pdf as render_pdf
 
     account = get_object_or_404(Account, pk=account_pk)
-    response = HttpResponse(render_pdf(account), content_type="application/pdf")
+    pdf = render_pdf(account, language=document_language(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{account.pk}.pdf"'
     return response
 

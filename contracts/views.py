@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from company.documents import document_language
 from ltc.errors import Outcome, form_labels, report_form
 from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
@@ -43,6 +44,20 @@ def _get(request, pk):
         return qs.get(pk=pk)
     except qs.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+@login_required
+def contract_pdf(request, pk):
+    """The contract as a PDF in `?lang=` (zh-hans or en), for whoever may see the contract."""
+    from .documents import contract_pdf as render_pdf
+
+    contract = _get(request, pk)
+    response = HttpResponse(
+        render_pdf(contract, language=document_language(request)), content_type="application/pdf"
+    )
+    name = contract.number or f"contract-{contract.pk}"
+    response["Content-Disposition"] = f'inline; filename="{name}-v{contract.version}.pdf"'
+    return response
 
 
 @login_required

@@ -25,4 +25,12 @@ POLICIES = (
         roles=("manager",),
         refusal=_("Only a manager merges records."),
     ),
+    Policy(
+        "customers.import",
+        _("Import accounts and contacts from a spreadsheet"),
+        roles=("marketing",),
+        owner_roles=("sales",),
+        owns=_team_owns,
+        refusal=_("Only marketing and sales import accounts and contacts."),
+    ),
 )

@@ -160,7 +160,7 @@ class SurveySerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None:
             return None
-        return services.survey_public_link(survey, user=request.user)
+        return services.survey_public_link(survey, user=request.user, request=request)
 
 
 class SurveyFilter(django_filters.FilterSet):
@@ -186,6 +186,22 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return survey_list(user=self.request.user)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: SurveySerializer,
+            400: FieldErrors,
+            403: OpenApiResponse(
+                ErrorSerializer, description="Not service, a manager or the account's owner"
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def resend(self, request, pk=None):
+        """Email an unanswered survey's link again, in the contact's language."""
+        survey = services.survey_resend(user=request.user, survey=self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=survey.pk)).data)
 
 
 class FeedbackItemSerializer(VisibleRelationsMixin, serializers.ModelSerializer):

@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from company.documents import document_language
 from ltc.errors import REFUSALS, Outcome, plain, transition_labels
 from ltc.exports import csv_response, xlsx_response
 from ltc.money import money
@@ -332,9 +334,17 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
     if request.GET.get("format") == "pdf":
         from .documents import quote_filename, quote_pdf
 
-        response = HttpResponse(quote_pdf(quote), content_type="application/pdf")
+        pdf = quote_pdf(quote, language=document_language(request))
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{quote_filename(quote)}"'
         return response
+    if request.GET.get("print") == "1":
+        from .documents import quote_context
+
+        # The printable page in the document's language, whatever the UI language.
+        with translation.override(document_language(request)):
+            context = {**quote_context(quote), "pdf": False}
+            return render(request, "opportunities/quote_print.html", context)
     can_edit = quote.is_editable and services.quote_can_edit(
         user=request.user, opportunity=quote.opportunity
     )
@@ -342,14 +352,9 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
         user=request.user, opportunity=quote.opportunity
     )
     signed = {s.role: s for s in quote.sign_offs.all() if s.decision == "approved"}
-    template = (
-        "opportunities/quote_print.html"
-        if request.GET.get("print") == "1"
-        else "opportunities/quote_detail.html"
-    )
     return render(
         request,
-        template,
+        "opportunities/quote_detail.html",
         {
             "quote": quote,
             "opportunity": quote.opportunity,
