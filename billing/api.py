@@ -24,6 +24,8 @@ from contracts.selectors import contract_list
 from customers.models import Account
 from customers.selectors import account_list
 from leads.selectors import lead_list
+from ltc.api.bulking import BulkMixin
+from ltc.api.exporting import ExportMixin
 from ltc.api.fields import StrictDecimalField
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
@@ -41,6 +43,7 @@ from opportunities.selectors import opportunity_list
 from roles.policies import require
 
 from . import bank, reports, services
+from .exports import INVOICES, PAYMENTS
 from .models import (
     BankLineMatch,
     BankLineStatus,
@@ -237,10 +240,12 @@ def _finance_only(request):
 
 
 @transitions_schema(Invoice, InvoiceSerializer)
-class InvoiceViewSet(HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
+class InvoiceViewSet(BulkMixin, ExportMixin, HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
     """Invoices with their lines. POST creates a draft (finance); PATCH changes a draft;
     DELETE removes a draft. An issued invoice is never edited or deleted (400)."""
 
+    bulk_name = "invoices"
+    export_spec = INVOICES
     extra_query_params = {"pdf": ["lang"]}
     filterset_class = InvoiceFilter
     search_fields = ["number", "account__name", "contract__number"]
@@ -442,6 +447,7 @@ def _payments_qs(user):
 
 @transitions_schema(Payment, PaymentSerializer)
 class PaymentViewSet(
+    ExportMixin,
     HistoryMixin,
     IdempotentCreateMixin,
     ServiceCreateMixin,
@@ -455,6 +461,7 @@ class PaymentViewSet(
     what is not allocated is the account's credit. Never edited or deleted: reverse it."""
 
     serializer_class = PaymentSerializer
+    export_spec = PAYMENTS
     filterset_class = PaymentFilter
     search_fields = ["reference", "account__name", "notes"]
     ordering_fields = ["date", "amount", "created_at"]

@@ -9,10 +9,12 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator
 from roles.policies import can
 
 from . import selectors, services
+from .exports import ACCOUNTS, CONTACTS
 from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm, MergeForm
 from .models import Account, Contact
 
@@ -29,6 +31,8 @@ def account_list(request):
             qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(phone__icontains=q))
         if form.cleaned_data["industry"]:
             qs = qs.filter(industry=form.cleaned_data["industry"])
+    if download := export_page(request, ACCOUNTS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -99,6 +103,8 @@ def contact_list(request):
             | Q(phone__icontains=q)
             | Q(account__name__icontains=q)
         )
+    if download := export_page(request, CONTACTS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -12,7 +12,14 @@ from company.models import CompanyProfile
 from contracts.tests.factories import contract_in
 from notifications.models import UserLanguage
 from roles.tests.factories import user_with
-from tests.browser.test_smoke import _login, _logout, _page, browser, role_groups  # noqa: F401
+from tests.browser.test_smoke import (  # noqa: F401
+    SHOTS,
+    _login,
+    _logout,
+    _page,
+    browser,
+    role_groups,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,3 +81,44 @@ def test_one_event_two_readers_two_languages(browser, live_server):  # noqa: F81
     assert "Draft invoice for" not in notes
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.outside_requests == []
+
+
+def test_survey_link_qr_copy_and_resend_on_a_phone(browser, live_server):  # noqa: F811
+    from django.core import mail
+
+    from customers.tests.factories import AccountFactory
+    from feedback.tests.factories import survey_for, ticket_in
+
+    user_with("service", username="xiu")
+    account = AccountFactory(name="上海明辉制造有限公司")
+    ticket = ticket_in("resolved", account=account)
+    survey = survey_for("csat", account=account, ticket=ticket, language="zh-hans")
+
+    page = _page(browser, live_server, phone=True)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    _login(page, live_server, "xiu")
+    page.goto(f"{live_server.url}{ticket.get_absolute_url()}")
+    share = page.locator(f"[data-testid=survey-share-{survey.pk}]")
+    assert share.locator("svg title").count() == 1  # the QR code, drawn on the server
+    link = share.locator("[data-testid=survey-link]").input_value()
+    assert link.startswith(f"{live_server.url}/service/survey/")
+    share.locator("[data-testid=survey-copy]").click()
+    page.wait_for_selector("[data-testid=survey-copy][data-copied=true]")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "ltc-browser-survey-share-phone.png"), full_page=True)
+
+    mail.outbox.clear()
+    share.locator("[data-testid=survey-resend]").click()
+    page.wait_for_load_state()
+    assert "Survey link sent again" in page.inner_text(".messages")
+    assert page.outside_requests == []
+
+    # the customer opens the link and answers 1: the account is flagged
+    page.goto(link)
+    page.click("label[for=score-1]")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()
+    from feedback.models import AccountFlag
+
+    assert AccountFlag.objects.filter(account=account, reason="low_csat").count() == 1
