@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from activities.models import Activity
 from ltc.api.bulking import BulkMixin
+from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
@@ -32,6 +33,15 @@ from .models import Account, Contact
 from .selectors import account_list, account_summary, contact_list
 
 
+@described(
+    industry="The customer's industry",
+    website="The customer's website",
+    address="Postal address (for documents and deliveries)",
+    tax_id="The unified social credit code or other tax ID, printed on invoices",
+    credit_limit="Most the customer may have under signed, open contracts, in the account's "
+    "currency; a contract review that would go beyond it also needs a manager's sign-off. "
+    "Null: no limit",
+)
 class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
 
@@ -72,8 +82,8 @@ class SummaryActivitySerializer(ReadOnlyModelSerializer):
 
 
 class TeamRefSerializer(ReadOnlySerializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+    id = serializers.IntegerField(help_text="The team's id")
+    name = serializers.CharField(help_text="The team's name")
 
 
 class AccountSectionsSerializer(SummarySectionsSerializer):
@@ -85,16 +95,20 @@ class AccountSummarySerializer(ReadOnlySerializer):
     activities, and one section per later stage the caller may see (a section the caller may
     not see is absent; amounts of invoices only for roles that see them)."""
 
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    owner = serializers.IntegerField(source="owner_id", allow_null=True)
-    owner_name = serializers.CharField(allow_null=True)
-    team = TeamRefSerializer(allow_null=True)
-    last_activity_at = serializers.DateTimeField(allow_null=True)
-    contacts_count = serializers.IntegerField()
-    activities_count = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="The account's id")
+    name = serializers.CharField(help_text="The account's name")
+    owner = serializers.IntegerField(
+        source="owner_id", allow_null=True, help_text="The account owner (user id)"
+    )
+    owner_name = serializers.CharField(allow_null=True, help_text="The owner's display name")
+    team = TeamRefSerializer(allow_null=True, help_text="The owner's team; null: none")
+    last_activity_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the last activity was logged on the account"
+    )
+    contacts_count = serializers.IntegerField(help_text="How many contacts the account has")
+    activities_count = serializers.IntegerField(help_text="How many activities are logged on it")
     activities = SummaryActivitySerializer(many=True, help_text="The latest on the account")
-    sections = AccountSectionsSerializer()
+    sections = AccountSectionsSerializer(help_text="One entry per later stage the caller may see")
 
 
 class VisibleAccountField(serializers.PrimaryKeyRelatedField):
@@ -107,6 +121,11 @@ class VisibleAccountField(serializers.PrimaryKeyRelatedField):
         return account_list(user=request.user)
 
 
+@described(
+    title="The contact's job title",
+    is_primary="The account's main contact",
+    is_billing="Receives the account's invoices and statements",
+)
 class ContactSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = VisibleAccountField(queryset=Account.objects.all())
     account_name = serializers.CharField(source="account.name", read_only=True)

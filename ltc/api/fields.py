@@ -65,10 +65,10 @@ def use_strict_decimals():
 class OpenAccountFlagSerializer(serializers.Serializer):
     """An open warning on the record's account (e.g. a detractor NPS, a missed SLA)."""
 
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="The flag's id (/api/v1/account-flags/{id}/)")
     reason = serializers.CharField(help_text="The reason's code")
     label = serializers.CharField(help_text="The reason, in the caller's language")
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True, help_text="Service's note for sales")
     since = serializers.DateTimeField(help_text="When the flag was raised")
 
 
