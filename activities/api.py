@@ -17,6 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ltc import records
+from ltc.api.descriptions import described
+from ltc.api.exporting import ExportMixin
 from ltc.api.mixins import (
     API_FILTERS,
     IDEMPOTENCY_KEY,
@@ -27,6 +29,7 @@ from ltc.api.mixins import (
 from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
+from .exports import ACTIVITIES
 from .models import Activity, ActivityKind
 
 
@@ -49,9 +52,17 @@ class RecordTypeField(serializers.Field):
             ) from exc
 
 
+@described(
+    subject="One line saying what it is about",
+    due_at="When it is planned (a task's deadline, a meeting's time)",
+    done_at="When it was done; null while planned",
+    kind="Call, meeting, email, task or note",
+)
 class ActivitySerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     record_type = RecordTypeField(source="content_type", help_text='e.g. "leads.lead"')
-    record_id = serializers.IntegerField(source="object_id", min_value=1)
+    record_id = serializers.IntegerField(
+        source="object_id", min_value=1, help_text="The id of the record it is logged on"
+    )
     done = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Log it as already done"
     )
@@ -125,6 +136,7 @@ class ActivityFilter(django_filters.FilterSet):
     ),
 )
 class ActivityViewSet(
+    ExportMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -137,6 +149,7 @@ class ActivityViewSet(
     queryset = Activity.objects.none()
     serializer_class = ActivitySerializer
     filter_backends = API_FILTERS
+    export_spec = ACTIVITIES
     filterset_class = ActivityFilter
     search_fields = ["subject"]
     ordering_fields = ["due_at", "next_follow_up_at", "created_at"]

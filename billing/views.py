@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from company.documents import document_language
 from customers.models import Account
 from ltc.errors import Outcome, form_labels, report_form, reshow
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
@@ -25,6 +26,7 @@ from roles.permissions import has_role
 from roles.policies import can
 
 from . import bank, reports, services
+from .exports import INVOICES, PAYMENTS
 from .forms import (
     AllocateForm,
     CreditNoteForm,
@@ -73,6 +75,8 @@ def invoice_list_view(request):
             )
         if form.cleaned_data["status"]:
             qs = qs.filter(status=form.cleaned_data["status"])
+    if download := export_page(request, INVOICES, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -197,6 +201,8 @@ def payment_list_view(request):
     status = request.GET.get("status")
     if status:
         qs = qs.filter(status=status)
+    if download := export_page(request, PAYMENTS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

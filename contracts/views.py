@@ -17,6 +17,7 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from company.documents import document_language
 from ltc.errors import Outcome, form_labels, report_form
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
@@ -24,6 +25,7 @@ from roles.permissions import has_role
 from roles.policies import can
 
 from . import services
+from .exports import CONTRACTS
 from .forms import AttachmentForm, ContractFilterForm, ContractForm, MilestoneFormSet
 from .models import ContractLine, ContractSignOff, PaymentMilestone
 from .selectors import contract_list
@@ -77,6 +79,8 @@ def contract_list_view(request):
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
+    if download := export_page(request, CONTRACTS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "contracts/list.html", {"page": page, "filter_form": form})
 

@@ -16,12 +16,14 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from customers.selectors import account_list, contact_list
 from ltc.errors import Outcome
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.policies import can
 
 from . import clock, services
+from .exports import SURVEYS, TICKETS
 from .forms import FeedbackItemForm, TicketForm
 from .models import FeedbackStatus, SurveyKind, TicketStatus
 from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
@@ -58,6 +60,8 @@ def ticket_index(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(subject__icontains=q)
+    if download := export_page(request, TICKETS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -143,6 +147,8 @@ def survey_index(request):
     kind = request.GET.get("kind", "")
     if kind in SurveyKind.values:
         qs = qs.filter(kind=kind)
+    if download := export_page(request, SURVEYS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "feedback/survey_list.html", {"page": page, "kinds": SurveyKind.choices})
 

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc import uploads
+from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator, narrow_search
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
@@ -18,6 +20,7 @@ from roles.permissions import has_role
 from roles.policies import can
 
 from . import services
+from .exports import LEADS
 from .forms import AssignForm, ImportForm, LeadFilterForm, LeadForm
 from .importer import lead_import_queue
 from .models import LeadImport
@@ -60,6 +63,8 @@ def lead_list(request):
     if not has_role(request.user, "marketing", "sales", "manager"):
         raise PermissionDenied
     form, qs = _filtered(request)
+    if download := export_page(request, LEADS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -100,12 +105,19 @@ def lead_create(request):
     form = LeadForm(request.POST or None)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirm_duplicate", False)
         with outcome:
-            lead = services.lead_create(user=request.user, **form.cleaned_data)
+            lead = services.lead_create(user=request.user, confirm_duplicate=confirmed, **data)
         if outcome.ok:
             messages.success(request, _("Lead created."))
             return redirect(lead)
-    return render(request, "leads/form.html", {"form": form}, status=outcome.status)
+    return render(
+        request,
+        "leads/form.html",
+        {"form": form, "duplicates": duplicates_of(outcome)},
+        status=outcome.status,
+    )
 
 
 @login_required
@@ -116,8 +128,10 @@ def lead_edit(request, pk):
     form = LeadForm(request.POST or None, instance=lead)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("confirm_duplicate", None)  # editing: no duplicate check
         with outcome:
-            services.lead_update(lead=lead, user=request.user, **form.cleaned_data)
+            services.lead_update(lead=lead, user=request.user, **data)
         if outcome.ok:
             messages.success(request, _("Lead saved."))
             return redirect(lead)

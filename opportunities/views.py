@@ -20,7 +20,7 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from company.documents import document_language
 from ltc.errors import REFUSALS, Outcome, plain, transition_labels
-from ltc.exports import csv_response, xlsx_response
+from ltc.exports import export_page
 from ltc.money import money
 from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
@@ -33,6 +33,7 @@ from roles.permissions import has_role
 from roles.policies import can
 
 from . import services
+from .exports import OPPORTUNITIES
 from .forms import (
     OpportunityFilterForm,
     OpportunityForm,
@@ -79,51 +80,10 @@ def _filtered(request):
 def opportunity_list_view(request):
     _check_role(request.user)
     form, qs = _filtered(request)
-    if request.GET.get("export") in ("csv", "xlsx"):
-        if not can(request.user, "opportunities.export"):
-            raise PermissionDenied
-        return _export(qs, request.GET["export"])
+    if download := export_page(request, OPPORTUNITIES, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "opportunities/list.html", {"page": page, "filter_form": form})
-
-
-def _export(qs, kind: str):
-    """The filtered list as CSV or XLSX, through ltc.exports (formula cells neutralised)."""
-    header = [
-        _("ID"),
-        _("Name"),
-        _("Account"),
-        _("Stage"),
-        _("Amount"),
-        _("Currency"),
-        _("Probability %"),
-        _("Weighted"),
-        _("Expected close"),
-        _("Owner"),
-        _("Solution owner"),
-        _("Next step"),
-    ]
-
-    def rows():
-        for o in qs.order_by("pk").iterator(chunk_size=500):
-            yield [
-                o.pk,
-                o.name,
-                o.account.name,
-                o.get_stage_display(),
-                o.amount,
-                o.currency,
-                o.probability,
-                o.weighted_amount,
-                o.expected_close_date or "",
-                o.owner.get_username(),
-                o.solution_owner.get_username() if o.solution_owner else "",
-                o.next_step,
-            ]
-
-    if kind == "xlsx":
-        return xlsx_response("opportunities.xlsx", header, rows(), title=_("Opportunities"))
-    return csv_response("opportunities.csv", header, rows())
 
 
 # --- the pipeline board -------------------------------------------------------------------------

@@ -4,6 +4,9 @@
   the view's `paginated_actions`, as StrictQueryParamsMixin accepts them there only.
 - A blank email (an optional address left empty) is documented as "an email or empty".
 - Fields a serializer leaves out for some roles are not required in its response component.
+- A model serializer's field without a help text of its own gets the shared description of its
+  name (descriptions.py): ids, times, owners, chain links, amounts and line arithmetic.
+- A parameter without a description gets one from its name (a record id, a range, a filter).
 - Every operation documents the error answers any request can get (postprocessing hook): 400
   (field errors or an unknown query parameter), 401, 403, 404 (also a page past the end), 409 on
   writes (state or a concurrent change), 413 on request bodies over the limit, 429 (throttled).
@@ -18,6 +21,8 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
+from .descriptions import describe
+
 
 class AutoSchema(SpectacularAutoSchema):
     def _filters_apply(self) -> bool:
@@ -25,6 +30,10 @@ class AutoSchema(SpectacularAutoSchema):
         return action == "list" if action is not None else self._is_list_view()
 
     def get_filter_backends(self):
+        # An action that reads the list's rows (its export) takes the list's filters too.
+        action = getattr(self.view, "action", None)
+        if action is not None and action in getattr(self.view, "filtered_actions", ()):
+            return list(getattr(self.view, "filter_backends", None) or [])
         return super().get_filter_backends() if self._filters_apply() else []
 
     def _paginates(self) -> bool:
@@ -33,6 +42,14 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_pagination_parameters(self):
         return super()._get_pagination_parameters() if self._paginates() else []
+
+    def _get_serializer_field_meta(self, field, direction):
+        meta = super()._get_serializer_field_meta(field, direction)
+        if "description" not in meta:
+            text = describe(field)
+            if text:
+                meta["description"] = text
+        return meta
 
 
 class BlankableEmailExtension(OpenApiSerializerFieldExtension):
@@ -87,7 +104,7 @@ class RoleShapedExtension(OpenApiSerializerExtension):
 
 ERROR = {
     "type": "object",
-    "properties": {"detail": {"type": "string"}},
+    "properties": {"detail": {"type": "string", "description": "What went wrong, for a person"}},
     "required": ["detail"],
 }
 FIELD_ERRORS = {
@@ -139,4 +156,52 @@ def document_error_answers(result, generator, request, public):
                     existing["content"] = content
                 elif "content" not in existing:
                     existing["content"] = content
+    describe_parameters(result)
     return result
+
+
+RANGE_SUFFIXES = {
+    "_before": "Only the records whose {base} is on or before this",
+    "_after": "Only the records whose {base} is on or after this",
+    "_from": "Only the records whose {base} is on or after this",
+    "_to": "Only the records whose {base} is on or before this",
+    "_min": "Only the records whose {base} is at least this",
+    "_max": "Only the records whose {base} is at most this",
+}
+PARAMETER_HELP = {
+    "Idempotency-Key": "A retried POST with the same key and body returns the first answer",
+}
+
+
+def parameter_description(name: str, location: str, kind: str = "") -> str:
+    """What a parameter without a description of its own does: a record id in the path, a
+    date or number range, or a filter on one field (a relation: by id; a record you may not
+    see gives an empty list)."""
+    if name in PARAMETER_HELP:
+        return PARAMETER_HELP[name]
+    if location == "path":
+        return "The record's id" if name == "id" else f"The {name.replace('_', ' ')}"
+    for suffix, text in RANGE_SUFFIXES.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return text.format(base=name[: -len(suffix)].replace("_", " "))
+    if kind == "boolean":
+        return f"true: only the records that are {name.replace('_', ' ')}; false: the others"
+    if name in ("from", "to"):
+        return "Only what falls on or after this" if name == "from" else "Only up to this"
+    return f"Only the records whose {name.replace('_', ' ')} is this"
+
+
+def describe_parameters(result) -> None:
+    """Every parameter says what it does; one without a description of its own gets the
+    shared one of its name (parameter_description)."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            for parameter in operation.get("parameters", []):
+                if not parameter.get("description"):
+                    parameter["description"] = parameter_description(
+                        parameter["name"],
+                        parameter.get("in", ""),
+                        parameter.get("schema", {}).get("type", ""),
+                    )
