@@ -59,7 +59,7 @@ ACCOUNTS = (
     "name,industry,website,phone,email,address,tax_id,owner,credit_limit,currency,notes\n"
     "上海华东机械有限公司,manufacturing,https://hd.example.cn,021-5555 0101,info@hd.example.cn,"
     '上海市浦东新区,91310000MA1,rep.li,500000.50,CNY,"=SUM(A1) is text, not a formula"\n'
-    "Northwind Retail,retail,,+86 10 5555 0202,,,,rep.li,,USD,-5 days\n"
+    "Northwind Retail,retail,,+86 10 5555 0102,,,,rep.li,,USD,-5 days\n"
     "Plain Co,,,,,,,,,CNY,\n"
 )
 CONTACTS = (
