@@ -32,6 +32,7 @@ NAVIGATION = [
     (_("Where work waits"), "handoffs", ("manager",)),
     (_("KPIs"), "kpis:overview", ()),
     (_("Role matrix"), "role-matrix", ()),
+    (_("Business rules"), "rules:settings", ("manager",)),
 ]
 
 

@@ -18,6 +18,7 @@ CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "
 # Navigation icons (Bootstrap Icons) by the first segment of the item's URL; a nav item may
 # also carry its own "icon".
 NAV_ICONS = {
+    "settings/rules": "bi-sliders",
     "": "bi-inbox",
     "leads": "bi-funnel",
     "opportunities": "bi-bullseye",
