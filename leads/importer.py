@@ -38,6 +38,7 @@ from ltc import uploads
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
+from rules import accessors as rule_values
 
 from .models import Lead, LeadSource
 from .phones import phone_key
@@ -434,7 +435,7 @@ class _Validator:
         self.sources = _source_map()
         self.source_names = ", ".join(LeadSource.values)
         self.currencies = settings.LTC["CURRENCIES"]
-        self.default_currency = settings.LTC["DEFAULT_CURRENCY"]
+        self.default_currency = rule_values.default_currency()
         self.sales = {u.username.lower(): u for u in users_with_role("sales")}
         self.default_owner = (
             user if has_role(user, "sales") and not has_role(user, "marketing") else None
