@@ -143,3 +143,13 @@ class QuoteLineForm(VisibleChoicesMixin, forms.Form):
         if currency:
             products = products.filter(currency=currency)
         self.fields["product"].queryset = products
+
+
+class LostReasonForm(forms.ModelForm):
+    """A lost reason on the managers' list page: its name, place in the list, and whether it
+    is still offered."""
+
+    class Meta:
+        model = LostReason
+        fields = ["name", "position", "active"]
+        labels = {"active": _("Offered when a deal is lost")}
