@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("handoffs/", views.handoffs, name="handoffs"),
     path("api/quickstart/", views.api_quickstart, name="api-quickstart"),
+    path("api/webhooks/events/", views.webhook_events, name="webhook-events"),
     path("roles/matrix/", views.role_matrix_page, name="role-matrix"),
     path(
         "records/<str:app_label>/<str:model>/<int:pk>/transitions/<str:name>/",
