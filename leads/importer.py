@@ -363,7 +363,15 @@ def _source_map() -> dict[str, str]:
         for code, _label in settings.LANGUAGES:
             with translation.override(code):
                 mapping[str(label).lower()] = value
-    return mapping
+    # the sources set on the business rules page, by key and by either name (offered ones)
+    retired = set()
+    for source in rule_values.lead_sources():
+        if source.active:
+            for name in (source.value, source.en, source.zh):
+                mapping[name.lower()] = source.value
+        else:
+            retired.add(source.value)
+    return {name: value for name, value in mapping.items() if value not in retired}
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -433,7 +441,7 @@ class _Validator:
         self.user = user
         self.may_assign = has_role(user, "marketing") or user.is_superuser
         self.sources = _source_map()
-        self.source_names = ", ".join(LeadSource.values)
+        self.source_names = ", ".join(value for value, _label in rule_values.lead_source_choices())
         self.currencies = settings.LTC["CURRENCIES"]
         self.default_currency = rule_values.default_currency()
         self.sales = {u.username.lower(): u for u in users_with_role("sales")}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from leads.models import LeadSource
+from leads.models import LeadSource, lead_source_display, validate_lead_source
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CurrencyField, MoneyField, line_amounts, money
@@ -114,7 +114,7 @@ class Opportunity(StateMachineModel, CreatedBy, TimeStamped):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     source = models.CharField(
-        _("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER
+        _("source"), max_length=20, default=LeadSource.OTHER, validators=[validate_lead_source]
     )
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
     next_follow_up_at = models.DateTimeField(_("next follow-up"), null=True, blank=True)
@@ -183,6 +183,8 @@ class Opportunity(StateMachineModel, CreatedBy, TimeStamped):
     @property
     def weighted_amount(self) -> Decimal:
         return money(self.amount * self.probability / Decimal(100))
+
+    get_source_display = lead_source_display
 
     def record_activity(self, activity):
         self.last_activity_at = activity.created_at

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 from .specs import CALENDAR_PREFIX, SIGNER_ROLES, current, default, stored_years
 
@@ -170,6 +171,37 @@ def handoff_escalate_factor(name: str) -> Decimal:
         return Decimal(str(current(f"HANDOFF_ESCALATE_FACTORS.{name}")))
     except LookupError:
         return Decimal(str(settings.LTC.get("HANDOFF_ESCALATE_FACTOR", 2)))
+
+
+@dataclass(frozen=True)
+class LeadSourceOption:
+    value: str
+    en: str
+    zh: str
+    active: bool
+
+    @property
+    def label(self) -> str:
+        """The name in the active language."""
+        return self.zh if (get_language() or "").startswith("zh") else self.en
+
+
+def lead_sources() -> list[LeadSourceOption]:
+    """Every lead source, retired ones included, in the order set."""
+    return [LeadSourceOption(**item) for item in current("LEAD_SOURCES")]
+
+
+def lead_source_choices(*, keep: str | None = None) -> list[tuple[str, str]]:
+    """(key, name) of the sources offered, plus `keep` (a record's own source) if retired."""
+    return [(s.value, s.label) for s in lead_sources() if s.active or s.value == keep]
+
+
+def lead_source_label(value: str) -> str:
+    """The name of a source; a key no longer known shows as itself."""
+    for source in lead_sources():
+        if source.value == value:
+            return source.label
+    return value
 
 
 def stage_probability(stage: str) -> int:

@@ -55,6 +55,48 @@ class ListField(forms.CharField):
         return items
 
 
+class SourcesField(forms.CharField):
+    """Lead sources, one a line: "key | English name | 中文名称", retired ones after a "#"."""
+
+    widget = forms.Textarea(attrs={"rows": 8})
+    KEY = re.compile(r"^[a-z0-9_]{1,20}$")
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            lines = []
+            for item in value:
+                retired = "" if item.get("active", True) else "# "
+                lines.append(f"{retired}{item['value']} | {item['en']} | {item['zh']}")
+            return "\n".join(lines)
+        return value
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        items, keys = [], set()
+        for line in (raw.strip() for raw in text.splitlines()):
+            if not line:
+                continue
+            active = not line.startswith("#")
+            parts = [p.strip() for p in line.lstrip("#").split("|")]
+            if len(parts) != 3 or not all(parts):
+                raise forms.ValidationError(
+                    _("“%(line)s”: write key | English name | 中文名称."), params={"line": line}
+                )
+            key, english, chinese = parts
+            if not self.KEY.match(key):
+                raise forms.ValidationError(
+                    _("“%(key)s”: a key is 1 to 20 small letters, digits or “_”."),
+                    params={"key": key},
+                )
+            if key in keys:
+                raise forms.ValidationError(_("“%(key)s” is given twice."), params={"key": key})
+            keys.add(key)
+            items.append({"value": key, "en": english, "zh": chinese, "active": active})
+        if not any(item["active"] for item in items):
+            raise forms.ValidationError(_("Offer at least one source."))
+        return items
+
+
 def _decimal_item(text: str) -> Decimal:
     number = Decimal(text)
     if not number.is_finite():
@@ -91,6 +133,8 @@ def form_field(spec: Spec) -> forms.Field:
         return ListField(item=int, low=spec.low, high=spec.high, **common)
     if spec.kind == "decimals":
         return ListField(item=_decimal_item, low=spec.low, high=spec.high, **common)
+    if spec.kind == "sources":
+        return SourcesField(**common)
     raise ValueError(spec.kind)
 
 
@@ -139,6 +183,15 @@ class SectionForm(forms.Form):
     def check_hours(self, cleaned):
         if cleaned["BUSINESS_HOURS__end"] <= cleaned["BUSINESS_HOURS__start"]:
             self.add_error("BUSINESS_HOURS__end", _("Business hours must end after they start."))
+
+    def check_sources(self, cleaned):
+        kept = {item["value"] for item in cleaned["LEAD_SOURCES"]}
+        removed = [i["value"] for i in specs.current("LEAD_SOURCES") if i["value"] not in kept]
+        if removed:
+            self.add_error(
+                "LEAD_SOURCES",
+                _("“%(key)s” cannot be removed: retire it with “#”.") % {"key": removed[0]},
+            )
 
     def values(self) -> dict:
         """{rule key: canonical value} of every rule of the section."""

@@ -96,6 +96,16 @@ def _canonical(kind: str, value):
         return [_decimal(v) for v in value]
     if kind == "choice":
         return str(value)
+    if kind == "sources":
+        return [
+            {
+                "value": str(item["value"]),
+                "en": str(item["en"]),
+                "zh": str(item["zh"]),
+                "active": bool(item.get("active", True)),
+            }
+            for item in value
+        ]
     if kind == "calendar":
         return {
             "holidays": sorted(
@@ -312,6 +322,23 @@ def sections() -> list[Section]:
             _(
                 "Past the target the owner is reminded; past target × factor the team lead or "
                 "the managers are told."
+            ),
+        ),
+        Section(
+            "sources",
+            _("Lead sources"),
+            (
+                Spec(
+                    "LEAD_SOURCES",
+                    _("Sources"),
+                    "sources",
+                    fallback=[{"value": "other", "en": "Other", "zh": "其他"}],
+                    help=_(
+                        "One source per line: key | English name | 中文名称. Start a line with "
+                        "“#” to retire the source: it is no longer offered, and the records "
+                        "that have it keep showing it. A source cannot be removed, only retired."
+                    ),
+                ),
             ),
         ),
         Section(

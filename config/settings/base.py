@@ -380,6 +380,19 @@ LTC = {
     # Tax rates (%) offered for products and lines, and the one a new product starts with.
     "TAX_RATES": ["13", "9", "6", "3", "0"],
     "DEFAULT_TAX_RATE": env("DEFAULT_TAX_RATE", default="13"),
+    # Where leads come from: key, English and Chinese name; "active": False retires one (no
+    # longer offered, still shown on the records that have it).
+    "LEAD_SOURCES": [
+        {"value": "web", "en": "Web form", "zh": "网页表单"},
+        {"value": "referral", "en": "Referral", "zh": "转介绍"},
+        {"value": "event", "en": "Event", "zh": "活动/展会"},
+        {"value": "campaign", "en": "Campaign", "zh": "营销活动"},
+        {"value": "cold_call", "en": "Cold call", "zh": "陌生拜访"},
+        {"value": "partner", "en": "Partner", "zh": "合作伙伴"},
+        {"value": "import", "en": "Import", "zh": "导入"},
+        {"value": "api", "en": "API", "zh": "API"},
+        {"value": "other", "en": "Other", "zh": "其他"},
+    ],
     # Default probability (%) of an opportunity entering each open stage; won is 100, lost 0.
     "STAGE_PROBABILITY": {
         "qualification": 10,
