@@ -96,6 +96,8 @@ class Invoice(StateMachineModel, CreatedBy, TimeStamped):
         "tax",
         "total",
         "payment_terms_days",
+        "opening",
+        "opening_balance",
     )
 
     number = models.CharField(_("number"), max_length=30, null=True, blank=True, unique=True)
@@ -142,6 +144,12 @@ class Invoice(StateMachineModel, CreatedBy, TimeStamped):
     voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
     void_reason = models.TextField(_("void reason"), blank=True)
     emailed_to = models.EmailField(_("emailed to"), blank=True)
+    # An opening receivable: an invoice issued before the company moved to the CRM, imported
+    # with its open balance (billing.importers). It is issued when created, keeps the number
+    # it had (or gets one of its own OPN series), and its `amount_paid` is what was paid
+    # before the cut-over, outside the CRM; `opening_balance` is the balance it came with.
+    opening = models.BooleanField(_("opening balance"), default=False)
+    opening_balance = MoneyField(_("balance at import"), null=True, blank=True)
 
     history = audit_history()
 
@@ -178,6 +186,7 @@ class Invoice(StateMachineModel, CreatedBy, TimeStamped):
         indexes = [
             models.Index(fields=["account", "status"], name="invoice_account_idx"),
             models.Index(fields=["status", "due_date"], name="invoice_status_due_idx"),
+            models.Index(fields=["opening", "status"], name="invoice_opening_idx"),
         ]
 
     def __str__(self):
@@ -335,12 +344,30 @@ class Invoice(StateMachineModel, CreatedBy, TimeStamped):
         self.voided_at = timezone.now()
 
 
+def milestone_line_text(params: dict) -> str:
+    """'30% on signing of contract C-2026-0001 · tax 6%' in the active language."""
+    if not params or "milestone" not in params:
+        return ""
+    from django.utils.translation import gettext
+
+    text = gettext("%(milestone)s of contract %(contract)s") % {
+        "milestone": params["milestone"],
+        "contract": params.get("contract", ""),
+    }
+    if params.get("rate") is not None:
+        text += " · " + gettext("tax %(rate)s%%") % {"rate": params["rate"]}
+    return text
+
+
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(
         Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines"
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     description = models.CharField(_("description"), max_length=300)
+    # A line drafted from a payment milestone keeps what it says (milestone, contract, tax
+    # rate), so each document writes it in its own language; empty for a line typed by hand.
+    milestone_text = models.JSONField(_("milestone description"), default=dict, blank=True)
     quantity = models.DecimalField(
         _("quantity"),
         max_digits=12,
@@ -389,6 +416,11 @@ class InvoiceLine(models.Model):
         status = Invoice.objects.filter(pk=self.invoice_id).values_list("status", flat=True).first()
         if status is not None and status != S.DRAFT:
             raise ValidationError(_("The lines of an issued invoice cannot change."))
+
+    def display_description(self) -> str:
+        """The description in the active language: a milestone line is written anew from
+        what it keeps, a line typed by hand as typed."""
+        return milestone_line_text(self.milestone_text) or self.description
 
     def compute(self):
         """Each amount to 0.01, ROUND_HALF_UP: net = qty × price, tax = net × rate."""

@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.errors import Outcome
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator
 
 from . import selectors, services
+from .exports import ACCOUNTS, CONTACTS
 from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm
 
 PAGE_SIZE = 25
@@ -26,6 +28,8 @@ def account_list(request):
             qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(phone__icontains=q))
         if form.cleaned_data["industry"]:
             qs = qs.filter(industry=form.cleaned_data["industry"])
+    if download := export_page(request, ACCOUNTS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -49,6 +53,7 @@ def account_detail(request, pk):
             "contacts": account.contacts.all(),
             "activities": record_activities(account),
             "activity_form": ActivityForm(),
+            "summary": selectors.account_summary(account=account, user=request.user),
             "can_edit": selectors.account_can_edit(user=request.user, account=account),
         },
     )
@@ -87,6 +92,8 @@ def contact_list(request):
             | Q(phone__icontains=q)
             | Q(account__name__icontains=q)
         )
+    if download := export_page(request, CONTACTS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

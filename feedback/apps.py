@@ -8,7 +8,18 @@ class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Customer service")
     contributes = Contributes(
+        summaries={
+            "customers.Account": (
+                "feedback.summary.TICKETS",
+                "feedback.summary.SURVEYS",
+            )
+        },
         records={"feedback.Ticket": "feedback.selectors.ticket_list"},
+        panels={
+            "orders.Order": (
+                ("feedback/includes/order_survey.html", "feedback.sharing.order_panel"),
+            )
+        },
         work_queue=(
             "feedback.workqueue.ticket_sections",
             "feedback.workqueue.flag_sections",

@@ -344,8 +344,8 @@ def aging_bucket(day: datetime.date, due: datetime.date | None) -> str:
 
 def receivables(start, end) -> Iterator[Row]:
     """Each issued invoice's open balance at the end of every day of the range, with its
-    aging bucket as `sub`: total − payments received (until reversed) − credit notes, from
-    the issue date until settled or voided."""
+    aging bucket as `sub`: total (an opening receivable: its balance at import) − payments
+    received (until reversed) − credit notes, from the issue date until settled or voided."""
     from django.db.models.functions import Coalesce
 
     from billing.models import CreditNote, Invoice, InvoiceStatus, PaymentAllocation
@@ -358,7 +358,15 @@ def receivables(start, end) -> Iterator[Row]:
         .exclude(status=InvoiceStatus.VOID, voided_at__lt=lo)
         .annotate(who=Coalesce("contract__owner_id", "account__owner_id"))
         .values_list(
-            "pk", "number", "who", "currency", "total", "issue_date", "due_date", "voided_at"
+            "pk",
+            "number",
+            "who",
+            "currency",
+            "total",
+            "issue_date",
+            "due_date",
+            "voided_at",
+            "opening_balance",
         )
     )
     ids = [i[0] for i in invoices]
@@ -375,10 +383,12 @@ def receivables(start, end) -> Iterator[Row]:
     )
     for invoice, amount, day in notes.iterator(chunk_size=5000):
         events[invoice].append((day, -amount))
-    for pk, number, owner, cur, total, issued, due, voided_at in invoices:
+    for pk, number, owner, cur, total, issued, due, voided_at, opening in invoices:
         changes = sorted(events.get(pk, ()))
         void_day = local_day(voided_at) if voided_at else None
-        balance = total
+        # An opening receivable starts at the balance it was imported with: what was paid
+        # before the cut-over has no payment in the CRM.
+        balance = total if opening is None else opening
         index = 0
         day = max(start, issued)
         while index < len(changes) and changes[index][0] < day:

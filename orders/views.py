@@ -15,13 +15,15 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.errors import Outcome
-from ltc.paging import CappedPaginator
+from ltc.exports import export_page
+from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
 from roles.policies import can
 
 from . import services
+from .exports import ORDERS
 from .forms import OrderFilterForm, ShipmentForm
 from .models import OrderLine, OrderStatus, Shipment, ShipmentLine
 from .selectors import operations_queue, order_list
@@ -50,7 +52,7 @@ def order_list_view(request):
     if not has_role(request.user, "sales", "operations", "service", "manager"):
         raise PermissionDenied
     form = OrderFilterForm(request.GET or None)
-    qs = order_list(user=request.user)
+    qs = filter_by_account(request, order_list(user=request.user))
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -62,6 +64,8 @@ def order_list_view(request):
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
+    if download := export_page(request, ORDERS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

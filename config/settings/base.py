@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ltc",
     "activities",
     "roles",
+    "company",
     "customers",
     "catalog",
     "leads",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the cookie's language: a signed-in user's saved choice (notifications.middleware).
+    "notifications.middleware.ReaderLanguageMiddleware",
     "ltc.middleware.RequestSizeLimitMiddleware",
     "ltc.middleware.DebugOnlyLocallyMiddleware",
     # Field-level audit (ltc.audit): the request's user is who changed a record.
@@ -309,6 +312,7 @@ CELERY_TASK_ROUTES = {
     "billing.tasks.email_invoice": {"queue": "notifications"},
     "kpis.tasks.*": {"queue": "rollups"},
     "*.tasks.import_*": {"queue": "imports"},
+    "leads.tasks.run_lead_import": {"queue": "imports"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -364,8 +368,10 @@ LTC = {
     "HANDOFF_ESCALATE_FACTOR": env.float("HANDOFF_ESCALATE_FACTOR", default=2),
     # Per hand-off factor (hand-off name -> factor); a hand-off not named uses the one above.
     "HANDOFF_ESCALATE_FACTORS": {},
-    # Absolute links in emails and bot messages.
-    "SITE_URL": env("SITE_URL", default="http://127.0.0.1:8000"),
+    # The base of absolute links (emails, bot messages, survey links and QR codes). Unset:
+    # pages use the address they were requested at, background messages
+    # http://127.0.0.1:8000; scripts/serve.sh sets it from the address it serves on.
+    "SITE_URL": env("SITE_URL", default=""),
     # Let bot/webhook URLs point at private or loopback addresses (on-premise chat servers).
     "WEBHOOK_ALLOW_PRIVATE": env.bool("WEBHOOK_ALLOW_PRIVATE", default=False),
     # Quote discount policy (%): above the first a manager signs off, above the second
