@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account
-from ltc.forms import VisibleChoicesMixin
+from ltc.forms import ConfirmDuplicateMixin, VisibleChoicesMixin
 from ltc.uploads import SpreadsheetFileField
 from roles.permissions import users_with_role
 
@@ -29,7 +29,7 @@ class SourceChoiceMixin:
         )
 
 
-class LeadForm(SourceChoiceMixin, forms.ModelForm):
+class LeadForm(SourceChoiceMixin, ConfirmDuplicateMixin, forms.ModelForm):
     class Meta:
         model = Lead
         fields = [
