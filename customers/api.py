@@ -5,6 +5,7 @@ check who may edit). Customer records are not deleted through the API: later sta
 pointing at them.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -14,7 +15,7 @@ from activities.models import Activity
 from ltc.api.bulking import BulkMixin
 from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
-from ltc.api.fields import AccountFlagsField, FlagsListSerializer
+from ltc.api.fields import AccountFlagsField, ConfirmDuplicateField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
 from ltc.api.relations import VisibleRelationsMixin
@@ -46,6 +47,7 @@ class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
 
     account_flags = AccountFlagsField(account="pk")
+    confirm_duplicate = ConfirmDuplicateField()
 
     class Meta:
         model = Account
@@ -68,6 +70,7 @@ class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "last_activity_at",
             "created_at",
             "updated_at",
+            "confirm_duplicate",
         ]
         read_only_fields = ["owner", "last_activity_at", "created_at", "updated_at"]
 
@@ -109,6 +112,41 @@ class AccountSummarySerializer(ReadOnlySerializer):
     activities_count = serializers.IntegerField(help_text="How many activities are logged on it")
     activities = SummaryActivitySerializer(many=True, help_text="The latest on the account")
     sections = AccountSectionsSerializer(help_text="One entry per later stage the caller may see")
+
+
+class MergeSerializer(serializers.Serializer):
+    source = serializers.IntegerField(
+        min_value=1, help_text="The duplicate to merge into this record (then deleted)"
+    )
+
+
+class MergeMixin:
+    """`POST .../{id}/merge/ {"source": id}`: managers merge a duplicate into this record."""
+
+    @extend_schema(
+        summary="Merge a duplicate into this record (managers)",
+        description=(
+            "Every record of every stage that refers to `source` moves to this one, empty "
+            "fields take the duplicate's values, the duplicate is deleted and the merge is "
+            "written in this record's history, in one transaction."
+        ),
+        request=MergeSerializer,
+        responses={
+            200: OpenApiResponse(description="The merged record"),
+            400: OpenApiResponse(description="No such source, or the record itself"),
+            403: OpenApiResponse(description="Not a manager"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="merge", filter_backends=[])
+    def merge(self, request, pk=None):
+        target = self.get_object()
+        form = MergeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        source = type(target).objects.filter(pk=form.validated_data["source"]).first()
+        if source is None or not self.get_queryset().filter(pk=source.pk).exists():
+            raise serializers.ValidationError({"source": [_("There is no such record.")]})
+        merged = services.merge_records(user=request.user, source=source, target=target)
+        return Response(self.get_serializer(merged).data)
 
 
 class VisibleAccountField(serializers.PrimaryKeyRelatedField):
@@ -172,7 +210,7 @@ class _SavingViewSet(
 
 @extend_schema(tags=["accounts"])
 @write_schema(AccountSerializer, "marketing and sales (own accounts)")
-class AccountViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
+class AccountViewSet(MergeMixin, BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
     """Customer companies the caller may see; marketing and sales (own accounts) edit."""
 
     queryset = Account.objects.none()
@@ -188,7 +226,14 @@ class AccountViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
         return account_list(user=self.request.user)
 
     def save(self, instance, data):
-        return services.account_save(user=self.request.user, account=instance, **data)
+        data = dict(data)
+        confirmed = data.pop("confirm_duplicate", False)
+        return services.account_save(
+            user=self.request.user,
+            account=instance,
+            confirm_duplicate=True if instance else confirmed,
+            **data,
+        )
 
     @extend_schema(
         summary="The account's customer 360",
@@ -214,7 +259,7 @@ class AccountViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
 
 @extend_schema(tags=["contacts"])
 @write_schema(ContactSerializer, "marketing and sales (own accounts)")
-class ContactViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
+class ContactViewSet(MergeMixin, BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
     """Contacts of the accounts the caller may see."""
 
     queryset = Contact.objects.none()

@@ -7,6 +7,7 @@ a dead lead is disqualified.
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from ltc.api.bulking import BulkMixin
 from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
+from ltc.api.fields import ConfirmDuplicateField
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     API_FILTERS,
@@ -33,7 +35,7 @@ from ltc.paging import narrow_search
 from . import services
 from .exports import LEADS
 from .filters import LeadFilter
-from .models import Lead, LeadSource
+from .models import Lead, LeadSource, check_offered_source
 from .selectors import lead_list
 
 
@@ -56,6 +58,7 @@ from .selectors import lead_list
 )
 class LeadSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
+    confirm_duplicate = ConfirmDuplicateField()
     opportunity = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="The opportunity it was converted into"
     )
@@ -89,6 +92,7 @@ class LeadSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "next_follow_up_at",
             "last_activity_at",
             "assigned_at",
+            "confirm_duplicate",
             "created_by",
             "created_at",
             "updated_at",
@@ -108,6 +112,13 @@ class LeadSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def validate_source(self, value):
+        try:
+            check_offered_source(value, self.instance)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
 
     def validate(self, attrs):
         email = attrs.get("email", getattr(self.instance, "email", ""))
@@ -232,11 +243,16 @@ class LeadViewSet(
 
     def perform_create(self, serializer):
         fields = {"source": LeadSource.API, **serializer.validated_data}  # captured by the API
-        serializer.instance = services.lead_create(user=self.request.user, **fields)
+        confirmed = fields.pop("confirm_duplicate", False)
+        serializer.instance = services.lead_create(
+            user=self.request.user, confirm_duplicate=confirmed, **fields
+        )
 
     def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        fields.pop("confirm_duplicate", None)  # editing: no duplicate check
         serializer.instance = services.lead_update(
-            lead=serializer.instance, user=self.request.user, **serializer.validated_data
+            lead=serializer.instance, user=self.request.user, **fields
         )
 
     @extend_schema(

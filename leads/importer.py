@@ -34,6 +34,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from customers.names import company_key
+from customers.phones import validate_phone
 from ltc.imports import FileProblem, ImportReport, RowError, report_as_dict
 from ltc.imports import cell_text as _text
 from ltc.imports import header_key as _header_key
@@ -45,6 +47,7 @@ from notifications.messages import Message
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
+from rules import accessors as rule_values
 
 from .models import Lead, LeadSource
 from .phones import phone_key
@@ -139,7 +142,15 @@ def _source_map() -> dict[str, str]:
         for code, _label in settings.LANGUAGES:
             with translation.override(code):
                 mapping[str(label).lower()] = value
-    return mapping
+    # the sources set on the business rules page, by key and by either name (offered ones)
+    retired = set()
+    for source in rule_values.lead_sources():
+        if source.active:
+            for name in (source.value, source.en, source.zh):
+                mapping[name.lower()] = source.value
+        else:
+            retired.add(source.value)
+    return {name: value for name, value in mapping.items() if value not in retired}
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -187,9 +198,9 @@ class _Validator:
         self.user = user
         self.may_assign = has_role(user, "marketing") or user.is_superuser
         self.sources = _source_map()
-        self.source_names = ", ".join(LeadSource.values)
+        self.source_names = ", ".join(value for value, _label in rule_values.lead_source_choices())
         self.currencies = settings.LTC["CURRENCIES"]
-        self.default_currency = settings.LTC["DEFAULT_CURRENCY"]
+        self.default_currency = rule_values.default_currency()
         self.sales = {u.username.lower(): u for u in users_with_role("sales")}
         self.default_owner = (
             user if has_role(user, "sales") and not has_role(user, "marketing") else None
@@ -216,8 +227,11 @@ class _Validator:
                 validate_email(email)
             except ValidationError:
                 reasons.append(_("“%(value)s” is not a valid email address.") % {"value": email})
-        if phone and len(phone_key(phone)) < 5:
-            reasons.append(_("“%(value)s” is not a valid phone number.") % {"value": phone})
+        if phone:
+            try:
+                validate_phone(phone)
+            except ValidationError:
+                reasons.append(_("“%(value)s” is not a valid phone number.") % {"value": phone})
 
         source = _text(raw.get("source"))
         if source:
@@ -424,6 +438,7 @@ def _create(rows: list[_Row], user: User) -> int:
         record["created_by_id"] = user.pk
         record["created_at"] = now
         record["score"] = lead_score(SimpleNamespace(pk=None, **record), activity_count=0)
+        record["company_key"] = company_key(record["company"])
         records.append(record)
     ids = bulk_insert_leads(records)  # owners need no grant: the owner rule covers them
     per_owner = Counter(row.values["owner"] for row in rows if row.values["owner"] is not None)

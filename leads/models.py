@@ -8,11 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from customers.names import company_key as name_key
+from customers.phones import validate_phone
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CurrencyField, MoneyField
 from ltc.transitions import StateMachineModel
 from roles.permissions import RolePermission
+from rules import accessors as rule_values
 
 from .phones import PhoneKey
 
@@ -42,12 +45,38 @@ S = LeadStatus
 FORMS = "leads.forms"
 
 
+def validate_lead_source(value):
+    """A key of the lead sources (a business rule edited in the browser), offered or retired:
+    a record keeps a retired source valid. Forms and the API offer the active ones only."""
+    if value not in {source.value for source in rule_values.lead_sources()}:
+        raise ValidationError(_("“%(value)s” is not a lead source."), params={"value": value})
+
+
+def check_offered_source(value: str, record=None) -> None:
+    """A write may set an offered source, or keep the record's own (even if retired)."""
+    if record is not None and record.pk and record.source == value:
+        return
+    if value not in dict(rule_values.lead_source_choices()):
+        raise ValidationError(
+            _("“%(value)s” is not an offered lead source."), params={"value": value}
+        )
+
+
+def lead_source_display(record) -> str:
+    return rule_values.lead_source_label(record.source)
+
+
 class Lead(StateMachineModel, CreatedBy, TimeStamped):
     name = models.CharField(_("contact name"), max_length=120)
     company = models.CharField(_("company"), max_length=200, blank=True)
+    # The company name as compared for duplicates (customers.names), kept by save() and the
+    # importer.
+    company_key = models.CharField(
+        _("company key"), max_length=200, blank=True, editable=False, db_index=True
+    )
     title = models.CharField(_("job title"), max_length=120, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     # Digits-only phone (leads.phones) maintained by the database, indexed for duplicate checks.
     phone_key = models.GeneratedField(
         expression=PhoneKey("phone"),
@@ -55,8 +84,9 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped):
         db_persist=True,
         verbose_name=_("phone key"),
     )
+    # The key of a lead source (LeadSource are the built-in ones; the list is a business rule).
     source = models.CharField(
-        _("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER
+        _("source"), max_length=20, default=LeadSource.OTHER, validators=[validate_lead_source]
     )
     campaign = models.CharField(_("campaign"), max_length=120, blank=True)
     status = FSMField(_("status"), default=S.NEW, choices=S.choices, protected=True, db_index=True)
@@ -121,8 +151,17 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped):
             models.Index(fields=["owner", "next_follow_up_at"], name="lead_followup_idx"),
         ]
 
+    get_source_display = lead_source_display
+
     def __str__(self):
         return f"{self.name} ({self.company})" if self.company else self.name
+
+    def save(self, *args, **kwargs):
+        self.company_key = name_key(self.company)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "company" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "company_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("leads:detail", args=[self.pk])

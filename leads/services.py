@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from customers.models import Account, Contact
+from ltc.duplicates import DuplicateError
 from ltc.handoffs import lead_converted
 from ltc.transitions import perform_transition
 from notifications.messages import Message
@@ -19,7 +20,8 @@ from notifications.services import notify, notify_after_commit
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
 
-from .models import Lead, LeadStatus, RoundRobinCursor
+from .duplicates import lead_matches
+from .models import Lead, LeadSource, LeadStatus, RoundRobinCursor, check_offered_source
 from .scoring import lead_score
 
 if TYPE_CHECKING:
@@ -53,9 +55,30 @@ EDITABLE = tuple(LeadFields.__annotations__)
 
 
 @transaction.atomic
-def lead_create(*, user: User, owner: User | None = None, **fields: Unpack[LeadFields]) -> Lead:
+def lead_create(
+    *,
+    user: User,
+    owner: User | None = None,
+    confirm_duplicate: bool | None = None,
+    **fields: Unpack[LeadFields],
+) -> Lead:
+    """Create a lead. One whose company, email or phone matches a lead, account or contact is
+    refused with the matches (DuplicateError, 409) unless the person confirmed
+    (`confirm_duplicate=False`: the page and the API); None skips the check (the demo and
+    the importer, which flags duplicates itself)."""
     require(user, "leads.create")
+    if confirm_duplicate is False:
+        matches = lead_matches(
+            user=user,
+            company=fields.get("company", ""),
+            email=fields.get("email", ""),
+            phone=fields.get("phone", ""),
+        )
+        if matches:
+            raise DuplicateError(matches)
     lead = Lead(created_by=user, **{k: v for k, v in fields.items() if k in EDITABLE})
+    if "source" in fields and fields["source"] not in (LeadSource.API, LeadSource.IMPORT):
+        check_offered_source(lead.source)  # the channels set by the system are not chosen
     if owner is None and has_role(user, "sales") and not has_role(user, "marketing"):
         owner = user  # a salesperson's own lead is theirs
     lead.full_clean(exclude=["owner"])
@@ -72,6 +95,8 @@ def lead_update(*, lead: Lead, user: User, **fields: Unpack[LeadFields]) -> Lead
 
     if not lead_can_edit(user=user, lead=lead):
         raise PermissionDenied(_("You may not edit this lead."))
+    if "source" in fields:
+        check_offered_source(fields["source"], lead)  # a retired source may only be kept
     for key, value in fields.items():
         if key in EDITABLE:
             setattr(lead, key, value)

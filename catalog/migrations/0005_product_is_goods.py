@@ -14,7 +14,7 @@ def mark_services(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0003_historicalproduct'),
+        ('catalog', '0004_product_tax_rate_rule'),
     ]
 
     operations = [
