@@ -15,6 +15,7 @@ def default_tax_rate():
     """The tax rate a new product starts with (a business rule, edited in the browser)."""
     return rule_values.default_tax_rate()
 
+
 # The usual units of sale, by their stored code, with the name shown in the UI. A unit typed
 # in that is not listed is shown as typed.
 UNIT_LABELS = {
