@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
-from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
+from ltc.api.mixins import SEARCH_TEXT_FILTERS, IdempotentCreateMixin, write_schema
 from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
@@ -110,9 +110,9 @@ class AccountViewSet(HistoryMixin, _SavingViewSet):
 
     queryset = Account.objects.none()
     serializer_class = AccountSerializer
-    filter_backends = API_FILTERS
+    filter_backends = SEARCH_TEXT_FILTERS
     filterset_class = AccountFilter
-    search_fields = ["name", "email", "phone"]
+    search_fields = ["name", "tax_id", "email", "phone"]  # Account.search_text
     ordering_fields = ["name", "created_at"]
 
     def get_queryset(self):
@@ -129,9 +129,9 @@ class ContactViewSet(HistoryMixin, _SavingViewSet):
 
     queryset = Contact.objects.none()
     serializer_class = ContactSerializer
-    filter_backends = API_FILTERS
+    filter_backends = SEARCH_TEXT_FILTERS
     filterset_class = ContactFilter
-    search_fields = ["name", "email", "phone"]
+    search_fields = ["name", "email", "phone"]  # Contact.search_text
     ordering_fields = ["name", "created_at"]
 
     def get_queryset(self):

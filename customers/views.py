@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -9,6 +8,7 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.errors import Outcome
 from ltc.paging import CappedPaginator
+from ltc.searchtext import search_q
 
 from . import selectors, services
 from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm
@@ -23,7 +23,7 @@ def account_list(request):
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
         if q:
-            qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(phone__icontains=q))
+            qs = qs.filter(search_q(q))  # name, tax ID, email, phone
         if form.cleaned_data["industry"]:
             qs = qs.filter(industry=form.cleaned_data["industry"])
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -81,12 +81,7 @@ def contact_list(request):
     qs = selectors.contact_list(user=request.user)
     if form.is_valid() and form.cleaned_data["q"].strip():
         q = form.cleaned_data["q"].strip()
-        qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(email__icontains=q)
-            | Q(phone__icontains=q)
-            | Q(account__name__icontains=q)
-        )
+        qs = qs.filter(selectors.contact_matching(q))
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

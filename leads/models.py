@@ -11,6 +11,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CurrencyField, MoneyField
+from ltc.searchtext import search_text_field
 from ltc.transitions import StateMachineModel
 from roles.permissions import RolePermission
 
@@ -55,6 +56,8 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped):
         db_persist=True,
         verbose_name=_("phone key"),
     )
+    # What the list search looks in, one trigram-indexed column (ltc/searchtext.py).
+    search_text = search_text_field("name", "company", "email", "phone")
     source = models.CharField(
         _("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER
     )
