@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from roles.permissions import has_role, team_member_ids
+from roles.permissions import has_role, memo, team_member_ids
 from roles.policies import can
 
 from .models import Lead, LeadStatus, LeadUserObjectPermission
@@ -23,13 +23,17 @@ def lead_visibility(user: User) -> Q | None:
         return None
     if has_role(user, "sales"):
         team = team_member_ids(user)
-        # Owners hold guardian grants on their own leads too; only the shares beyond the
-        # team's own leads widen the set. Listing them first keeps the filter index-friendly
-        # (owner index OR primary key) instead of an EXISTS per row.
-        shared = list(
-            LeadUserObjectPermission.objects.filter(user=user, permission__codename="view_lead")
-            .exclude(content_object__owner_id__in=team)
-            .values_list("content_object_id", flat=True)
+        # Only shares beyond the team's own leads widen the set. Listing them first (once per
+        # request) keeps the filter index-friendly (owner index OR primary key) instead of an
+        # EXISTS per row.
+        shared = memo(
+            user,
+            "leads.shared",
+            lambda: list(
+                LeadUserObjectPermission.objects.filter(user=user, permission__codename="view_lead")
+                .exclude(content_object__owner_id__in=team)
+                .values_list("content_object_id", flat=True)
+            ),
         )
         rule = Q(owner_id__in=team)
         return rule | Q(pk__in=shared) if shared else rule
