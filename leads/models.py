@@ -117,6 +117,11 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped):
                 fields=["status", "source", "created_at", "id"], name="lead_status_source_idx"
             ),
             models.Index(fields=["source", "created_at"], name="lead_source_idx"),
+            # Counting a salesperson's (or a team's) status + source filter: an index-only
+            # scan of exactly the matching entries (the key is included).
+            models.Index(
+                fields=["owner", "status", "source"], include=["id"], name="lead_owner_filter_idx"
+            ),
             models.Index(Lower("email"), name="lead_email_lower_idx"),
             models.Index(fields=["phone"], name="lead_phone_idx"),
             models.Index(fields=["phone_key"], name="lead_phone_key_idx"),
