@@ -4,8 +4,9 @@ An exact COUNT(*) reads every matching row: on a million leads that alone costs 
 the page. Lists therefore count up to COUNT_CAP and say "10,000+" beyond it (a search up to
 SEARCH_COUNT_CAP, "1,000+"); on PostgreSQL a search (a pattern filter such as `contains`,
 whose matches no index yields in order) first asks the planner's row estimate (planning
-only, no rows read), and a search it expects to match far beyond the cap is not counted. Other list filters are index-backed, and the
-capped count reads at most COUNT_CAP index entries.
+only, no rows read), and a search it expects to match far beyond the cap is not counted.
+Other list filters are index-backed, and the capped count reads at most COUNT_CAP index
+entries.
 """
 
 from __future__ import annotations
