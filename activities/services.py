@@ -39,6 +39,12 @@ def activity_create(
     touch = getattr(record, "record_activity", None)
     if touch is not None:
         touch(activity)
+    # An activity on a contact, a deal, an order, an invoice or a ticket is also the
+    # customer's last activity (the account page, the public pool's idle rule).
+    account = getattr(record, "account", None)
+    touch_account = getattr(account, "record_activity", None)
+    if touch_account is not None and account is not record:
+        touch_account(activity)
     return activity
 
 

@@ -8,6 +8,12 @@ class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = _("Billing")
     contributes = Contributes(
+        summaries={
+            "customers.Account": (
+                "billing.summary.INVOICES",
+                "billing.summary.PAYMENTS",
+            )
+        },
         records={
             "billing.Invoice": "billing.selectors.invoice_list",
             "billing.Payment": "billing.selectors.payment_list",

@@ -96,6 +96,8 @@ class Invoice(StateMachineModel, CreatedBy, TimeStamped):
         "tax",
         "total",
         "payment_terms_days",
+        "opening",
+        "opening_balance",
     )
 
     number = models.CharField(_("number"), max_length=30, null=True, blank=True, unique=True)
@@ -142,6 +144,12 @@ class Invoice(StateMachineModel, CreatedBy, TimeStamped):
     voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
     void_reason = models.TextField(_("void reason"), blank=True)
     emailed_to = models.EmailField(_("emailed to"), blank=True)
+    # An opening receivable: an invoice issued before the company moved to the CRM, imported
+    # with its open balance (billing.importers). It is issued when created, keeps the number
+    # it had (or gets one of its own OPN series), and its `amount_paid` is what was paid
+    # before the cut-over, outside the CRM; `opening_balance` is the balance it came with.
+    opening = models.BooleanField(_("opening balance"), default=False)
+    opening_balance = MoneyField(_("balance at import"), null=True, blank=True)
 
     history = audit_history()
 
@@ -178,6 +186,7 @@ class Invoice(StateMachineModel, CreatedBy, TimeStamped):
         indexes = [
             models.Index(fields=["account", "status"], name="invoice_account_idx"),
             models.Index(fields=["status", "due_date"], name="invoice_status_due_idx"),
+            models.Index(fields=["opening", "status"], name="invoice_opening_idx"),
         ]
 
     def __str__(self):

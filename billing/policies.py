@@ -30,4 +30,10 @@ POLICIES = (
         roles=("finance",),
         refusal=_("Only finance reconciles bank lines."),
     ),
+    Policy(
+        "billing.import_opening",
+        _("Import opening receivables (open invoices) from a spreadsheet"),
+        roles=("finance",),
+        refusal=_("Only finance imports opening receivables."),
+    ),
 )

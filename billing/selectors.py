@@ -10,16 +10,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from ltc.money import ZERO
+from ltc.summaries import by_currency, list_url, sees_none
 from roles.permissions import has_role, team_member_ids
 
-from .models import BankStatementLine, CreditNote, Invoice, Payment
+from .models import (
+    OPEN_STATES,
+    BankStatementLine,
+    CreditNote,
+    Invoice,
+    Payment,
+    PaymentStatus,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 MONEY_ROLES = ("finance", "manager")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 # What every role that sees an invoice reads; the rest is for finance and the manager.
@@ -73,3 +95,70 @@ def credit_note_list(*, user: User) -> QuerySet[CreditNote]:
 
 def bank_line_list(*, user: User) -> QuerySet[BankStatementLine]:
     return _finance_only(BankStatementLine.objects.select_related("statement"), user)
+
+
+def account_invoices_summary(*, record, user: User, limit: int) -> dict | None:
+    """The account's invoices the viewer may see, with the open balance and the overdue
+    amount by currency for finance and the manager only (roles that see amounts); others get
+    the invoices' numbers, states and dates (three queries)."""
+    if sees_none(invoice_visibility(user)):
+        return None
+    money = sees_money(user)
+    today = timezone.localdate()
+    qs = invoice_list(user=user).filter(account=record)
+    is_open = Q(status__in=OPEN_STATES)
+    is_overdue = is_open & Q(due_date__lt=today)
+    counts = qs.aggregate(
+        count=Count("pk"), open=Count("pk", filter=is_open), overdue=Count("pk", filter=is_overdue)
+    )
+    open_balance = overdue_amount = None
+    if money:
+        sums = list(
+            qs.filter(is_open)
+            .order_by()
+            .values("currency")
+            .annotate(
+                open=Sum("balance"),
+                overdue=Coalesce(Sum("balance", filter=Q(due_date__lt=today)), ZERO),
+            )
+            .order_by("currency")
+        )
+        open_balance = by_currency(sums, "open")
+        overdue_amount = by_currency(sums, "overdue")
+    shown = (
+        {"shown_total": F("total"), "shown_balance": F("balance")}
+        if money
+        else {"shown_total": Value(None, MONEY), "shown_balance": Value(None, MONEY)}
+    )
+    items = qs.annotate(
+        is_overdue=ExpressionWrapper(is_overdue, output_field=BooleanField()), **shown
+    ).order_by("-created_at", "-pk")[:limit]
+    return {
+        **counts,
+        "money": money,
+        "open_balance": open_balance,
+        "overdue_amount": overdue_amount,
+        "items": list(items),
+        "list_url": list_url("billing:invoice-list", record),
+    }
+
+
+def account_payments_summary(*, record, user: User, limit: int) -> dict | None:
+    """The account's payments with the amount received by currency (reversed ones left
+    out): finance and the manager only (two queries)."""
+    if not sees_money(user):
+        return None
+    qs = payment_list(user=user).filter(account=record)
+    sums = list(
+        qs.exclude(status=PaymentStatus.REVERSED)
+        .order_by()
+        .values("currency")
+        .annotate(amount=Sum("amount"), n=Count("pk"))
+        .order_by("currency")
+    )
+    return {
+        "count": qs.count(),
+        "received": by_currency(sums),
+        "items": list(qs.order_by("-date", "-pk")[:limit]),
+        "list_url": list_url("billing:payment-list", record),
+    }

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from customers.models import Account
 from ltc.errors import Outcome, form_labels, report_form, reshow
-from ltc.paging import CappedPaginator
+from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -63,7 +63,7 @@ def invoice_list_view(request):
     if not (sees_money(request.user) or has_role(request.user, "sales", "marketing")):
         raise PermissionDenied
     form = InvoiceFilterForm(request.GET or None)
-    qs = invoice_list(user=request.user)
+    qs = filter_by_account(request, invoice_list(user=request.user))
     if form.is_valid():
         if form.cleaned_data["q"]:
             q = form.cleaned_data["q"].strip()
@@ -191,7 +191,7 @@ def credit_note_create(request, pk):
 @login_required
 def payment_list_view(request):
     _need_money(request)
-    qs = payment_list(user=request.user)
+    qs = filter_by_account(request, payment_list(user=request.user))
     status = request.GET.get("status")
     if status:
         qs = qs.filter(status=status)

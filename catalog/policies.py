@@ -11,4 +11,10 @@ POLICIES = (
         roles=("sales_support", "operations"),
         refusal=_("Only sales support and operations maintain products."),
     ),
+    Policy(
+        "catalog.import",
+        _("Import products and prices from a spreadsheet"),
+        roles=("sales_support", "operations"),
+        refusal=_("Only sales support and operations import products."),
+    ),
 )

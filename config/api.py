@@ -11,6 +11,7 @@ from roles.api import ObtainTokenView
 API_APPS = [
     "roles",
     "notifications",
+    "ltc",
     "activities",
     "customers",
     "catalog",

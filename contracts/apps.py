@@ -8,6 +8,7 @@ class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = _("Contracts")
     contributes = Contributes(
+        summaries={"customers.Account": ("contracts.summary.CONTRACTS",)},
         records={"contracts.Contract": "contracts.selectors.contract_list"},
         work_queue=("contracts.workqueue.contract_sections",),
         timers=("contracts.timers.CONTRACT_REVIEW",),

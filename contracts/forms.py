@@ -64,7 +64,8 @@ class MilestoneForm(forms.Form):
         self.fields["trigger"].choices = MilestoneTrigger.choices
 
 
-MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True)
+# One blank row for a new milestone; the page script adds and removes rows in place.
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, can_delete=True)
 
 
 class AttachmentForm(forms.Form):

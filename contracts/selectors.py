@@ -7,18 +7,36 @@ and the manager: all. Other roles see none.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
+from ltc.summaries import list_url, sees_none
 from roles.permissions import has_role, team_member_ids
 
-from .models import Contract, ContractUserObjectPermission
+from .models import Contract, ContractStatus, ContractUserObjectPermission
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 SEE_ALL = ("manager", "finance", "operations")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _granted(user: User):
@@ -49,3 +67,30 @@ def contract_list(*, user: User) -> QuerySet[Contract]:
     )
     rule = contract_visibility(user)
     return qs if rule is None else qs.filter(rule)
+
+
+def account_contracts_summary(*, record, user: User, limit: int) -> dict | None:
+    """The account's contracts the viewer may see (amended versions left out), each with its
+    payment plan status: planned sum against the total (two queries)."""
+    if sees_none(contract_visibility(user)):
+        return None
+    qs = contract_list(user=user).filter(account=record, superseded=False)
+    counts = qs.aggregate(
+        count=Count("pk"),
+        signed=Count("pk", filter=Q(status=ContractStatus.SIGNED)),
+    )
+    planned = Coalesce(Sum("milestones__amount"), Value(Decimal("0")), output_field=MONEY)
+    items = list(
+        qs.annotate(planned=planned, milestone_count=Count("milestones"))
+        .annotate(
+            plan_difference=ExpressionWrapper(F("total") - F("planned"), output_field=MONEY),
+            plan_status=Case(
+                When(milestone_count=0, then=Value("none")),
+                When(plan_difference=0, then=Value("complete")),
+                default=Value("incomplete"),
+                output_field=CharField(),
+            ),
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return {**counts, "items": items, "list_url": list_url("contracts:list", record)}

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.errors import Outcome, form_labels, report_form
-from ltc.paging import CappedPaginator
+from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -50,7 +50,7 @@ def contract_list_view(request):
     if not has_role(request.user, *ROLES):
         raise PermissionDenied
     form = ContractFilterForm(request.GET or None)
-    qs = contract_list(user=request.user)
+    qs = filter_by_account(request, contract_list(user=request.user))
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:

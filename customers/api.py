@@ -5,18 +5,28 @@ check who may edit). Customer records are not deleted through the API: later sta
 pointing at them.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from activities.models import Activity
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import SEARCH_TEXT_FILTERS, IdempotentCreateMixin, write_schema
 from ltc.api.relations import VisibleRelationsMixin
+from ltc.api.summary import (
+    ReadOnlyModelSerializer,
+    ReadOnlySerializer,
+    SummarySectionsSerializer,
+    state,
+)
+from ltc.summaries import summary
 
 from . import services
 from .filters import AccountFilter, ContactFilter
 from .models import Account, Contact
-from .selectors import account_list, contact_list
+from .selectors import account_list, account_summary, contact_list
 
 
 class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
@@ -47,6 +57,41 @@ class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["owner", "last_activity_at", "created_at", "updated_at"]
+
+
+class SummaryActivitySerializer(ReadOnlyModelSerializer):
+    kind = state("call, meeting, email, task or note")
+    owner_name = serializers.StringRelatedField(source="owner")
+
+    class Meta:
+        model = Activity
+        fields = ["id", "kind", "subject", "owner", "owner_name", "due_at", "done_at", "created_at"]
+
+
+class TeamRefSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class AccountSectionsSerializer(SummarySectionsSerializer):
+    model_label = "customers.account"
+
+
+class AccountSummarySerializer(ReadOnlySerializer):
+    """The account's customer 360: its owner and team, last activity, contacts and latest
+    activities, and one section per later stage the caller may see (a section the caller may
+    not see is absent; amounts of invoices only for roles that see them)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    owner = serializers.IntegerField(source="owner_id", allow_null=True)
+    owner_name = serializers.CharField(allow_null=True)
+    team = TeamRefSerializer(allow_null=True)
+    last_activity_at = serializers.DateTimeField(allow_null=True)
+    contacts_count = serializers.IntegerField()
+    activities_count = serializers.IntegerField()
+    activities = SummaryActivitySerializer(many=True, help_text="The latest on the account")
+    sections = AccountSectionsSerializer()
 
 
 class VisibleAccountField(serializers.PrimaryKeyRelatedField):
@@ -120,6 +165,27 @@ class AccountViewSet(HistoryMixin, _SavingViewSet):
 
     def save(self, instance, data):
         return services.account_save(user=self.request.user, account=instance, **data)
+
+    @extend_schema(
+        summary="The account's customer 360",
+        responses={
+            200: AccountSummarySerializer,
+            404: OpenApiResponse(description="No such account, or not yours to see"),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="summary", filter_backends=[])
+    def summary(self, request, pk=None):
+        account = self.get_object()
+        header = account_summary(account=account, user=request.user)
+        data = {
+            "id": account.pk,
+            "name": account.name,
+            "owner_id": account.owner_id,
+            "owner_name": str(account.owner) if account.owner else None,
+            **header,
+            "sections": {s.key: data for s, data in summary(account, request.user)},
+        }
+        return Response(AccountSummarySerializer(data).data)
 
 
 @extend_schema(tags=["contacts"])

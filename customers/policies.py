@@ -19,4 +19,12 @@ POLICIES = (
         owns=_team_owns,
         refusal=_("You may not change this account."),
     ),
+    Policy(
+        "customers.import",
+        _("Import accounts and contacts from a spreadsheet"),
+        roles=("marketing",),
+        owner_roles=("sales",),
+        owns=_team_owns,
+        refusal=_("Only marketing and sales import accounts and contacts."),
+    ),
 )

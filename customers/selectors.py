@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from activities.selectors import record_activities
 from ltc.searchtext import search_q
+from roles.models import Team
 from roles.permissions import has_role, team_member_ids
 from roles.policies import can
 
@@ -53,3 +55,31 @@ def contact_matching(term: str) -> Q:
 def account_can_edit(*, user: User, account: Account | None = None) -> bool:
     """Marketing and sales maintain customer data; sales only their own accounts."""
     return can(user, "customers.edit", account)
+
+
+def owner_team(user: User | None):
+    """The owner's team: the first team by name they lead or belong to (as the KPIs count
+    it), or None."""
+    if user is None:
+        return None
+    return (
+        Team.objects.filter(Q(members=user) | Q(lead=user))
+        .order_by("name", "pk")
+        .distinct()
+        .first()
+    )
+
+
+def account_summary(*, account: Account, user: User, limit: int = 5) -> dict:
+    """The account's own part of its customer 360: owner, team, last activity, contacts and
+    the latest activities logged on it. The later stages' sections come from
+    ltc.summaries.summary (declared in their AppConfigs)."""
+    activities = record_activities(account)
+    return {
+        "owner": account.owner,
+        "team": owner_team(account.owner),
+        "last_activity_at": account.last_activity_at,
+        "contacts_count": account.contacts.count(),
+        "activities_count": activities.count(),
+        "activities": list(activities[:limit]),
+    }

@@ -49,6 +49,7 @@ def account_detail(request, pk):
             "contacts": account.contacts.all(),
             "activities": record_activities(account),
             "activity_form": ActivityForm(),
+            "summary": selectors.account_summary(account=account, user=request.user),
             "can_edit": selectors.account_can_edit(user=request.user, account=account),
         },
     )

@@ -8,6 +8,12 @@ class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Customer service")
     contributes = Contributes(
+        summaries={
+            "customers.Account": (
+                "feedback.summary.TICKETS",
+                "feedback.summary.SURVEYS",
+            )
+        },
         records={"feedback.Ticket": "feedback.selectors.ticket_list"},
         work_queue=(
             "feedback.workqueue.ticket_sections",

@@ -14,7 +14,7 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from customers.selectors import account_list, contact_list
 from ltc.errors import Outcome
-from ltc.paging import CappedPaginator
+from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.policies import can
@@ -46,7 +46,7 @@ def _limit_ticket_form(form, user):
 # --- tickets -------------------------------------------------------------------------------------
 @login_required
 def ticket_index(request):
-    qs = ticket_list(user=request.user)
+    qs = filter_by_account(request, ticket_list(user=request.user))
     status = request.GET.get("status", "")
     if status in TicketStatus.values:
         qs = qs.filter(status=status)

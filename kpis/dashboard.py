@@ -30,7 +30,7 @@ SECTIONS = [
       "funnel_opportunities", "funnel_won"]),
     (gettext_lazy("Customer satisfaction (客户满意度)"),
      ["csat", "nps", "first_response", "sla_breach"]),
-    (gettext_lazy("Process efficiency (流程效率)"), ["handoff_ontime", "dwell"]),
+    (gettext_lazy("Process efficiency (流程效率)"), ["handoff_ontime", "dwell", "lead_to_cash"]),
     (gettext_lazy("Order processing and cash (订单处理效率)"),
      ["fulfilment_cycle", "on_time_delivery", "dso", "cei", "ar_open"]),
     (gettext_lazy("Resource utilisation (资源利用率)"), ["workload", "workload_age"]),

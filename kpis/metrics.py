@@ -229,6 +229,47 @@ def bookings(start, end):
         yield Row(signed, owner, cur, total, ONE, "contracts.contract", pk, number or f"#{pk}")
 
 
+def lead_to_cash(start, end):
+    """Lead-to-cash cycle time (DESIGN.md): days from the lead's creation (the opportunity's,
+    for a deal without a lead) to the last invoice of the deal fully paid, for the deals whose
+    contract completed in the period. Dated by the completion, which follows the last payment
+    and the delivery, so the nightly trailing window sees every deal as it completes."""
+    from django.db.models import Max
+
+    from billing.models import Invoice, InvoiceStatus
+    from contracts.models import Contract
+
+    done = list(
+        Contract.objects.filter(_in(start, end, "completed_at"), opportunity__isnull=False)
+        .values_list(
+            "pk",
+            "number",
+            "owner_id",
+            "opportunity_id",
+            "opportunity__created_at",
+            "opportunity__lead__created_at",
+            "completed_at",
+        )
+        .order_by()
+    )
+    if not done:
+        return
+    last_paid = dict(
+        Invoice.objects.filter(contract__opportunity_id__in={row[3] for row in done})
+        .exclude(status=InvoiceStatus.VOID)
+        .values("contract__opportunity_id")
+        .annotate(at=Max("paid_at"))
+        .values_list("contract__opportunity_id", "at")
+        .order_by()
+    )
+    for pk, number, owner, opportunity, opened, lead_created, completed in done:
+        ended = last_paid.get(opportunity) or completed
+        days = days_between(lead_created or opened, ended)
+        yield Row(
+            local_day(completed), owner, "", days, ONE, "contracts.contract", pk, number or f"#{pk}"
+        )
+
+
 def new_customers(start, end):
     """Accounts whose first signed contract was signed in the period (客户开发量)."""
     from contracts.models import Contract
@@ -303,8 +344,8 @@ def aging_bucket(day: datetime.date, due: datetime.date | None) -> str:
 
 def receivables(start, end) -> Iterator[Row]:
     """Each issued invoice's open balance at the end of every day of the range, with its
-    aging bucket as `sub`: total − payments received (until reversed) − credit notes, from
-    the issue date until settled or voided."""
+    aging bucket as `sub`: total (an opening receivable: its balance at import) − payments
+    received (until reversed) − credit notes, from the issue date until settled or voided."""
     from django.db.models.functions import Coalesce
 
     from billing.models import CreditNote, Invoice, InvoiceStatus, PaymentAllocation
@@ -317,7 +358,15 @@ def receivables(start, end) -> Iterator[Row]:
         .exclude(status=InvoiceStatus.VOID, voided_at__lt=lo)
         .annotate(who=Coalesce("contract__owner_id", "account__owner_id"))
         .values_list(
-            "pk", "number", "who", "currency", "total", "issue_date", "due_date", "voided_at"
+            "pk",
+            "number",
+            "who",
+            "currency",
+            "total",
+            "issue_date",
+            "due_date",
+            "voided_at",
+            "opening_balance",
         )
     )
     ids = [i[0] for i in invoices]
@@ -334,10 +383,12 @@ def receivables(start, end) -> Iterator[Row]:
     )
     for invoice, amount, day in notes.iterator(chunk_size=5000):
         events[invoice].append((day, -amount))
-    for pk, number, owner, cur, total, issued, due, voided_at in invoices:
+    for pk, number, owner, cur, total, issued, due, voided_at, opening in invoices:
         changes = sorted(events.get(pk, ()))
         void_day = local_day(voided_at) if voided_at else None
-        balance = total
+        # An opening receivable starts at the balance it was imported with: what was paid
+        # before the cut-over has no payment in the CRM.
+        balance = total if opening is None else opening
         index = 0
         day = max(start, issued)
         while index < len(changes) and changes[index][0] < day:
@@ -815,6 +866,14 @@ _add(
         "fulfilment",
         workload_age,
         current=True,
+    ),
+    Metric(
+        "lead_to_cash",
+        _("Lead-to-cash cycle time (mean days)"),
+        "average",
+        "process",
+        lead_to_cash,
+        unit=_("days"),
     ),
     Metric(
         "dwell",

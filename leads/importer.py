@@ -13,13 +13,12 @@ owners' object permissions, in one transaction: ~20,000 rows in a few seconds (b
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import logging
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,7 +33,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ltc import uploads
+from ltc.imports import FileProblem, ImportReport, RowError, report_as_dict
+from ltc.imports import cell_text as _text
+from ltc.imports import header_key as _header_key
+from ltc.imports import is_blank as _blank
+from ltc.imports import parse_date as _parse_date
+from ltc.imports import read_records as _records
+from ltc.imports import scanned as _scanned
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
@@ -108,236 +113,6 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 MONEY_NOISE = re.compile(r"[,\s¥￥$€£]")
 
 
-@dataclass
-class RowError:
-    row: int  # line number as the user sees it; the header is line 1
-    reasons: list[str]
-    duplicate: bool = False
-
-
-@dataclass
-class ImportReport:
-    total: int = 0  # data rows (blank lines not counted)
-    created: int = 0
-    duplicates: int = 0  # rows flagged as duplicates
-    good: int = 0  # rows without any problem
-    errors: list[RowError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def bad(self) -> int:
-        return len(self.errors)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be read; reported as an error on line 1."""
-
-
-# --- reading ---------------------------------------------------------------------------------
-# The file is read as a stream: its size is checked first, an XLSX archive's table of contents
-# before the workbook is parsed, and CSV text is decoded and split line by line, so memory
-# stays flat whatever the file holds (ltc/uploads.py has the limits).
-
-READ_CHUNK = 64 * 1024
-
-
-def _open(file):
-    """(binary stream, file name) of a path, an uploaded file or any file-like object."""
-    if isinstance(file, str | Path):
-        path = Path(file)
-        return path.open("rb"), path.name
-    name = str(getattr(file, "name", "") or "")
-    if hasattr(file, "seek"):
-        file.seek(0)
-    if isinstance(file.read(0), str):  # a text stream (tests, scripts): bounded by the caller
-        return io.BytesIO(file.read().encode("utf-8")), name
-    return file, name
-
-
-def _check_size(stream) -> None:
-    try:
-        uploads.validate_upload_size(stream)
-    except ValidationError as exc:
-        raise FileProblem(exc.messages[0]) from exc
-
-
-def _sniff_encoding(stream) -> tuple[str, int, bool]:
-    """(encoding, number of line breaks, has any text) in one streamed pass."""
-    import codecs
-
-    stream.seek(0)
-    head = stream.read(4)
-    stream.seek(0)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]  # Excel's "Unicode text"
-    else:
-        candidates = ["utf-8-sig", "gb18030"]  # Chinese Excel exports: GBK/GB18030
-    for encoding in candidates:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        lines, text = 0, False
-        stream.seek(0)
-        try:
-            while chunk := stream.read(READ_CHUNK):
-                decoded = decoder.decode(chunk)
-                lines += decoded.count("\n")
-                text = text or bool(decoded.strip())
-            decoded = decoder.decode(b"", final=True)
-            text = text or bool(decoded.strip())
-        except UnicodeDecodeError:
-            continue
-        stream.seek(0)
-        return encoding, lines, text
-    raise FileProblem(_("The file is neither UTF-8 nor GBK text; save it as CSV UTF-8."))
-
-
-def _csv_records(stream, encoding: str):
-    import itertools
-
-    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-    first = text.readline()
-    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
-    reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
-    previous = 0
-    try:
-        for record in reader:
-            start, previous = previous + 1, reader.line_num
-            yield start, record
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise FileProblem(_cell_too_long(previous + 1)) from exc
-        raise FileProblem(
-            _("Line %(line)d cannot be read as CSV: %(error)s")
-            % {"line": previous + 1, "error": exc}
-        ) from exc
-    finally:
-        text.detach()  # leave the caller's stream open
-
-
-def _cell_too_long(line: int) -> str:
-    return _("Line %(line)d has a cell longer than %(max)d characters: the file is refused.") % {
-        "line": line,
-        "max": uploads.limit("IMPORT_MAX_CELL_CHARS"),
-    }
-
-
-def _xlsx_records(stream, source):
-    from openpyxl import load_workbook
-
-    stream.seek(0)
-    try:
-        book = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # corrupt zip, not a workbook, ...
-        raise FileProblem(_("The XLSX file cannot be opened: it may be damaged.")) from exc
-    try:
-        sheet = book.worksheets[0]
-        source.estimate = sheet.max_row  # the writer's claim: for the progress bar only
-        sheet.reset_dimensions()  # do not trust the stored dimensions of other writers
-        rows = sheet.iter_rows(min_row=1, values_only=True)
-        number = 0
-        while True:
-            try:
-                values = next(rows)
-            except StopIteration:
-                return
-            except Exception as exc:  # damaged sheet XML
-                raise FileProblem(
-                    _("Row %(row)d of the XLSX file cannot be read: it may be damaged.")
-                    % {"row": number + 1}
-                ) from exc
-            number += 1
-            yield number, list(values)
-    finally:
-        book.close()
-
-
-@dataclass
-class _Source:
-    records: object = None  # iterator of (line, cells)
-    estimate: int | None = None  # lines in the file, for the progress bar
-
-
-def _records(file) -> _Source:
-    stream, name = _open(file)
-    _check_size(stream)
-    stream.seek(0)
-    head = stream.read(8)
-    stream.seek(0)
-    if not head.strip():
-        raise FileProblem(_("The file is empty."))
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            uploads.check_archive(stream)
-        except ValidationError as exc:
-            raise FileProblem(exc.messages[0]) from exc
-        source = _Source()
-        source.records = _xlsx_records(stream, source)
-        return source
-    if head.startswith(b"\xd0\xcf\x11\xe0") or name.lower().endswith(".xls"):
-        raise FileProblem(_("Old .xls workbooks are not supported: save the file as XLSX or CSV."))
-    if name.lower().endswith(".xlsx"):
-        raise FileProblem(_("The XLSX file cannot be opened: it may be damaged."))
-    encoding, lines, has_text = _sniff_encoding(stream)
-    if not has_text:
-        raise FileProblem(_("The file is empty."))
-    return _Source(_csv_records(stream, encoding), lines + 1)
-
-
-def _scanned(source: _Source, progress=None):
-    """The records, stopping the file at IMPORT_MAX_SCANNED_ROWS lines (blank ones count:
-    three million empty rows are work too) and at the first cell above IMPORT_MAX_CELL_CHARS.
-    Reports progress every PROGRESS_EVERY lines."""
-    max_rows = uploads.limit("IMPORT_MAX_SCANNED_ROWS")
-    max_cell = uploads.limit("IMPORT_MAX_CELL_CHARS")
-    count = 0
-    for line, cells in source.records:
-        count += 1
-        if count > max_rows:
-            raise FileProblem(
-                _("The file has more than %(max)d lines (blank ones included): split it.")
-                % {"max": max_rows}
-            )
-        for cell in cells:
-            if isinstance(cell, str) and len(cell) > max_cell:
-                raise FileProblem(_cell_too_long(line))
-        if progress is not None and count % PROGRESS_EVERY == 0:
-            progress(count, max(source.estimate or 0, count))
-        yield line, cells
-    if progress is not None:
-        progress(count, count)
-
-
-# --- cells and headers -----------------------------------------------------------------------
-
-
-def _text(value) -> str:
-    if type(value) is str:
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # phone numbers typed into Excel become floats
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _blank(cells) -> bool:
-    return all(_text(c) == "" for c in cells)
-
-
-def _header_key(text: str) -> str:
-    text = text.replace("\ufeff", "").strip().lower()
-    text = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", text)  # "预算(元)", "Budget (CNY)"
-    text = text.rstrip("*＊: ：").replace("_", " ")
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _header_map() -> dict[str, str]:
     mapping = {}
     for name in FIELDS:
@@ -403,28 +178,6 @@ def _parse_budget(value, reasons):
         reasons.append(_("Budget is too large."))
         return None
     return amount
-
-
-def _parse_date(value, reasons):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    candidate = re.split(r"[ T]", text, maxsplit=1)[0]
-    try:
-        return datetime.date.fromisoformat(candidate.replace("/", "-"))
-    except ValueError:
-        pass
-    for fmt in DATE_FORMATS:  # 2026/1/5: not zero-padded
-        try:
-            return datetime.datetime.strptime(candidate, fmt).date()
-        except ValueError:
-            continue
-    reasons.append(_("“%(value)s” is not a date: use YYYY-MM-DD or YYYY/MM/DD.") % {"value": text})
-    return None
 
 
 class _Validator:
@@ -752,14 +505,6 @@ def import_leads(*, file, user: User, only_good_rows: bool = False, progress=Non
 
 
 # --- background jobs ---------------------------------------------------------------------------
-
-
-def report_as_dict(report: ImportReport) -> dict:
-    """The report as stored on the job (JSON) and shown by the page."""
-    data = asdict(report)
-    data["bad"] = report.bad
-    data["ok"] = report.ok
-    return data
 
 
 def lead_import_queue(*, user: User, file, only_good_rows: bool = False, language: str = ""):

@@ -32,6 +32,11 @@ NAVIGATION = [
     (_("Where work waits"), "handoffs", ("manager",)),
     (_("KPIs"), "kpis:overview", ()),
     (_("Role matrix"), "role-matrix", ()),
+    (
+        _("Import data"),
+        "imports",
+        ("marketing", "sales", "sales_support", "operations", "finance"),
+    ),
 ]
 
 

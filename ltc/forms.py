@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .records import limit_to_visible
+from .uploads import SpreadsheetFileField
 
 
 class VisibleChoicesMixin:
@@ -53,4 +54,14 @@ class ReasonForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ImportFileForm(forms.Form):
+    """A spreadsheet to import: size and archive checked here (ltc.uploads), rows by the
+    import's task."""
+
+    file = SpreadsheetFileField(label=_("CSV or XLSX file"))
+    only_good_rows = forms.BooleanField(
+        label=_("Import only the good rows and skip the bad ones"), required=False
     )

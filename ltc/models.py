@@ -83,3 +83,70 @@ class DemoRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ImportJob(models.Model):
+    """One uploaded file of an entity (accounts, contacts, products, opportunities, opening
+    invoices), checked and imported by a Celery task on the "imports" queue (ltc.imports).
+
+    The request only stores the file and queues the task, so a slow or hostile file never
+    holds a web worker. The page polls `rows_checked` / `rows_total` while the task runs, then
+    shows the stored report. The file is deleted once read. A job's progress is bookkeeping,
+    not a business state: queued until `started_at`, running until `finished_at`, failed
+    when `error` is set. Lead files have their own job (leads.LeadImport).
+    """
+
+    entity = models.CharField(_("what"), max_length=30)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=300)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    only_good_rows = models.BooleanField(_("import only the good rows"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)  # of the report
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in file"), null=True, blank=True)
+    report = models.JSONField(_("report"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [
+            models.Index(fields=["user", "entity", "created_at"], name="import_job_user_idx")
+        ]
+
+    def __str__(self):
+        return self.file_name or f"#{self.pk}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("import-job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(self.rows_checked * 100 / self.rows_total))
+
+    @property
+    def status(self) -> str:
+        if self.error:
+            return "failed"
+        if self.finished:
+            return "finished"
+        return "running" if self.started_at else "queued"

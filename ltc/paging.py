@@ -138,3 +138,14 @@ class CappedPaginator(Paginator):
     @property
     def count_exact(self) -> bool:
         return self._capped[1]
+
+
+def filter_by_account(request, queryset, field: str = "account_id"):
+    """The list narrowed to one account by `?account=<id>` (the customer 360's "View all"
+    links); anything but ASCII digits is ignored. Every list's queryset is already limited to
+    what the user may see, so a foreign id only yields an empty list. The account foreign
+    keys are indexed."""
+    value = request.GET.get("account", "")
+    if value.isascii() and value.isdigit():
+        return queryset.filter(**{field: int(value)})
+    return queryset

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications.outbox import max_attempts
 from roles.models import Role
 from roles.policies import can
 
@@ -65,6 +68,11 @@ def role_matrix_page(request):
     )
 
 
+# The receiver example the quick start shows; a test runs the text shown on the page against
+# a real delivery.
+RECEIVE_WEBHOOK_EXAMPLE = Path(__file__).parent / "docs" / "receive_webhook.py"
+
+
 @login_required
 def api_quickstart(request):
     """The integrator's first page: token, a lead, a transition, the chain, a webhook."""
@@ -76,5 +84,18 @@ def api_quickstart(request):
             "api_root": "/api/v1/",
             "docs_url": reverse("api-docs"),
             "schema_url": reverse("schema"),
+            "receive_webhook": RECEIVE_WEBHOOK_EXAMPLE.read_text(encoding="utf-8"),
+            "may_integrate": can(request.user, "notifications.integrations"),
+            "events_url": reverse("webhook-events"),
+            "webhooks_url": reverse("webhooks"),
+            "max_attempts": max_attempts(),
         },
     )
+
+
+@login_required
+def webhook_events(request):
+    """The webhook event catalogue: every event, its payload's fields and an example."""
+    from .webhook_events import catalogue
+
+    return render(request, "ltc/webhook_events.html", {"groups": catalogue()})

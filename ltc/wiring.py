@@ -6,6 +6,8 @@ imported before the models, so nothing is imported there):
 - records: model label -> selector(*, user) of the records a user may see (ltc/records.py)
 - panels: model label -> templates a later stage adds to that record's page, each a template
   name or (template name, "app.selectors.func" giving its context) (ltc/panels.py)
+- summaries: model label -> `Section`s (dotted paths) a later stage adds to that record's
+  summary: the account's customer 360 on its page and in its API (ltc/summaries.py)
 - work_queue: providers(user) of home-page sections (ltc/workqueue.py)
 - timers: HandoffTimer objects (ltc/timers.py)
 - flags: account flag providers (ltc/flags.py)
@@ -59,6 +61,7 @@ class Receiver:
 class Contributes:
     records: dict[str, str] = field(default_factory=dict)
     panels: dict[str, tuple[str | tuple[str, str], ...]] = field(default_factory=dict)
+    summaries: dict[str, tuple[str, ...]] = field(default_factory=dict)
     work_queue: tuple[str, ...] = ()
     timers: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
@@ -100,11 +103,12 @@ def wire(app_configs=None) -> None:
 
     from notifications import events, outbox
 
-    from . import flags, panels, records, timers, transitions, workqueue
+    from . import flags, panels, records, summaries, timers, transitions, workqueue
 
     found = declarations(app_configs)
     records.SELECTORS.clear()
     panels.PANELS.clear()
+    summaries.SECTIONS.clear()
     workqueue.PROVIDERS.clear()
     timers.TIMERS.clear()
     flags.PROVIDERS.clear()
@@ -121,6 +125,9 @@ def wire(app_configs=None) -> None:
                 panels.PANELS.setdefault(label.lower(), []).append(
                     panels.Panel(template, import_string(context) if context else None)
                 )
+        for label, paths in contributes.summaries.items():
+            for path in paths:
+                summaries.SECTIONS.setdefault(label.lower(), []).append(import_string(path))
         workqueue.PROVIDERS.extend(import_string(p) for p in contributes.work_queue)
         for path in contributes.timers:
             timer = import_string(path)

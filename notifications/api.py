@@ -3,8 +3,8 @@ integrators' webhooks."""
 
 import django_filters
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -16,8 +16,14 @@ from roles.policies import require
 
 from . import services
 from .events import EVENTS
-from .models import BotWebhook, Notification, NotificationPreference, WebhookEndpoint
-from .selectors import inbox
+from .models import (
+    BotWebhook,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    WebhookEndpoint,
+)
+from .selectors import LAST_ERROR_SHOWN, inbox, webhook_deliveries
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -210,6 +216,75 @@ class BotWebhookViewSet(
         )
 
 
+class TruncatedTextField(serializers.CharField):
+    """Text cut to `limit` characters, with an ellipsis when something was cut."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return services.fit(value, self.limit)
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    event = serializers.CharField(
+        source="payload.event",
+        default="",
+        read_only=True,
+        help_text="The event type, e.g. `leads.lead.qualify` or `ping` (see the event catalogue)",
+    )
+    last_error = TruncatedTextField(
+        limit=LAST_ERROR_SHOWN,
+        read_only=True,
+        help_text=f"Why the last attempt failed (at most {LAST_ERROR_SHOWN} characters); "
+        "empty once delivered",
+    )
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "endpoint",
+            "event_id",
+            "event",
+            "status",
+            "attempts",
+            "response_code",
+            "last_error",
+            "created_at",
+            "next_attempt_at",
+            "delivered_at",
+            "redelivery_of",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The delivery's id, also sent as the X-LTC-Delivery header"},
+            "endpoint": {"help_text": "The webhook endpoint it is sent to"},
+            "event_id": {
+                "help_text": "The event's id (body `id`, header X-LTC-Event-Id): the same on "
+                "every retry and redelivery, so a receiver drops an event it already handled"
+            },
+            "status": {
+                "help_text": "pending: waiting for its (next) attempt; sending: an attempt is "
+                "under way; delivered: the endpoint answered 2xx; failed: given up"
+            },
+            "attempts": {"help_text": "How many times it was sent so far"},
+            "response_code": {
+                "help_text": "The HTTP status of the last answer; null when none came"
+            },
+            "created_at": {"help_text": "When the event was queued"},
+            "next_attempt_at": {
+                "help_text": "When it is (or was) due to be sent next; meaningful while pending"
+            },
+            "delivered_at": {"help_text": "When the endpoint answered 2xx; null until then"},
+            "redelivery_of": {
+                "help_text": "The delivery this one sends again (same body and event id); null "
+                "for a first delivery"
+            },
+        }
+
+
 class WebhookEndpointSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     url = serializers.URLField(max_length=500)
     events = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
@@ -242,6 +317,22 @@ class WebhookEndpointViewSet(
         require(user, "notifications.integrations")
         return WebhookEndpoint.objects.order_by("pk")
 
+    @extend_schema(
+        request=None,
+        responses={
+            202: OpenApiResponse(
+                WebhookDeliverySerializer,
+                description="The ping's delivery, queued; its outcome shows in the delivery log",
+            )
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def ping(self, request, pk=None):
+        """Send a signed test event (`ping`) to the endpoint, signed and delivered like every
+        event, to check the receiver's URL and signature check."""
+        delivery = services.webhook_ping(user=request.user, endpoint=self.get_object())
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
     def perform_create(self, serializer):
         serializer.instance = services.webhook_endpoint_save(
             user=self.request.user, **serializer.validated_data
@@ -251,3 +342,53 @@ class WebhookEndpointViewSet(
         serializer.instance = services.webhook_endpoint_save(
             user=self.request.user, endpoint=serializer.instance, **serializer.validated_data
         )
+
+
+class WebhookDeliveryFilter(django_filters.FilterSet):
+    endpoint = django_filters.NumberFilter(
+        field_name="endpoint", help_text="Only the deliveries to this endpoint (id)"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Delivery.Status.choices, help_text="Only deliveries in this status"
+    )
+    event_id = django_filters.UUIDFilter(
+        help_text="Only the deliveries of this event (its first delivery and redeliveries)"
+    )
+
+    class Meta:
+        model = Delivery
+        fields = ["endpoint", "status", "event_id"]
+
+
+@extend_schema(tags=["webhooks"])
+class WebhookDeliveryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The delivery log of the webhook endpoints the caller may manage (managers), newest
+    first: status, attempts, the last answer and error, and when. `?endpoint=` gives one
+    endpoint's log."""
+
+    serializer_class = WebhookDeliverySerializer
+    queryset = Delivery.objects.none()
+    filter_backends = API_FILTERS
+    filterset_class = WebhookDeliveryFilter
+    search_fields = None
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        require(self.request.user, "notifications.integrations")
+        return webhook_deliveries(user=self.request.user)
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: OpenApiResponse(
+                WebhookDeliverySerializer, description="The new delivery, queued for sending"
+            ),
+            400: FieldErrors,
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def redeliver(self, request, pk=None):
+        """Send a delivered or failed webhook again: a new delivery with the same body and
+        the same event id, so a receiver that already handled the event drops it."""
+        delivery = services.webhook_redeliver(user=request.user, delivery=self.get_object())
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)

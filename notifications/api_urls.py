@@ -4,6 +4,7 @@ from .api import (
     BotWebhookViewSet,
     NotificationPreferenceViewSet,
     NotificationViewSet,
+    WebhookDeliveryViewSet,
     WebhookEndpointViewSet,
 )
 
@@ -14,3 +15,4 @@ router.register(
 )
 router.register("bot-webhooks", BotWebhookViewSet, basename="bot-webhook")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")

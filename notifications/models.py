@@ -186,6 +186,12 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     response_code = models.PositiveSmallIntegerField(null=True)
     last_error = models.TextField(blank=True)
+    # Webhooks: the event's id, sent in the body ("id") and the X-LTC-Event-Id header; the same
+    # on every retry and on every redelivery, so a receiver drops what it has already handled.
+    event_id = models.UUIDField(null=True, blank=True, editable=False)
+    redelivery_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True)
@@ -197,6 +203,9 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="delivery_status_idx"),
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx"),
+            # an endpoint's delivery log, newest first, and its look-up by event id
+            models.Index(fields=["endpoint", "-created_at"], name="delivery_endpoint_log_idx"),
+            models.Index(fields=["event_id"], name="delivery_event_idx"),
         ]
 
     def __str__(self):

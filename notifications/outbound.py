@@ -143,6 +143,7 @@ def prepare_endpoint_request(endpoint, payload: dict) -> tuple[str, dict, bytes]
         "Content-Type": "application/json; charset=utf-8",
         "X-LTC-Signature": endpoint_signature(endpoint.secret, body),
         "X-LTC-Event": payload.get("event", ""),
+        "X-LTC-Event-Id": str(payload.get("id", "")),
     }
     return endpoint.url, headers, body
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -69,8 +70,22 @@ def queue_bot(*, bot: BotWebhook, payload: dict) -> Delivery:
     return _queue(Delivery(kind=Delivery.Kind.BOT, bot=bot, payload=payload))
 
 
-def queue_webhook(*, endpoint: WebhookEndpoint, payload: dict) -> Delivery:
-    return _queue(Delivery(kind=Delivery.Kind.WEBHOOK, endpoint=endpoint, payload=payload))
+def queue_webhook(
+    *, endpoint: WebhookEndpoint, payload: dict, redelivery_of: Delivery | None = None
+) -> Delivery:
+    """A webhook; `payload["id"]` is the event's id (a new one if it has none), kept on the
+    row for the log and the X-LTC-Event-Id header (the same on retries and on redeliveries)."""
+    if not payload.get("id"):
+        payload = {**payload, "id": str(uuid.uuid4())}
+    return _queue(
+        Delivery(
+            kind=Delivery.Kind.WEBHOOK,
+            endpoint=endpoint,
+            payload=payload,
+            event_id=payload["id"],
+            redelivery_of=redelivery_of,
+        )
+    )
 
 
 def _queue(delivery: Delivery) -> Delivery:
@@ -134,7 +149,10 @@ def _post(delivery: Delivery) -> int:
     if delivery.bot_id:
         url, headers, body = prepare_bot_request(delivery.bot, delivery.payload)
     elif delivery.endpoint_id:
-        url, headers, body = prepare_endpoint_request(delivery.endpoint, delivery.payload)
+        payload = delivery.payload
+        if delivery.event_id:  # the column is the event's id, also for rows older than ids
+            payload = {**payload, "id": str(delivery.event_id)}
+        url, headers, body = prepare_endpoint_request(delivery.endpoint, payload)
     else:
         raise ValidationError("The bot or endpoint of this delivery is gone.")
     headers = {**headers, "X-LTC-Delivery": str(delivery.pk)}

@@ -4,6 +4,7 @@ integrator webhooks and the delivery of each outgoing message."""
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from roles.policies import require
 from . import outbox
 from .models import (
     BotWebhook,
+    Delivery,
     Notification,
     NotificationPreference,
     WebhookEndpoint,
@@ -118,6 +120,7 @@ def webhooks_for_transition(*, instance, name, source, target, user, **_kwargs):
     if not endpoints:
         return
     payload = {
+        "id": str(uuid.uuid4()),  # one event, one id, whichever endpoints receive it
         "event": f"{record_type}.{name}",
         "record": {"type": record_type, "id": instance.pk},
         "transition": name,
@@ -185,3 +188,38 @@ def webhook_endpoint_save(
     endpoint.full_clean()
     endpoint.save()
     return endpoint
+
+
+PING_EVENT = "ping"
+
+
+@transaction.atomic
+def webhook_ping(*, user: User, endpoint: WebhookEndpoint) -> Delivery:
+    """A signed `ping` event to the endpoint (active or not), through the outbox like every
+    event, so the integrator sees the signature, headers and retries of the real thing."""
+    require(user, "notifications.integrations", endpoint)
+    payload = {
+        "id": str(uuid.uuid4()),
+        "event": PING_EVENT,
+        "endpoint": {"id": endpoint.pk, "name": endpoint.name},
+        "by": user.get_username(),
+        "at": timezone.now().isoformat(),
+    }
+    return outbox.queue_webhook(endpoint=endpoint, payload=payload)
+
+
+@transaction.atomic
+def webhook_redeliver(*, user: User, delivery: Delivery) -> Delivery:
+    """Send a webhook delivery again as a new outbox row with the same body and event id, so
+    a receiver that already handled the event can drop it. A row still waiting to be sent
+    (pending or sending) is refused: it will leave on its own."""
+    delivery = Delivery.objects.select_for_update().select_related("endpoint").get(pk=delivery.pk)
+    if delivery.kind != Delivery.Kind.WEBHOOK or delivery.endpoint is None:
+        raise ValidationError(_("Only a webhook delivery can be redelivered."))
+    require(user, "notifications.integrations", delivery.endpoint)
+    if delivery.status in (Delivery.Status.PENDING, Delivery.Status.SENDING):
+        raise ValidationError(_("This delivery is still queued; it will be sent on its own."))
+    payload = dict(delivery.payload)
+    if delivery.event_id:
+        payload["id"] = str(delivery.event_id)
+    return outbox.queue_webhook(endpoint=delivery.endpoint, payload=payload, redelivery_of=delivery)

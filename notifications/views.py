@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from ltc.paging import CappedPaginator
 from roles.models import Team
 from roles.permissions import has_role
+from roles.policies import can
 
 from . import selectors, services
 from .events import EVENTS
@@ -96,3 +97,58 @@ def bots(request, pk=None):
         {"bots": visible, "form": form, "bot": bot},
         status=status,
     )
+
+
+def _require_integrations(user) -> None:
+    """Webhook pages are for whoever may manage the endpoints; anyone else gets 403."""
+    if not can(user, "notifications.integrations"):
+        raise PermissionDenied
+
+
+@login_required
+def webhooks(request):
+    """The integrator's endpoints, for whoever may manage them (managers)."""
+    _require_integrations(request.user)
+    return render(
+        request,
+        "notifications/webhooks.html",
+        {"endpoints": selectors.managed_endpoints(user=request.user)},
+    )
+
+
+@login_required
+def webhook_detail(request, pk):
+    """One endpoint: its settings, the test-send button and its delivery log, newest first."""
+    _require_integrations(request.user)
+    endpoint = get_object_or_404(selectors.managed_endpoints(user=request.user), pk=pk)
+    log = selectors.webhook_deliveries(user=request.user, endpoint=endpoint)
+    page = CappedPaginator(log, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/webhook_detail.html",
+        {"endpoint": endpoint, "page": page, "error_chars": selectors.LAST_ERROR_SHOWN},
+    )
+
+
+@login_required
+@require_POST
+def webhook_ping(request, pk):
+    _require_integrations(request.user)
+    endpoint = get_object_or_404(selectors.managed_endpoints(user=request.user), pk=pk)
+    services.webhook_ping(user=request.user, endpoint=endpoint)
+    messages.success(request, _("Test event sent; its outcome is in the delivery log below."))
+    return redirect("webhook-log", pk=endpoint.pk)
+
+
+@login_required
+@require_POST
+def webhook_redeliver(request, pk):
+    _require_integrations(request.user)
+    delivery = get_object_or_404(selectors.webhook_deliveries(user=request.user), pk=pk)
+    try:
+        services.webhook_redeliver(user=request.user, delivery=delivery)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("webhook-log", pk=delivery.endpoint_id)
+    messages.success(request, _("Queued again with the same event id."))
+    return redirect("webhook-log", pk=delivery.endpoint_id)

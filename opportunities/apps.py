@@ -8,6 +8,12 @@ class OpportunitiesConfig(AppConfig):
     name = "opportunities"
     verbose_name = _("Opportunities")
     contributes = Contributes(
+        summaries={
+            "customers.Account": (
+                "opportunities.summary.OPPORTUNITIES",
+                "opportunities.summary.QUOTES",
+            )
+        },
         records={
             "opportunities.Opportunity": "opportunities.selectors.opportunity_list",
             "opportunities.Quote": "opportunities.selectors.quote_list",

@@ -56,4 +56,10 @@ POLICIES = (
         roles=("manager",),
         refusal=_("Only a manager maintains the lost reasons."),
     ),
+    Policy(
+        "opportunities.import",
+        _("Import open opportunities from a spreadsheet"),
+        roles=("sales",),
+        refusal=_("Only sales import opportunities."),
+    ),
 )

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 
+from ltc.summaries import by_currency, list_url, sees_none
 from roles.models import Team
 from roles.permissions import has_role, team_member_ids
 from roles.policies import can
@@ -29,6 +30,7 @@ from .models import (
     OpportunityUserObjectPermission,
     Quote,
     QuoteUserObjectPermission,
+    Stage,
     money,
 )
 
@@ -164,3 +166,48 @@ def opportunity_can_edit(*, user: User, opportunity: Opportunity) -> bool:
     if not opportunity.is_open:
         return False
     return can(user, "opportunities.edit", opportunity)
+
+
+def account_opportunities_summary(*, record, user: User, limit: int) -> dict | None:
+    """The account's opportunities the viewer may see: open / won / lost counts, the open
+    pipeline by currency and the latest few, open ones first (three queries)."""
+    rule = opportunity_visibility(user)
+    if sees_none(rule):
+        return None
+    qs = opportunity_list(user=user).filter(account=record)
+    counts = qs.aggregate(
+        count=Count("pk"),
+        open=Count("pk", filter=Q(stage__in=OPEN_STAGES)),
+        won=Count("pk", filter=Q(stage=Stage.WON)),
+        lost=Count("pk", filter=Q(stage=Stage.LOST)),
+    )
+    pipeline = (
+        qs.filter(stage__in=OPEN_STAGES)
+        .order_by()
+        .values("currency")
+        .annotate(amount=Sum("amount"))
+        .order_by("currency")
+    )
+    items = qs.annotate(open_first=Q(stage__in=OPEN_STAGES)).order_by(
+        "-open_first", "-updated_at", "-pk"
+    )[:limit]
+    return {
+        **counts,
+        "open_amount": by_currency(pipeline),
+        "items": list(items),
+        "list_url": list_url("opportunities:list", record),
+    }
+
+
+def account_quotes_summary(*, record, user: User, limit: int) -> dict | None:
+    """The quotes of the account's opportunities the viewer may see, latest first (two
+    queries). The full list is the account's opportunities (each lists its quotes)."""
+    rule = quote_visibility(user)
+    if sees_none(rule):
+        return None
+    qs = quote_list(user=user).filter(opportunity__account=record)
+    return {
+        "count": qs.count(),
+        "items": list(qs.order_by("-created_at", "-pk")[:limit]),
+        "list_url": list_url("opportunities:list", record),
+    }

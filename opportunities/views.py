@@ -20,7 +20,7 @@ from activities.selectors import record_activities
 from ltc.errors import REFUSALS, Outcome, plain, transition_labels
 from ltc.exports import csv_response, xlsx_response
 from ltc.money import money
-from ltc.paging import CappedPaginator
+from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import (
     run,
@@ -59,7 +59,7 @@ def _check_role(user):
 
 def _filtered(request):
     form = OpportunityFilterForm(request.GET or None)
-    qs = opportunity_list(user=request.user)
+    qs = filter_by_account(request, opportunity_list(user=request.user))
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:

@@ -8,6 +8,7 @@ class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
     contributes = Contributes(
+        summaries={"customers.Account": ("orders.summary.ORDERS",)},
         records={
             "orders.Order": "orders.selectors.order_list",
             "orders.Shipment": "orders.selectors.shipment_list",

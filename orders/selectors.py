@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from ltc.summaries import list_url, sees_none
 from roles.permissions import has_role, team_member_ids
 
 from .models import Order, OrderLine, OrderStatus, OrderUserObjectPermission, Shipment
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 SEE_ALL = ("manager", "operations", "service")
+# Orders that need no more work: delivered and accepted, or cancelled.
+CLOSED_STATES = (OrderStatus.DELIVERED, OrderStatus.ACCEPTED, OrderStatus.CANCELLED)
 
 
 def order_visibility(user: User) -> Q | None:
@@ -65,3 +68,24 @@ def operations_queue() -> QuerySet[Order]:
         .select_related("account", "owner")
         .order_by("confirmed_at", "pk")
     )
+
+
+def account_orders_summary(*, record, user: User, limit: int) -> dict | None:
+    """The account's orders the viewer may see, each with its shipment count, and the latest
+    shipments of those orders (three queries)."""
+    if sees_none(order_visibility(user)):
+        return None
+    qs = order_list(user=user).filter(account=record)
+    counts = qs.aggregate(
+        count=Count("pk"),
+        open=Count("pk", filter=~Q(status__in=CLOSED_STATES)),
+        shipments_count=Count("shipments"),
+    )
+    items = qs.annotate(shipment_count=Count("shipments")).order_by("-created_at", "-pk")[:limit]
+    shipments = shipment_list(user=user).filter(order__account=record)
+    return {
+        **counts,
+        "items": list(items),
+        "shipments": list(shipments.order_by("-shipped_at", "-pk")[:limit]),
+        "list_url": list_url("orders:list", record),
+    }

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.errors import Outcome
-from ltc.paging import CappedPaginator
+from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -50,7 +50,7 @@ def order_list_view(request):
     if not has_role(request.user, "sales", "operations", "service", "manager"):
         raise PermissionDenied
     form = OrderFilterForm(request.GET or None)
-    qs = order_list(user=request.user)
+    qs = filter_by_account(request, order_list(user=request.user))
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:

@@ -308,6 +308,7 @@ CELERY_TASK_ROUTES = {
     "billing.tasks.email_invoice": {"queue": "notifications"},
     "kpis.tasks.*": {"queue": "rollups"},
     "*.tasks.import_*": {"queue": "imports"},
+    "leads.tasks.run_lead_import": {"queue": "imports"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

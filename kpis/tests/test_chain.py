@@ -270,3 +270,43 @@ def test_a_record_without_a_deal_is_its_own_chain():
     assert all(found[name] == [] for name in RESOURCES if name != "lead")
     assert body["cycle_time"]["seconds"] is None
     assert found["lead"][0]["next_roles"]  # a working lead waits on sales (or marketing)
+
+
+def test_lead_to_cash_kpi_is_the_chain_cycle_time_of_each_completed_deal():
+    """The rollup's lead-to-cash snapshots equal a recount from the raw rows: for each deal
+    whose contract completed on the day, lead created → its last invoice paid, in days."""
+    from django.db.models import Max
+
+    from kpis.models import KpiSnapshot
+    from kpis.rollup import rollup
+
+    done = [deal(invoices=2), deal(invoices=1)]
+    open_deal = deal(invoices=1, paid=False)  # its contract has not completed
+    today = timezone.localdate()
+    completed = {}
+    for i, d in enumerate(done):
+        at = timezone.now() - datetime.timedelta(days=i)
+        Contract.objects.filter(pk=d["contract"].pk).update(status="completed", completed_at=at)
+        completed[d["contract"].pk] = at
+    rollup(today - datetime.timedelta(days=3), today, today=today)
+
+    got = {
+        (s.day, s.owner_id): (s.numerator, s.denominator)
+        for s in KpiSnapshot.objects.filter(metric="lead_to_cash")
+    }
+    want = {}
+    for d in done:
+        last = Invoice.objects.filter(contract=d["contract"]).aggregate(m=Max("paid_at"))["m"]
+        days = round((last - T0).total_seconds() / 86400, 4)
+        day = timezone.localdate(completed[d["contract"].pk])
+        want[(day, Contract.objects.get(pk=d["contract"].pk).owner_id)] = (days, 1)
+    assert set(got) == set(want), (got, want)
+    for key, (days, one) in want.items():
+        assert abs(float(got[key][0]) - days) < 0.001 and got[key][1] == one
+    assert Contract.objects.get(pk=open_deal["contract"].pk).owner_id not in {o for _d, o in got}
+    # The same figure the chain view gives the deal.
+    body = api(UserFactory(is_superuser=True)).get(f"/api/v1/chain/lead/{done[1]['lead'].pk}/")
+    seconds = body.json()["cycle_time"]["seconds"]
+    contract = Contract.objects.get(pk=done[1]["contract"].pk)
+    snapshot = got[(timezone.localdate(completed[contract.pk]), contract.owner_id)]
+    assert abs(float(snapshot[0]) * 86400 - seconds) < 10

@@ -264,7 +264,8 @@ def close(a: dict, b: dict) -> bool:
 
 def test_every_stored_metric_is_recounted():
     stored = {m.key for m in metrics.STORED}
-    not_here = {"pipeline", "workload", "workload_age", "handoff_ontime", "dwell"}
+    # lead_to_cash is recounted in test_chain.py, beside the chain view's cycle time.
+    not_here = {"pipeline", "workload", "workload_age", "handoff_ontime", "dwell", "lead_to_cash"}
     assert stored - not_here == set(RECOUNTED)  # each is recounted below or in its own test
 
 

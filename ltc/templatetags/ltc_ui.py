@@ -19,6 +19,7 @@ CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "
 # also carry its own "icon".
 NAV_ICONS = {
     "": "bi-inbox",
+    "imports": "bi-upload",
     "leads": "bi-funnel",
     "opportunities": "bi-bullseye",
     "contracts": "bi-file-earmark-text",
