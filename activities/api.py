@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ltc import records
+from ltc.api.exporting import ExportMixin
 from ltc.api.mixins import (
     API_FILTERS,
     IDEMPOTENCY_KEY,
@@ -27,6 +28,7 @@ from ltc.api.mixins import (
 from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
+from .exports import ACTIVITIES
 from .models import Activity, ActivityKind
 
 
@@ -125,6 +127,7 @@ class ActivityFilter(django_filters.FilterSet):
     ),
 )
 class ActivityViewSet(
+    ExportMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -137,6 +140,7 @@ class ActivityViewSet(
     queryset = Activity.objects.none()
     serializer_class = ActivitySerializer
     filter_backends = API_FILTERS
+    export_spec = ACTIVITIES
     filterset_class = ActivityFilter
     search_fields = ["subject"]
     ordering_fields = ["due_at", "next_follow_up_at", "created_at"]

@@ -9,9 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ltc import workqueue
 from ltc.faults import fault_point
+from notifications.messages import Message
 from notifications.services import notify
 
 from .models import Activity
@@ -75,8 +77,8 @@ def notify_due_follow_ups(*, now=None) -> int:
         if notify(
             recipient=activity.owner,
             key=key,
-            title=_("Follow up: %(subject)s") % {"subject": activity.subject},
-            body=_("The follow-up you planned is due."),
+            title=Message(gettext_noop("Follow up: %(subject)s"), subject=activity.subject),
+            body=Message(gettext_noop("The follow-up you planned is due.")),
             url=record_url(activity.content_type, activity.object_id),
         ):
             sent += 1

@@ -5,20 +5,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ltc.errors import report_form, reshow
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator
 from ltc.records import get_visible_or_404
 from notifications.views import safe_next
 
 from . import selectors, services
+from .exports import ACTIVITIES
 from .forms import ActivityForm
 from .models import Activity
 
 
 @login_required
 def activities(request):
-    page = CappedPaginator(selectors.open_activities(user=request.user), 30).get_page(
-        request.GET.get("page")
-    )
+    qs = selectors.open_activities(user=request.user)
+    if download := export_page(request, ACTIVITIES, qs):
+        return download
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "activities/activities.html", {"page": page})
 
 

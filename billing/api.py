@@ -19,10 +19,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from company.documents import document_language
 from contracts.selectors import contract_list
 from customers.models import Account
 from customers.selectors import account_list
 from leads.selectors import lead_list
+from ltc.api.bulking import BulkMixin
+from ltc.api.exporting import ExportMixin
 from ltc.api.fields import StrictDecimalField
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
@@ -40,6 +43,7 @@ from opportunities.selectors import opportunity_list
 from roles.policies import require
 
 from . import bank, reports, services
+from .exports import INVOICES, PAYMENTS
 from .models import (
     BankLineMatch,
     BankLineStatus,
@@ -64,6 +68,10 @@ from .selectors import (
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+LANG_PARAMETER = OpenApiParameter(
+    "lang", str, enum=["zh-hans", "en"], description="The document's language (default: yours)"
+)
 
 
 class ServiceCreateMixin:
@@ -232,10 +240,13 @@ def _finance_only(request):
 
 
 @transitions_schema(Invoice, InvoiceSerializer)
-class InvoiceViewSet(HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
+class InvoiceViewSet(BulkMixin, ExportMixin, HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
     """Invoices with their lines. POST creates a draft (finance); PATCH changes a draft;
     DELETE removes a draft. An issued invoice is never edited or deleted (400)."""
 
+    bulk_name = "invoices"
+    export_spec = INVOICES
+    extra_query_params = {"pdf": ["lang"]}
     filterset_class = InvoiceFilter
     search_fields = ["number", "account__name", "contract__number"]
     ordering_fields = ["created_at", "issue_date", "due_date", "total", "balance", "number"]
@@ -336,15 +347,18 @@ class InvoiceViewSet(HistoryMixin, TransitionsMixin, viewsets.ModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[LANG_PARAMETER], responses={(200, "application/pdf"): OpenApiTypes.BINARY}
+    )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def pdf(self, request, pk=None):
-        """The invoice as a PDF (finance, manager)."""
+        """The invoice as a PDF (finance, manager), in `lang` (default: the caller's)."""
         _finance_only(request)
         from .pdf import invoice_pdf
 
         invoice = self.get_object()
-        response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+        pdf = invoice_pdf(invoice, language=document_language(request))
+        response = HttpResponse(pdf, content_type="application/pdf")
         name = invoice.number or f"draft-{invoice.pk}"
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
         return response
@@ -433,6 +447,7 @@ def _payments_qs(user):
 
 @transitions_schema(Payment, PaymentSerializer)
 class PaymentViewSet(
+    ExportMixin,
     HistoryMixin,
     IdempotentCreateMixin,
     ServiceCreateMixin,
@@ -446,6 +461,7 @@ class PaymentViewSet(
     what is not allocated is the account's credit. Never edited or deleted: reverse it."""
 
     serializer_class = PaymentSerializer
+    export_spec = PAYMENTS
     filterset_class = PaymentFilter
     search_fields = ["reference", "account__name", "notes"]
     ordering_fields = ["date", "amount", "created_at"]
@@ -772,8 +788,13 @@ class AgingReportViewSet(viewsets.ViewSet):
 class StatementPdfViewSet(viewsets.ViewSet):
     """GET statements/{account id}/ → the customer statement PDF (finance, manager)."""
 
+    extra_query_params = {"retrieve": ["lang"]}
+
     @extend_schema(
-        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Account id")],
+        parameters=[
+            OpenApiParameter("id", int, OpenApiParameter.PATH, description="Account id"),
+            LANG_PARAMETER,
+        ],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
     def retrieve(self, request, pk=None):
@@ -783,6 +804,7 @@ class StatementPdfViewSet(viewsets.ViewSet):
 
         _finance_only(request)
         account = get_object_or_404(Account, pk=pk)
-        response = HttpResponse(statement_pdf(account), content_type="application/pdf")
+        pdf = statement_pdf(account, language=document_language(request))
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="statement-{account.pk}.pdf"'
         return response

@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from ltc.faults import fault_point
 from ltc.transitions import perform_transition
 from notifications import outbox
+from notifications.messages import Message, Money
 from notifications.services import notify
 from roles.permissions import users_with_role
 
@@ -102,16 +104,21 @@ def send_dunning(*, today=None) -> int:
                     notify(
                         recipient=person,
                         key=f"dunning:{invoice.pk}:{days}",
-                        title=_("Invoice %(number)s of %(account)s is %(days)s days past due")
-                        % {"number": invoice.number, "account": invoice.account, "days": late},
-                        body=_(
-                            "Open balance %(balance)s %(currency)s; a reminder was sent to %(to)s."
-                        )
-                        % {
-                            "balance": invoice.balance,
-                            "currency": invoice.currency,
-                            "to": address or _("nobody (no billing contact)"),
-                        },
+                        title=Message(
+                            gettext_noop(
+                                "Invoice %(number)s of %(account)s is %(days)s days past due"
+                            ),
+                            number=invoice.number,
+                            account=invoice.account,
+                            days=late,
+                        ),
+                        body=Message(
+                            gettext_noop(
+                                "Open balance %(balance)s; a reminder was sent to %(to)s."
+                            ),
+                            balance=Money(invoice.balance, invoice.currency),
+                            to=address or gettext_lazy("nobody (no billing contact)"),
+                        ),
                         url=invoice.get_absolute_url(),
                     )
                 if address:

@@ -344,12 +344,30 @@ class Invoice(StateMachineModel, CreatedBy, TimeStamped):
         self.voided_at = timezone.now()
 
 
+def milestone_line_text(params: dict) -> str:
+    """'30% on signing of contract C-2026-0001 · tax 6%' in the active language."""
+    if not params or "milestone" not in params:
+        return ""
+    from django.utils.translation import gettext
+
+    text = gettext("%(milestone)s of contract %(contract)s") % {
+        "milestone": params["milestone"],
+        "contract": params.get("contract", ""),
+    }
+    if params.get("rate") is not None:
+        text += " · " + gettext("tax %(rate)s%%") % {"rate": params["rate"]}
+    return text
+
+
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(
         Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines"
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     description = models.CharField(_("description"), max_length=300)
+    # A line drafted from a payment milestone keeps what it says (milestone, contract, tax
+    # rate), so each document writes it in its own language; empty for a line typed by hand.
+    milestone_text = models.JSONField(_("milestone description"), default=dict, blank=True)
     quantity = models.DecimalField(
         _("quantity"),
         max_digits=12,
@@ -398,6 +416,11 @@ class InvoiceLine(models.Model):
         status = Invoice.objects.filter(pk=self.invoice_id).values_list("status", flat=True).first()
         if status is not None and status != S.DRAFT:
             raise ValidationError(_("The lines of an issued invoice cannot change."))
+
+    def display_description(self) -> str:
+        """The description in the active language: a milestone line is written anew from
+        what it keeps, a line typed by hand as typed."""
+        return milestone_line_text(self.milestone_text) or self.description
 
     def compute(self):
         """Each amount to 0.01, ROUND_HALF_UP: net = qty × price, tax = net × rate."""

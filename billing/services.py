@@ -20,11 +20,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ltc.faults import fault_point
 from ltc.records import require_visible
 from ltc.transitions import perform_transition
 from notifications import outbox
+from notifications.messages import Message, Money
 from notifications.services import notify
 from roles.permissions import users_with_role
 from roles.policies import require
@@ -40,6 +42,7 @@ from .models import (
     PaymentAllocation,
     PaymentMethod,
     PaymentStatus,
+    milestone_line_text,
 )
 from .numbering import next_number
 
@@ -73,9 +76,14 @@ def _notify_finance_draft(invoice: Invoice):
         notify(
             recipient=person,
             key=f"invoice-drafted:{invoice.pk}",
-            title=_("Draft invoice for %(account)s to issue: %(total)s %(currency)s")
-            % {"account": invoice.account, "total": invoice.total, "currency": invoice.currency},
-            body=_("Check it and issue it (number, PDF, email to the billing contact)."),
+            title=Message(
+                gettext_noop("Draft invoice for %(account)s to issue: %(total)s"),
+                account=invoice.account,
+                total=Money(invoice.total, invoice.currency),
+            ),
+            body=Message(
+                gettext_noop("Check it and issue it (number, PDF, email to the billing contact).")
+            ),
             url=invoice.get_absolute_url(),
         )
 
@@ -106,16 +114,14 @@ def invoice_draft_from_milestone(*, milestone, user: User | None = None) -> Invo
     parts = milestone_lines(milestone.amount, contract.lines.all())
     lines = []
     for i, part in enumerate(parts):
-        description = _("%(milestone)s of contract %(contract)s") % {
-            "milestone": label,
-            "contract": contract.number or contract.pk,
-        }
+        text = {"milestone": label, "contract": str(contract.number or contract.pk)}
         if len(parts) > 1:
-            description += " · " + _("tax %(rate)s%%") % {"rate": part["tax_rate"].normalize()}
+            text["rate"] = f"{part['tax_rate'].normalize():f}"
         line = InvoiceLine(
             invoice=invoice,
             position=i,
-            description=description[:300],
+            description=milestone_line_text(text)[:300],
+            milestone_text=text,
             quantity=Decimal("1"),
             unit_price=part["unit_price"],
             tax_rate=part["tax_rate"],
@@ -373,7 +379,10 @@ def invoice_pdf_attachment(pk: int) -> tuple[str, bytes, str]:
     from .pdf import invoice_pdf
 
     invoice = Invoice.objects.select_related("account").get(pk=pk)
-    return f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf"
+    # In the language of the contact it goes to.
+    contact = invoice.account.contacts.filter(email=invoice.emailed_to).first()
+    language = contact.language if contact is not None and contact.language else None
+    return f"{invoice.number}.pdf", invoice_pdf(invoice, language=language), "application/pdf"
 
 
 def _queue_invoice_email(invoice: Invoice) -> None:

@@ -15,8 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from company.documents import document_language
 from customers.models import Account
 from ltc.errors import Outcome, form_labels, report_form, reshow
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
@@ -24,6 +26,7 @@ from roles.permissions import has_role
 from roles.policies import can
 
 from . import bank, reports, services
+from .exports import INVOICES, PAYMENTS
 from .forms import (
     AllocateForm,
     CreditNoteForm,
@@ -72,6 +75,8 @@ def invoice_list_view(request):
             )
         if form.cleaned_data["status"]:
             qs = qs.filter(status=form.cleaned_data["status"])
+    if download := export_page(request, INVOICES, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -160,7 +165,8 @@ def invoice_pdf(request, pk):
     from .pdf import invoice_pdf as render_pdf
 
     invoice = get_object_or_404(invoice_list(user=request.user), pk=pk)
-    response = HttpResponse(render_pdf(invoice), content_type="application/pdf")
+    pdf = render_pdf(invoice, language=document_language(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = invoice.number or f"draft-{invoice.pk}"
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
@@ -195,6 +201,8 @@ def payment_list_view(request):
     status = request.GET.get("status")
     if status:
         qs = qs.filter(status=status)
+    if download := export_page(request, PAYMENTS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -391,7 +399,8 @@ def statement_pdf(request, account_pk):
     from .pdf import statement_pdf as render_pdf
 
     account = get_object_or_404(Account, pk=account_pk)
-    response = HttpResponse(render_pdf(account), content_type="application/pdf")
+    pdf = render_pdf(account, language=document_language(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{account.pk}.pdf"'
     return response
 

@@ -5,11 +5,13 @@ operations maintain it (catalog.services holds that check). Products are retired
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
+from ltc.api.exporting import ExportMixin
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
 from ltc.api.relations import VisibleRelationsMixin
 
 from . import services
+from .exports import PRODUCTS
 from .filters import ProductFilter
 from .models import Product
 from .selectors import product_list
@@ -37,6 +39,7 @@ class ProductSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
 @extend_schema(tags=["products"])
 @write_schema(ProductSerializer, "sales support and operations")
 class ProductViewSet(
+    ExportMixin,
     HistoryMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -48,6 +51,7 @@ class ProductViewSet(
     queryset = Product.objects.none()
     serializer_class = ProductSerializer
     filter_backends = API_FILTERS
+    export_spec = PRODUCTS
     filterset_class = ProductFilter
     search_fields = ["code", "name"]
     ordering_fields = ["code", "name"]

@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ltc.errors import Outcome
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator
 
 from . import selectors, services
+from .exports import PRODUCTS
 from .forms import ProductFilterForm, ProductForm
 
 
@@ -22,6 +24,8 @@ def product_list(request):
             qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
         if form.cleaned_data["active"] is not None:
             qs = qs.filter(active=form.cleaned_data["active"])
+    if download := export_page(request, PRODUCTS, qs):
+        return download
     page = CappedPaginator(qs, 25).get_page(request.GET.get("page"))
     return render(
         request,

@@ -10,9 +10,14 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from notifications import views as notification_views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # Django's login; the user's saved language comes with the new session.
+    path("login/", notification_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The switcher also keeps a signed-in user's choice (their notifications' language).
+    path("i18n/setlang/", notification_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
@@ -20,6 +25,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("activities.urls")),
     path("roles/", include("roles.urls")),
+    path("company/", include("company.urls")),
     path("customers/", include("customers.urls")),
     path("catalog/", include("catalog.urls")),
     path("leads/", include("leads.urls")),

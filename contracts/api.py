@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from customers.models import Contact
 from customers.selectors import account_list
 from leads.selectors import lead_list
+from ltc.api.bulking import BulkMixin
+from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
@@ -25,6 +27,7 @@ from ltc.uploads import validate_upload_size
 from opportunities.selectors import opportunity_list
 
 from . import services
+from .exports import CONTRACTS
 from .models import (
     Contract,
     ContractAttachment,
@@ -261,6 +264,8 @@ class ContractFilter(django_filters.FilterSet):
 @extend_schema(tags=["contracts"])
 @transitions_schema(Contract, ContractSerializer)
 class ContractViewSet(
+    BulkMixin,
+    ExportMixin,
     HistoryMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -275,6 +280,8 @@ class ContractViewSet(
 
     queryset = Contract.objects.none()
     serializer_class = ContractSerializer
+    bulk_name = "contracts"
+    export_spec = CONTRACTS
     filterset_class = ContractFilter
     search_fields = ["number", "account__name", "opportunity__name"]
     ordering_fields = ["created_at", "end_date", "total", "signed_on"]

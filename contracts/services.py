@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ltc.handoffs import contract_signed
 from ltc.records import require_visible
@@ -23,6 +24,7 @@ from ltc.transitions import (
     perform_transition,
 )
 from ltc.uploads import validate_upload_size
+from notifications.messages import Message, Money
 from notifications.services import notify
 from roles.permissions import users_with_role
 from roles.policies import can, require
@@ -118,9 +120,14 @@ def contract_create_from_quote(*, opportunity, quote, user: User) -> Contract:
     notify(
         recipient=assignee,
         key=f"contract-drafted:{contract.pk}",
-        title=_("Draft contract %(contract)s from the won deal %(opportunity)s")
-        % {"contract": contract, "opportunity": opportunity},
-        body=_("Set the dates, signatories and payment plan, then submit it for review."),
+        title=Message(
+            gettext_noop("Draft contract %(contract)s from the won deal %(opportunity)s"),
+            contract=contract,
+            opportunity=opportunity,
+        ),
+        body=Message(
+            gettext_noop("Set the dates, signatories and payment plan, then submit it for review.")
+        ),
         url=contract.get_absolute_url(),
     )
     return contract
@@ -370,13 +377,14 @@ def _notify_reviewers(contract: Contract, roles):
             notify(
                 recipient=person,
                 key=f"contract-review:{contract.pk}:{contract.review_round}:{role}",
-                title=_("Contract %(contract)s needs your review") % {"contract": contract},
-                body=_("Total %(total)s %(currency)s, account %(account)s.")
-                % {
-                    "total": contract.total,
-                    "currency": contract.currency,
-                    "account": contract.account,
-                },
+                title=Message(
+                    gettext_noop("Contract %(contract)s needs your review"), contract=contract
+                ),
+                body=Message(
+                    gettext_noop("Total %(total)s, account %(account)s."),
+                    total=Money(contract.total, contract.currency),
+                    account=contract.account,
+                ),
                 url=contract.get_absolute_url(),
             )
 
@@ -441,7 +449,9 @@ def contract_reject(*, obj: Contract, user: User, data=None) -> Contract:
             notify(
                 recipient=person,
                 key=f"contract-rejected:{contract.pk}:{contract.review_round}:{person.pk}",
-                title=_("Contract %(contract)s was rejected") % {"contract": contract},
+                title=Message(
+                    gettext_noop("Contract %(contract)s was rejected"), contract=contract
+                ),
                 body=fields.get("reason", ""),
                 url=contract.get_absolute_url(),
             )
@@ -494,10 +504,16 @@ def remind_renewals(*, today: datetime.date | None = None) -> int:
         if notify(
             recipient=contract.owner,
             key=f"contract-renewal:{contract.pk}:{threshold}",
-            title=_("Contract %(contract)s with %(account)s ends in %(days)s days")
-            % {"contract": contract, "account": contract.account, "days": left},
-            body=_("Time to talk about the renewal (ends on %(date)s).")
-            % {"date": contract.end_date.isoformat()},
+            title=Message(
+                gettext_noop("Contract %(contract)s with %(account)s ends in %(days)s days"),
+                contract=contract,
+                account=contract.account,
+                days=left,
+            ),
+            body=Message(
+                gettext_noop("Time to talk about the renewal (ends on %(date)s)."),
+                date=contract.end_date.isoformat(),
+            ),
             url=contract.get_absolute_url(),
         ):
             sent += 1

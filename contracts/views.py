@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from company.documents import document_language
 from ltc.errors import Outcome, form_labels, report_form
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
@@ -23,6 +25,7 @@ from roles.permissions import has_role
 from roles.policies import can
 
 from . import services
+from .exports import CONTRACTS
 from .forms import AttachmentForm, ContractFilterForm, ContractForm, MilestoneFormSet
 from .models import ContractLine, ContractSignOff, PaymentMilestone
 from .selectors import contract_list
@@ -46,6 +49,20 @@ def _get(request, pk):
 
 
 @login_required
+def contract_pdf(request, pk):
+    """The contract as a PDF in `?lang=` (zh-hans or en), for whoever may see the contract."""
+    from .documents import contract_pdf as render_pdf
+
+    contract = _get(request, pk)
+    response = HttpResponse(
+        render_pdf(contract, language=document_language(request)), content_type="application/pdf"
+    )
+    name = contract.number or f"contract-{contract.pk}"
+    response["Content-Disposition"] = f'inline; filename="{name}-v{contract.version}.pdf"'
+    return response
+
+
+@login_required
 def contract_list_view(request):
     if not has_role(request.user, *ROLES):
         raise PermissionDenied
@@ -62,6 +79,8 @@ def contract_list_view(request):
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
+    if download := export_page(request, CONTRACTS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "contracts/list.html", {"page": page, "filter_form": form})
 

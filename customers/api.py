@@ -11,6 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from activities.models import Activity
+from ltc.api.bulking import BulkMixin
+from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import SEARCH_TEXT_FILTERS, IdempotentCreateMixin, write_schema
@@ -24,6 +26,7 @@ from ltc.api.summary import (
 from ltc.summaries import summary
 
 from . import services
+from .exports import ACCOUNTS, CONTACTS
 from .filters import AccountFilter, ContactFilter
 from .models import Account, Contact
 from .selectors import account_list, account_summary, contact_list
@@ -150,12 +153,14 @@ class _SavingViewSet(
 
 @extend_schema(tags=["accounts"])
 @write_schema(AccountSerializer, "marketing and sales (own accounts)")
-class AccountViewSet(HistoryMixin, _SavingViewSet):
+class AccountViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
     """Customer companies the caller may see; marketing and sales (own accounts) edit."""
 
     queryset = Account.objects.none()
     serializer_class = AccountSerializer
     filter_backends = SEARCH_TEXT_FILTERS
+    bulk_name = "accounts"
+    export_spec = ACCOUNTS
     filterset_class = AccountFilter
     search_fields = ["name", "tax_id", "email", "phone"]  # Account.search_text
     ordering_fields = ["name", "created_at"]
@@ -190,12 +195,14 @@ class AccountViewSet(HistoryMixin, _SavingViewSet):
 
 @extend_schema(tags=["contacts"])
 @write_schema(ContactSerializer, "marketing and sales (own accounts)")
-class ContactViewSet(HistoryMixin, _SavingViewSet):
+class ContactViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
     """Contacts of the accounts the caller may see."""
 
     queryset = Contact.objects.none()
     serializer_class = ContactSerializer
     filter_backends = SEARCH_TEXT_FILTERS
+    bulk_name = "contacts"
+    export_spec = CONTACTS
     filterset_class = ContactFilter
     search_fields = ["name", "email", "phone"]  # Contact.search_text
     ordering_fields = ["name", "created_at"]

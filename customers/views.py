@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.errors import Outcome
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator
 from ltc.searchtext import search_q
 
 from . import selectors, services
+from .exports import ACCOUNTS, CONTACTS
 from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm
 
 PAGE_SIZE = 25
@@ -26,6 +28,8 @@ def account_list(request):
             qs = qs.filter(search_q(q))  # name, tax ID, email, phone
         if form.cleaned_data["industry"]:
             qs = qs.filter(industry=form.cleaned_data["industry"])
+    if download := export_page(request, ACCOUNTS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -83,6 +87,8 @@ def contact_list(request):
     if form.is_valid() and form.cleaned_data["q"].strip():
         q = form.cleaned_data["q"].strip()
         qs = qs.filter(selectors.contact_matching(q))
+    if download := export_page(request, CONTACTS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

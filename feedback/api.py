@@ -9,6 +9,8 @@ from rest_framework.response import Response
 
 from customers.models import Account, Contact
 from customers.selectors import account_list
+from ltc.api.bulking import BulkMixin
+from ltc.api.exporting import ExportMixin
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
@@ -22,6 +24,7 @@ from ltc.api.relations import VisibleRelationsMixin
 from orders.selectors import order_list
 
 from . import services
+from .exports import SURVEYS, TICKETS
 from .models import AccountFlag, FeedbackItem, FeedbackStatus, Survey, Ticket
 from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
 
@@ -96,6 +99,8 @@ class TicketFilter(django_filters.FilterSet):
 @extend_schema(tags=["service"])
 @transitions_schema(Ticket, TicketSerializer)
 class TicketViewSet(
+    BulkMixin,
+    ExportMixin,
     HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
@@ -111,6 +116,8 @@ class TicketViewSet(
 
     queryset = Ticket.objects.none()
     serializer_class = TicketSerializer
+    bulk_name = "tickets"
+    export_spec = TICKETS
     filterset_class = TicketFilter
     search_fields = ["subject", "description"]
     ordering_fields = ["created_at", "priority"]
@@ -160,7 +167,7 @@ class SurveySerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None:
             return None
-        return services.survey_public_link(survey, user=request.user)
+        return services.survey_public_link(survey, user=request.user, request=request)
 
 
 class SurveyFilter(django_filters.FilterSet):
@@ -174,18 +181,35 @@ class SurveyFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["service"])
-class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
+class SurveyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """CSAT and NPS surveys and their answers (read-only: customers answer through the
     signed link)."""
 
     queryset = Survey.objects.none()
     serializer_class = SurveySerializer
+    export_spec = SURVEYS
     filterset_class = SurveyFilter
     ordering_fields = ["created_at", "answered_at", "score"]
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
         return survey_list(user=self.request.user)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: SurveySerializer,
+            400: FieldErrors,
+            403: OpenApiResponse(
+                ErrorSerializer, description="Not service, a manager or the account's owner"
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def resend(self, request, pk=None):
+        """Email an unanswered survey's link again, in the contact's language."""
+        survey = services.survey_resend(user=request.user, survey=self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=survey.pk)).data)
 
 
 class FeedbackItemSerializer(VisibleRelationsMixin, serializers.ModelSerializer):

@@ -15,6 +15,11 @@ class FeedbackConfig(AppConfig):
             )
         },
         records={"feedback.Ticket": "feedback.selectors.ticket_list"},
+        panels={
+            "orders.Order": (
+                ("feedback/includes/order_survey.html", "feedback.sharing.order_panel"),
+            )
+        },
         work_queue=(
             "feedback.workqueue.ticket_sections",
             "feedback.workqueue.flag_sections",

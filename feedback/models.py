@@ -202,6 +202,7 @@ class SurveyKind(models.TextChoices):
 
 SCORE_RANGE = {SurveyKind.CSAT: (1, 5), SurveyKind.NPS: (0, 10)}
 NPS_DETRACTOR_MAX = 6
+CSAT_UNHAPPY_MAX = 2
 
 
 class Survey(models.Model):
@@ -286,9 +287,19 @@ class Survey(models.Model):
             and self.score <= NPS_DETRACTOR_MAX
         )
 
+    @property
+    def is_unhappy(self) -> bool:
+        """An answer that flags the account: a detractor NPS (0–6) or a CSAT of 1–2."""
+        if self.score is None:
+            return False
+        if self.kind == SurveyKind.CSAT:
+            return self.score <= CSAT_UNHAPPY_MAX
+        return self.is_detractor
+
 
 class FlagReason(models.TextChoices):
     DETRACTOR = "detractor", _("Detractor NPS answer")
+    LOW_CSAT = "low_csat", _("Unhappy CSAT answer (1–2)")
     SLA_BREACH = "sla_breach", _("Service ticket missed its SLA")
 
 

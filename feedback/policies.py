@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from roles.policies import Policy
 
+
+def _owns_account(user, survey) -> bool:
+    return survey.account.owner_id == user.pk
+
+
 POLICIES = (
     Policy(
         "feedback.ticket_create",
@@ -29,5 +34,13 @@ POLICIES = (
         _("Capture market feedback"),
         roles=("sales", "service"),
         refusal=_("Sales and service capture market feedback."),
+    ),
+    Policy(
+        "feedback.survey_send",
+        _("Send a survey link again"),
+        roles=("service", "manager"),
+        owner_roles=("sales",),
+        owns=_owns_account,
+        refusal=_("Customer service, a manager or the account's owner sends survey links."),
     ),
 )

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from activities.models import ActivityKind
 from activities.services import activity_create
@@ -27,6 +28,7 @@ from ltc.records import require_visible
 from ltc.timers import escalation_recipients
 from ltc.transitions import perform_transition
 from notifications import outbox
+from notifications.messages import Message, as_text
 from notifications.services import absolute_url, notify, notify_after_commit
 from roles.permissions import has_role, users_with_role
 from roles.policies import can, require
@@ -36,11 +38,13 @@ from .models import (
     OPEN_STATES,
     AccountFlag,
     FeedbackItem,
+    FeedbackKind,
     FeedbackStatus,
     FlagReason,
     Survey,
     SurveyKind,
     Ticket,
+    TicketPriority,
     TicketStatus,
     feedback_route,
     role_for_category,
@@ -220,10 +224,16 @@ def ticket_breach(*, ticket: Ticket, target: str, escalate: bool = True, now=Non
             notify(
                 recipient=user,
                 key=f"sla-breach:{ticket.pk}:{target}",
-                title=_("SLA missed (%(target)s): %(ticket)s")
-                % {"target": TARGET_LABELS[target], "ticket": ticket},
-                body=_("Priority %(priority)s, account %(account)s.")
-                % {"priority": ticket.get_priority_display(), "account": ticket.account},
+                title=Message(
+                    gettext_noop("SLA missed (%(target)s): %(ticket)s"),
+                    target=TARGET_LABELS[target],
+                    ticket=ticket,
+                ),
+                body=Message(
+                    gettext_noop("Priority %(priority)s, account %(account)s."),
+                    priority=TicketPriority(ticket.priority).label,
+                    account=ticket.account,
+                ),
                 url=ticket.get_absolute_url(),
             )
     return bool(newly)
@@ -279,7 +289,12 @@ def close_resolved_tickets(*, now=None) -> int:
 # --- account flags ------------------------------------------------------------------------------
 @transaction.atomic
 def account_flag_raise(
-    *, account: Account, reason: str, ticket: Ticket | None = None, survey=None, note: str = ""
+    *,
+    account: Account,
+    reason: str,
+    ticket: Ticket | None = None,
+    survey=None,
+    note: str | Message = "",
 ) -> AccountFlag:
     flag, created = AccountFlag.objects.get_or_create(
         account=account,
@@ -287,15 +302,15 @@ def account_flag_raise(
         ticket=ticket,
         survey=survey,
         cleared_at=None,
-        defaults={"note": note[:300]},
+        defaults={"note": as_text(note)[:300]},
     )
     if created and account.owner_id:
         owner = account.owner
         notify(
             recipient=owner,
             key=f"account-flag:{flag.pk}",
-            title=_("Customer at risk: %(account)s") % {"account": account},
-            body=note or flag.get_reason_display(),
+            title=Message(gettext_noop("Customer at risk: %(account)s"), account=account),
+            body=note or Message("%(reason)s", reason=FlagReason(reason).label),
             url=account.get_absolute_url(),
         )
     return flag
@@ -349,18 +364,18 @@ class _SignedAt(signing.TimestampSigner):
         return signing.b62_encode(int(self.at.timestamp()))
 
 
-def survey_public_link(survey: Survey, *, user: User) -> str | None:
+def survey_public_link(survey: Survey, *, user: User, request=None) -> str | None:
     """The survey's public answer link for the people who send surveys (service, the account
-    owner, a manager), e.g. to deliver it through a chat bridge; None for anyone else and once
-    answered. The link is stamped with the moment the survey was sent, so it expires with the
-    emailed one however often it is read."""
+    owner, a manager), e.g. to paste into WeChat or show as a QR code; None for anyone else
+    and once answered. The link is stamped with the moment the survey was (last) sent, so it
+    expires with the emailed one however often it is read."""
     if survey.answered_at is not None:
         return None
-    owner = survey.account.owner_id == user.pk and has_role(user, "sales")
-    if not (user.is_superuser or owner or has_role(user, "service", "manager")):
+    if not can(user, "feedback.survey_send", survey):
         return None
     signer = _SignedAt(survey.sent_at or survey.created_at, salt=SALT)
-    return absolute_url(reverse("feedback:survey-answer", args=[signer.sign(survey.token)]))
+    path = reverse("feedback:survey-answer", args=[signer.sign(survey.token)])
+    return absolute_url(path, request)
 
 
 def _recipient(account: Account, contact: Contact | None) -> Contact | None:
@@ -461,13 +476,45 @@ def survey_answer(*, token: str, score, comment: str = "") -> Survey:
     if not won:
         raise SurveyLinkError(_("This survey has already been answered. Thank you!"), status=410)
     survey.answered_at, survey.score, survey.comment = now, value, comment
-    if survey.is_detractor:
+    if survey.is_unhappy:
+        if survey.kind == SurveyKind.CSAT:
+            reason = FlagReason.LOW_CSAT
+            note = gettext_noop("CSAT %(score)s: %(comment)s")
+        else:
+            reason = FlagReason.DETRACTOR
+            note = gettext_noop("NPS %(score)s: %(comment)s")
         account_flag_raise(
             account=survey.account,
-            reason=FlagReason.DETRACTOR,
+            reason=reason,
             survey=survey,
-            note=_("NPS %(score)s: %(comment)s") % {"score": value, "comment": comment[:200]},
+            note=Message(note, score=value, comment=comment[:200]),
         )
+    return survey
+
+
+def survey_can_send(*, user: User, survey: Survey) -> bool:
+    return can(user, "feedback.survey_send", survey)
+
+
+@transaction.atomic
+def survey_resend(*, user: User, survey: Survey) -> Survey:
+    """Send an unanswered survey's link again by email, through the same path as the first
+    time (in the contact's language), to the survey's contact or the account's first contact
+    with an email. Service, a manager and the account's owner may."""
+    require(user, "feedback.survey_send", survey)
+    survey = (
+        Survey.objects.select_for_update().select_related("account", "contact").get(pk=survey.pk)
+    )
+    if survey.answered_at is not None:
+        raise ValidationError(_("This survey has already been answered."))
+    contact = _recipient(survey.account, survey.contact)
+    if contact is None or not contact.email:
+        raise ValidationError(_("No contact of this account has an email address."))
+    survey.contact, survey.email = contact, contact.email
+    survey.language = contact.language or survey.language
+    survey.sent_at = timezone.now()
+    survey.save(update_fields=["contact", "email", "language", "sent_at"])
+    _queue_survey_email(survey)
     return survey
 
 
@@ -490,8 +537,11 @@ def feedback_item_create(*, user: User, kind, category, title, description="", a
     notify_after_commit(
         recipients=list(users_with_role(item.routed_to)),
         key=f"feedback-item:{item.pk}",
-        title=_("New %(kind)s: %(title)s")
-        % {"kind": item.get_kind_display().lower(), "title": item.title},
+        title=Message(
+            gettext_noop("New %(kind)s: %(title)s"),
+            kind=FeedbackKind(item.kind).label,
+            title=item.title,
+        ),
         body=item.description[:500],
         url=item.get_absolute_url(),
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket-detail"),
     path("tickets/<int:pk>/reply/", views.ticket_reply, name="ticket-reply"),
     path("surveys/", views.survey_index, name="survey-list"),
+    path("surveys/<int:pk>/resend/", views.survey_resend, name="survey-resend"),
     path("flags/", views.flag_index, name="flag-list"),
     path("flags/<int:pk>/clear/", views.flag_clear, name="flag-clear"),
     path("feedback/", views.item_index, name="item-list"),

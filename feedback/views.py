@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -14,12 +16,14 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from customers.selectors import account_list, contact_list
 from ltc.errors import Outcome
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.policies import can
 
 from . import clock, services
+from .exports import SURVEYS, TICKETS
 from .forms import FeedbackItemForm, TicketForm
 from .models import FeedbackStatus, SurveyKind, TicketStatus
 from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
@@ -56,6 +60,8 @@ def ticket_index(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(subject__icontains=q)
+    if download := export_page(request, TICKETS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -141,8 +147,27 @@ def survey_index(request):
     kind = request.GET.get("kind", "")
     if kind in SurveyKind.values:
         qs = qs.filter(kind=kind)
+    if download := export_page(request, SURVEYS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "feedback/survey_list.html", {"page": page, "kinds": SurveyKind.choices})
+
+
+@login_required
+@require_POST
+def survey_resend(request, pk):
+    """Email an unanswered survey's link again (service, a manager, the account's owner)."""
+    survey = get_object_or_404(survey_list(user=request.user), pk=pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("feedback:survey-list")
+    try:
+        survey = services.survey_resend(user=request.user, survey=survey)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, _("Survey link sent again to %(email)s.") % {"email": survey.email})
+    return redirect(back)
 
 
 @never_cache

@@ -11,12 +11,14 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ltc.timers import where_work_waits
-from notifications.services import notify
+from notifications.messages import Message
+from notifications.services import notify, recipient_language
 
 from . import dashboard
 from .models import DigestSent
@@ -79,11 +81,13 @@ def send_weekly_digest(*, today: datetime.date | None = None) -> int:
         with transaction.atomic():
             DigestSent.objects.create(week=key)
             for user in recipients():
-                body = digest_body(user, period)
+                # The figures are written once, in the reader's language.
+                with translation.override(recipient_language(user)):
+                    body = digest_body(user, period)
                 if notify(
                     recipient=user,
                     key=f"kpi-digest:{key}",
-                    title=_("KPI digest, week %(week)s") % {"week": key},
+                    title=Message(gettext_noop("KPI digest, week %(week)s"), week=key),
                     body=body,
                     url=url,
                 ):

@@ -13,6 +13,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ltc.api.bulking import BulkMixin
+from ltc.api.exporting import ExportMixin
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     API_FILTERS,
@@ -28,6 +30,7 @@ from ltc.api.relations import VisibleRelationsMixin
 from ltc.paging import narrow_search
 
 from . import services
+from .exports import LEADS
 from .filters import LeadFilter
 from .models import Lead, LeadSource
 from .selectors import lead_list
@@ -162,6 +165,8 @@ RoundRobinResult = inline_serializer(
 @transitions_schema(Lead, LeadSerializer)
 @write_schema(LeadSerializer, "marketing and sales (the owner)")
 class LeadViewSet(
+    BulkMixin,
+    ExportMixin,
     HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
@@ -177,6 +182,8 @@ class LeadViewSet(
     queryset = Lead.objects.none()  # for the schema; requests use get_queryset
     serializer_class = LeadSerializer
     filter_backends = [API_FILTERS[0], LeadSearchFilter, *API_FILTERS[2:]]
+    bulk_name = "leads"
+    export_spec = LEADS
     filterset_class = LeadFilter
     search_fields = ["name", "company", "email", "phone"]  # Lead.search_text
     ordering_fields = ["created_at", "score"]

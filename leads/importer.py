@@ -32,6 +32,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ltc.imports import FileProblem, ImportReport, RowError, report_as_dict
 from ltc.imports import cell_text as _text
@@ -40,6 +41,7 @@ from ltc.imports import is_blank as _blank
 from ltc.imports import parse_date as _parse_date
 from ltc.imports import read_records as _records
 from ltc.imports import scanned as _scanned
+from notifications.messages import Message
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
@@ -432,7 +434,7 @@ def _create(rows: list[_Row], user: User) -> int:
 
 
 def _notify_owner(owner, count: int, now) -> None:
-    title = _("%(count)d imported leads assigned to you") % {"count": count}
+    title = Message(gettext_noop("%(count)d imported leads assigned to you"), count=count)
     url = f"{reverse('leads:list')}?owner={owner.pk}&status=new"
     key = f"lead-assigned:import:{owner.pk}:{now.timestamp()}"  # the "lead-assigned" event
     transaction.on_commit(

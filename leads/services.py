@@ -9,10 +9,12 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customers.models import Account, Contact
 from ltc.handoffs import lead_converted
 from ltc.transitions import perform_transition
+from notifications.messages import Message
 from notifications.services import notify, notify_after_commit
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
@@ -89,7 +91,7 @@ def _set_owner(lead: Lead, owner, *, by):
         notify(
             recipient=owner,
             key=f"lead-assigned:{lead.pk}:{owner.pk}:{timezone.now().timestamp()}",
-            title=_("New lead assigned: %(lead)s") % {"lead": lead},
+            title=Message(gettext_noop("New lead assigned: %(lead)s"), lead=lead),
             url=lead.get_absolute_url(),
         )
 
@@ -167,13 +169,17 @@ def _flag_possible_duplicate(account: Account, lead: Lead) -> None:
     notify_after_commit(
         recipients=list(users_with_role("manager")),
         key=f"account-duplicate:{account.pk}",
-        title=_("Possible duplicate account: %(account)s") % {"account": account.name},
-        body=_(
-            "Converting lead %(lead)s created this account, but an account with the same name "
-            "exists that the converting user may not see. Merge or reassign if they are one "
-            "customer."
-        )
-        % {"lead": lead},
+        title=Message(
+            gettext_noop("Possible duplicate account: %(account)s"), account=account.name
+        ),
+        body=Message(
+            gettext_noop(
+                "Converting lead %(lead)s created this account, but an account with the same "
+                "name exists that the converting user may not see. Merge or reassign if they "
+                "are one customer."
+            ),
+            lead=lead,
+        ),
         url=account.get_absolute_url(),
     )
 
@@ -231,8 +237,8 @@ def notify_due_lead_follow_ups(now) -> int:
         if notify(
             recipient=lead.owner,
             key=f"follow-up:lead:{lead.pk}:{lead.next_follow_up_at.isoformat()}",
-            title=_("Follow up lead: %(lead)s") % {"lead": lead},
-            body=_("The follow-up you planned is due."),
+            title=Message(gettext_noop("Follow up lead: %(lead)s"), lead=lead),
+            body=Message(gettext_noop("The follow-up you planned is due.")),
             url=lead.get_absolute_url(),
         ):
             sent += 1

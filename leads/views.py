@@ -10,6 +10,7 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc import uploads
 from ltc.errors import Outcome
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator, narrow_search
 from ltc.searchtext import search_q
 from ltc.selectors import record_history
@@ -18,6 +19,7 @@ from roles.permissions import has_role
 from roles.policies import can
 
 from . import services
+from .exports import LEADS
 from .forms import AssignForm, ImportForm, LeadFilterForm, LeadForm
 from .importer import lead_import_queue
 from .models import LeadImport
@@ -54,6 +56,8 @@ def lead_list(request):
     if not has_role(request.user, "marketing", "sales", "manager"):
         raise PermissionDenied
     form, qs = _filtered(request)
+    if download := export_page(request, LEADS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

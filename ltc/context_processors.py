@@ -37,6 +37,7 @@ NAVIGATION = [
         "imports",
         ("marketing", "sales", "sales_support", "operations", "finance"),
     ),
+    (_("Company details"), "company:settings", ("manager",)),
 ]
 
 

@@ -150,3 +150,42 @@ class ImportJob(models.Model):
         if self.finished:
             return "finished"
         return "running" if self.started_at else "queued"
+
+
+class Tag(models.Model):
+    """A free label put on records of any list (bulk "tag"); one name, shared by everyone."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+
+class TaggedRecord(models.Model):
+    """One tag on one record (any model: content type and id)."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="records")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tag", "content_type", "object_id"], name="tagged_record_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="tagged_record_idx")]
+
+    def __str__(self):
+        return f"{self.tag_id}:{self.content_type_id}:{self.object_id}"

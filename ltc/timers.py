@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from notifications.messages import Message
 from notifications.services import notify
 from roles.models import Team
 from roles.permissions import users_with_role
@@ -91,9 +92,12 @@ def check(timer: HandoffTimer, *, now=None) -> dict[str, int]:
             if notify(
                 recipient=user,
                 key=f"handoff-remind:{timer.name}:{record.pk}:{since}",
-                title=_("Waiting on you: %(what)s — %(record)s")
-                % {"what": timer.label, "record": record},
-                body=_("This hand-off is past its target time."),
+                title=Message(
+                    gettext_noop("Waiting on you: %(what)s — %(record)s"),
+                    what=timer.label,
+                    record=record,
+                ),
+                body=Message(gettext_noop("This hand-off is past its target time.")),
                 url=url,
             ):
                 sent["reminded"] += 1
@@ -102,9 +106,12 @@ def check(timer: HandoffTimer, *, now=None) -> dict[str, int]:
                 if notify(
                     recipient=user,
                     key=f"handoff-escalate:{timer.name}:{record.pk}:{since}",
-                    title=_("Escalated: %(what)s — %(record)s")
-                    % {"what": timer.label, "record": record},
-                    body=_("Still waiting well past its target time."),
+                    title=Message(
+                        gettext_noop("Escalated: %(what)s — %(record)s"),
+                        what=timer.label,
+                        record=record,
+                    ),
+                    body=Message(gettext_noop("Still waiting well past its target time.")),
                     url=url,
                 ):
                     sent["escalated"] += 1

@@ -19,6 +19,7 @@ urlpatterns = [
         import_views.import_template,
         name="import-template",
     ),
+    path("bulk/<slug:name>/", views.bulk, name="bulk"),
     path(
         "records/<str:app_label>/<str:model>/<int:pk>/transitions/<str:name>/",
         views.transition,

@@ -99,3 +99,79 @@ def webhook_events(request):
     from .webhook_events import catalogue
 
     return render(request, "ltc/webhook_events.html", {"groups": catalogue()})
+
+
+@login_required
+@require_POST
+def bulk(request, name):
+    """Run a bulk action on the rows selected in a list and show each record's result; a
+    request wrong as a whole (no selection, a person or action not offered) goes back to the
+    list with the reason, and nothing is changed."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .bulk import ACTION_LABELS, get, run_bulk, summary
+    from .errors import error_lines
+
+    spec = get(name)
+    if spec is None:
+        raise Http404
+    back = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    action = request.POST.get("action", "")
+    if action in ("export_csv", "export_xlsx") and spec.export:
+        return _export_selection(request, back, action.removeprefix("export_"))
+    try:
+        results = run_bulk(
+            spec=spec,
+            user=request.user,
+            ids=request.POST.getlist("ids"),
+            action=action,
+            params=request.POST,
+        )
+    except ValidationError as exc:
+        for line in error_lines(exc):
+            messages.error(request, line)
+        return redirect(back)
+    shown = {o.pk: o for o in spec.queryset(request.user).filter(pk__in=[r.id for r in results])}
+    rows = [{"result": r, "record": shown.get(r.id)} for r in results]
+    return render(
+        request,
+        "ltc/bulk_results.html",
+        {
+            "spec": spec,
+            "rows": rows,
+            "action_label": ACTION_LABELS.get(action, action),
+            "summary": summary(results),
+            "back": back,
+        },
+    )
+
+
+def _export_selection(request, back: str, fmt: str):
+    """The list's own export (its page, its filters) narrowed to the selected ids."""
+    from urllib.parse import urlencode, urlsplit
+
+    from django.core.exceptions import ValidationError
+    from django.http import QueryDict
+
+    from .bulk import parse_ids
+    from .errors import error_lines
+
+    try:
+        ids = parse_ids(request.POST.getlist("ids"))
+    except ValidationError as exc:
+        for line in error_lines(exc):
+            messages.error(request, line)
+        return redirect(back)
+    url = urlsplit(back)
+    params = QueryDict(url.query, mutable=True)
+    for key in ("page", "export", "ids"):
+        params.pop(key, None)
+    query = params.urlencode()
+    extra = urlencode({"export": fmt, "ids": ",".join(map(str, ids))})
+    return redirect(f"{url.path}?{query + '&' if query else ''}{extra}")

@@ -27,6 +27,10 @@ from .selectors import LAST_ERROR_SHOWN, inbox, webhook_deliveries
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # Written in the caller's language (their saved choice or Accept-Language).
+    title = serializers.CharField(source="display_title", read_only=True)
+    body = serializers.CharField(source="display_body", read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "title", "body", "url", "created_at", "read_at"]

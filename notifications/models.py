@@ -20,6 +20,9 @@ class Notification(models.Model):
     event = models.CharField(_("event"), max_length=60, default="", db_index=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+    # The event's message ids and parameters ({"title": {"text", "params"}, "body": ...}),
+    # written in the reader's language when shown; empty: title and body are shown as stored.
+    message = models.JSONField(_("message"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -40,6 +43,47 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the reader's)."""
+        from .messages import render
+
+        text = render(self.message.get("title")) if self.message else ""
+        if not text:
+            return self.title
+        limit = self._meta.get_field("title").max_length or len(text)
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    @property
+    def display_body(self) -> str:
+        from .messages import render
+
+        if self.message and self.message.get("body"):
+            return render(self.message["body"])
+        return self.body
+
+
+class UserLanguage(models.Model):
+    """The language a user reads the app and their notifications in, chosen in the language
+    switcher or on the notification settings page. No row: the site's language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="language_preference",
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "ltc_userlanguage"
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self):
+        return f"{self.user} · {self.language}"
 
 
 class NotificationPreference(models.Model):

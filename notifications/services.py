@@ -10,17 +10,19 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from roles.policies import require
 
 from . import outbox
+from .messages import Message, as_kept, as_text
 from .models import (
     BotWebhook,
     Delivery,
     Notification,
     NotificationPreference,
+    UserLanguage,
     WebhookEndpoint,
 )
 from .outbound import bot_message
@@ -46,44 +48,100 @@ def fit(text, max_length: int | None) -> str:
     return text[: max_length - 1] + "…"
 
 
+def recipient_language(user) -> str:
+    """The language `user` reads notifications in: their preference, else the site's."""
+    chosen = UserLanguage.objects.filter(user_id=user.pk).values_list("language", flat=True)
+    return chosen.first() or settings.LANGUAGE_CODE
+
+
+def user_language_set(*, user, language: str) -> UserLanguage | None:
+    """Keep the language a signed-in user chose (the switcher, the settings page)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if language not in {code for code, _label in settings.LANGUAGES}:
+        raise ValidationError({"language": _("Choose English or Simplified Chinese.")})
+    choice, _created = UserLanguage.objects.update_or_create(
+        user=user, defaults={"language": language}
+    )
+    return choice
+
+
 def notify(
-    *, recipient, key: str, title: str, body: str = "", url: str = ""
+    *,
+    recipient,
+    key: str,
+    title: str | Message,
+    body: str | Message = "",
+    url: str = "",
 ) -> Notification | None:
     """Notify `recipient` at most once per key: in the app, by email and in the group bots of
     the recipient's teams, as the user's preferences and the bots' subscriptions say.
+
+    `title` and `body` are best given as `Message`s (message id + parameters): the notice
+    keeps them and is written in its reader's language wherever it is shown; email and bot
+    messages are written in the recipient's language. Plain text is kept as it is.
 
     Returns the new notification, or None if this key was already notified. Email and bot
     messages are written to the outbox in the caller's transaction and leave after commit,
     so a failing mail server, bot or broker never undoes the cause.
     """
-    # Titles quote user input (a record's name); they are cut here, once, for every caller.
-    title = fit(title, Notification._meta.get_field("title").max_length)
     event = event_of(key)
+    kept = {
+        part: as_kept(value) for part, value in (("title", title), ("body", body)) if as_kept(value)
+    }
+    with translation.override(recipient_language(recipient)):
+        # Titles quote user input (a record's name); they are cut here, once, for every caller.
+        title_text = fit(as_text(title), Notification._meta.get_field("title").max_length)
+        body_text = as_text(body)
     with transaction.atomic():  # the notice and its outgoing messages commit together
         try:
             with transaction.atomic():
                 note = Notification.objects.create(
-                    recipient=recipient, key=key, event=event, title=title, body=body, url=url
+                    recipient=recipient,
+                    key=key,
+                    event=event,
+                    title=title_text,
+                    body=body_text,
+                    message=kept,
+                    url=url,
                 )
         except IntegrityError:
             return None
         pref = NotificationPreference.objects.filter(user=recipient, event=event).first()
+        link = absolute_url(url)
         if recipient.email and (pref is None or pref.email):
             outbox.queue_email(
                 to=[recipient.email],
-                subject=title,
-                body=f"{body}\n\n{absolute_url(url)}".strip(),
+                subject=title_text,
+                body=f"{body_text}\n\n{link}".strip(),
             )
         for bot in BotWebhook.objects.filter(team__members=recipient, active=True).distinct():
             if bot.wants(event):
-                message = bot_message(bot.provider, title=title, body=body, url=absolute_url(url))
+                message = bot_message(bot.provider, title=title_text, body=body_text, url=link)
                 outbox.queue_bot(bot=bot, payload=message)
     return note
 
 
-def absolute_url(path: str) -> str:
-    base = settings.LTC.get("SITE_URL", "").rstrip("/")
-    return f"{base}{path}" if path.startswith("/") and base else path
+# Where links point when SITE_URL is not set and no request tells the server's address.
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_url(request=None) -> str:
+    """The site's base address: SITE_URL when set (a proxy's public address, a path prefix
+    included); else the address this request reached (host and port); else the default."""
+    configured = str(settings.LTC.get("SITE_URL") or "").rstrip("/")
+    if configured:
+        return configured
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return DEFAULT_SITE_URL
+
+
+def absolute_url(path: str, request=None) -> str:
+    """`path` (from reverse() or get_absolute_url()) as an absolute link to this site."""
+    if not path.startswith("/"):
+        return path
+    return f"{site_url(request)}{path}"
 
 
 def notify_after_commit(*, recipients, **kwargs) -> None:

@@ -1,10 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from ltc.paging import CappedPaginator
 from roles.models import Team
@@ -14,7 +17,29 @@ from roles.policies import can
 from . import selectors, services
 from .events import EVENTS
 from .forms import BotWebhookForm
+from .middleware import remember_language, remember_saved_language
 from .models import BotWebhook, NotificationPreference
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, then the user's saved language for the new session."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember_saved_language(self.request, form.get_user())
+        return response
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: Django's set_language (the cookie), and for a signed-in user the
+    choice kept for the next login and for the language of their notifications."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {c for c, _l in settings.LANGUAGES}:
+        services.user_language_set(user=request.user, language=language)
+        remember_language(request, language)
+    return response
 
 
 @login_required
@@ -64,7 +89,11 @@ def notification_settings(request):
         services.notification_preferences_save(user=request.user, choices=choices)
         messages.success(request, _("Notification settings saved."))
         return redirect("notification-settings")
-    return render(request, "notifications/notification_settings.html", {"rows": rows})
+    return render(
+        request,
+        "notifications/notification_settings.html",
+        {"rows": rows, "languages": settings.LANGUAGES},
+    )
 
 
 def _bot_teams(user):

@@ -22,6 +22,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Account, Contact
+from ltc.api.bulking import BulkMixin
+from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
@@ -35,6 +37,7 @@ from ltc.api.relations import VisibleRelationsMixin
 from roles.policies import can
 
 from . import services
+from .exports import OPPORTUNITIES, QUOTES
 from .filters import OpportunityFilter, QuoteFilter
 from .models import LostReason, Opportunity, Quote, QuoteLine, QuoteSignOff
 from .selectors import forecast, opportunity_list, quote_list
@@ -156,6 +159,8 @@ class TeamSerializer(VisibleRelationsMixin, serializers.Serializer):
 @extend_schema(tags=["opportunities"])
 @transitions_schema(Opportunity, OpportunitySerializer)
 class OpportunityViewSet(
+    BulkMixin,
+    ExportMixin,
     HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
@@ -170,6 +175,8 @@ class OpportunityViewSet(
 
     queryset = Opportunity.objects.none()
     serializer_class = OpportunitySerializer
+    bulk_name = "opportunities"
+    export_spec = OPPORTUNITIES
     filterset_class = OpportunityFilter
     search_fields = ["name", "account__name", "competitors"]
     ordering_fields = ["created_at", "expected_close_date", "amount", "probability"]
@@ -366,6 +373,7 @@ class QuoteSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
 @extend_schema(tags=["quotes"])
 @transitions_schema(Quote, QuoteSerializer)
 class QuoteViewSet(
+    ExportMixin,
     HistoryMixin,
     TransitionsMixin,
     IdempotentCreateMixin,
@@ -382,6 +390,7 @@ class QuoteViewSet(
 
     queryset = Quote.objects.none()
     serializer_class = QuoteSerializer
+    export_spec = QUOTES
     filterset_class = QuoteFilter
     search_fields = ["opportunity__name", "opportunity__account__name"]
     ordering_fields = ["created_at", "valid_until", "total"]

@@ -5,6 +5,7 @@ fonts-noto-cjk), named first in the document's stylesheet."""
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications import outbox
@@ -19,10 +20,12 @@ def quote_context(quote) -> dict:
     }
 
 
-def quote_pdf(quote) -> bytes:
+def quote_pdf(quote, *, language: str | None = None) -> bytes:
+    """The quote as a PDF in `language` (default: the active one)."""
     from weasyprint import HTML
 
-    html = render_to_string("opportunities/quote_print.html", quote_context(quote))
+    with translation.override(language or translation.get_language()):
+        html = render_to_string("opportunities/quote_print.html", quote_context(quote))
     return HTML(string=html).write_pdf()
 
 
@@ -34,8 +37,10 @@ def quote_pdf_attachment(pk: int) -> tuple[str, bytes, str]:
     """The outbox attachment of a quote email: the sent quote's PDF."""
     from .models import Quote
 
-    quote = Quote.objects.select_related("opportunity").get(pk=pk)
-    return quote_filename(quote), quote_pdf(quote), "application/pdf"
+    quote = Quote.objects.select_related("opportunity__contact").get(pk=pk)
+    contact = quote.opportunity.contact
+    language = contact.language if contact is not None and contact.language else None
+    return quote_filename(quote), quote_pdf(quote, language=language), "application/pdf"
 
 
 def email_quote(quote) -> bool:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from guardian.shortcuts import remove_perm
 
 from ltc.handoffs import opportunity_won
@@ -21,6 +22,7 @@ from ltc.transitions import (
     TransitionNotAllowed,
     perform_transition,
 )
+from notifications.messages import Message
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import can, require
@@ -203,13 +205,16 @@ def opportunity_assign_team(
 
 
 def _notify_assigned(opportunity: Opportunity, person, field: str):
-    label = str(Opportunity._meta.get_field(field).verbose_name)
+    label = Opportunity._meta.get_field(field).verbose_name  # translated when shown
     stamp = timezone.now().timestamp()
     notify(
         recipient=person,
         key=f"opportunity-team:{opportunity.pk}:{field}:{person.pk}:{stamp}",
-        title=_("You are the %(role)s of %(opportunity)s")
-        % {"role": label, "opportunity": opportunity},
+        title=Message(
+            gettext_noop("You are the %(role)s of %(opportunity)s"),
+            role=label,
+            opportunity=opportunity,
+        ),
         url=opportunity.get_absolute_url(),
     )
 
@@ -241,8 +246,10 @@ def notify_due_opportunity_follow_ups(now) -> int:
         if notify(
             recipient=opportunity.owner,
             key=f"follow-up:opportunity:{opportunity.pk}:{opportunity.next_follow_up_at.isoformat()}",
-            title=_("Follow up opportunity: %(opportunity)s") % {"opportunity": opportunity},
-            body=_("The follow-up you planned is due."),
+            title=Message(
+                gettext_noop("Follow up opportunity: %(opportunity)s"), opportunity=opportunity
+            ),
+            body=Message(gettext_noop("The follow-up you planned is due.")),
             url=opportunity.get_absolute_url(),
         ):
             sent += 1
@@ -488,8 +495,10 @@ def _notify_signers(quote: Quote):
             notify(
                 recipient=person,
                 key=f"quote-sign-off:{quote.pk}:{role}",
-                title=_("Quote %(quote)s needs your sign-off (discount above policy)")
-                % {"quote": quote},
+                title=Message(
+                    gettext_noop("Quote %(quote)s needs your sign-off (discount above policy)"),
+                    quote=quote,
+                ),
                 url=quote.get_absolute_url(),
             )
 

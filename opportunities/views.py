@@ -12,13 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from company.documents import document_language
 from ltc.errors import REFUSALS, Outcome, plain, transition_labels
-from ltc.exports import csv_response, xlsx_response
+from ltc.exports import export_page
 from ltc.money import money
 from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
@@ -31,6 +33,7 @@ from roles.permissions import has_role
 from roles.policies import can
 
 from . import services
+from .exports import OPPORTUNITIES
 from .forms import (
     OpportunityFilterForm,
     OpportunityForm,
@@ -77,51 +80,10 @@ def _filtered(request):
 def opportunity_list_view(request):
     _check_role(request.user)
     form, qs = _filtered(request)
-    if request.GET.get("export") in ("csv", "xlsx"):
-        if not can(request.user, "opportunities.export"):
-            raise PermissionDenied
-        return _export(qs, request.GET["export"])
+    if download := export_page(request, OPPORTUNITIES, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "opportunities/list.html", {"page": page, "filter_form": form})
-
-
-def _export(qs, kind: str):
-    """The filtered list as CSV or XLSX, through ltc.exports (formula cells neutralised)."""
-    header = [
-        _("ID"),
-        _("Name"),
-        _("Account"),
-        _("Stage"),
-        _("Amount"),
-        _("Currency"),
-        _("Probability %"),
-        _("Weighted"),
-        _("Expected close"),
-        _("Owner"),
-        _("Solution owner"),
-        _("Next step"),
-    ]
-
-    def rows():
-        for o in qs.order_by("pk").iterator(chunk_size=500):
-            yield [
-                o.pk,
-                o.name,
-                o.account.name,
-                o.get_stage_display(),
-                o.amount,
-                o.currency,
-                o.probability,
-                o.weighted_amount,
-                o.expected_close_date or "",
-                o.owner.get_username(),
-                o.solution_owner.get_username() if o.solution_owner else "",
-                o.next_step,
-            ]
-
-    if kind == "xlsx":
-        return xlsx_response("opportunities.xlsx", header, rows(), title=_("Opportunities"))
-    return csv_response("opportunities.csv", header, rows())
 
 
 # --- the pipeline board -------------------------------------------------------------------------
@@ -332,9 +294,17 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
     if request.GET.get("format") == "pdf":
         from .documents import quote_filename, quote_pdf
 
-        response = HttpResponse(quote_pdf(quote), content_type="application/pdf")
+        pdf = quote_pdf(quote, language=document_language(request))
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{quote_filename(quote)}"'
         return response
+    if request.GET.get("print") == "1":
+        from .documents import quote_context
+
+        # The printable page in the document's language, whatever the UI language.
+        with translation.override(document_language(request)):
+            context = {**quote_context(quote), "pdf": False}
+            return render(request, "opportunities/quote_print.html", context)
     can_edit = quote.is_editable and services.quote_can_edit(
         user=request.user, opportunity=quote.opportunity
     )
@@ -342,14 +312,9 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
         user=request.user, opportunity=quote.opportunity
     )
     signed = {s.role: s for s in quote.sign_offs.all() if s.decision == "approved"}
-    template = (
-        "opportunities/quote_print.html"
-        if request.GET.get("print") == "1"
-        else "opportunities/quote_detail.html"
-    )
     return render(
         request,
-        template,
+        "opportunities/quote_detail.html",
         {
             "quote": quote,
             "opportunity": quote.opportunity,

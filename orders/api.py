@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from contracts.selectors import contract_list
 from customers.selectors import account_list
 from leads.selectors import lead_list
+from ltc.api.bulking import BulkMixin
+from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
@@ -22,6 +24,7 @@ from ltc.api.relations import VisibleRelationsMixin
 from opportunities.selectors import opportunity_list
 
 from . import services
+from .exports import ORDERS, SHIPMENTS
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from .selectors import order_list, shipment_list
 
@@ -120,6 +123,8 @@ class ShipmentFilter(django_filters.FilterSet):
 @extend_schema(tags=["orders"])
 @transitions_schema(Order, OrderSerializer)
 class OrderViewSet(
+    BulkMixin,
+    ExportMixin,
     HistoryMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -133,6 +138,8 @@ class OrderViewSet(
 
     queryset = Order.objects.none()
     serializer_class = OrderSerializer
+    bulk_name = "orders"
+    export_spec = ORDERS
     filterset_class = OrderFilter
     search_fields = ["number", "account__name", "contract__number"]
     ordering_fields = ["created_at", "confirmed_at", "promised_delivery_date", "total"]
@@ -191,6 +198,7 @@ class ShipmentSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
 
 @extend_schema(tags=["orders"])
 class ShipmentViewSet(
+    ExportMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -203,6 +211,7 @@ class ShipmentViewSet(
 
     queryset = Shipment.objects.none()
     serializer_class = ShipmentSerializer
+    export_spec = SHIPMENTS
     filterset_class = ShipmentFilter
     search_fields = ["tracking_number", "carrier", "order__number"]
     ordering_fields = ["shipped_at", "created_at"]

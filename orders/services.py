@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ltc.faults import fault_point
 from ltc.handoffs import order_accepted, order_delivered
 from ltc.records import require_visible
 from ltc.transitions import perform_transition
+from notifications.messages import Message
 from notifications.services import notify
 from roles.policies import require
 
@@ -65,8 +67,11 @@ def order_create_from_contract(*, contract, user: User) -> Order | None:
     notify(
         recipient=contract.owner,
         key=f"order-created:{order.pk}",
-        title=_("Order %(order)s was created from contract %(contract)s: confirm it")
-        % {"order": order, "contract": contract},
+        title=Message(
+            gettext_noop("Order %(order)s was created from contract %(contract)s: confirm it"),
+            order=order,
+            contract=contract,
+        ),
         url=order.get_absolute_url(),
     )
     return order

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc.errors import Outcome
+from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
@@ -22,6 +23,7 @@ from roles.permissions import has_role
 from roles.policies import can
 
 from . import services
+from .exports import ORDERS
 from .forms import OrderFilterForm, ShipmentForm
 from .models import OrderLine, OrderStatus, Shipment, ShipmentLine
 from .selectors import operations_queue, order_list
@@ -62,6 +64,8 @@ def order_list_view(request):
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
+    if download := export_page(request, ORDERS, qs):
+        return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -13,10 +13,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition
 
 from customers.models import Account
 from leads.models import Lead, LeadStatus
+from notifications.messages import Message
 from notifications.services import notify
 from roles.policies import require
 
@@ -93,8 +95,11 @@ def _return(record, *, now, field: str) -> bool:
     notify(
         recipient=previous,
         key=f"pool-return:{field}:{locked.pk}:{now.isoformat()}",
-        title=_("Back to the pool (no activity for %(days)s days): %(record)s")
-        % {"days": return_days(), "record": locked},
+        title=Message(
+            gettext_noop("Back to the pool (no activity for %(days)s days): %(record)s"),
+            days=return_days(),
+            record=locked,
+        ),
         url=entry.get_absolute_url(),
     )
     return True

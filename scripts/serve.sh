@@ -5,7 +5,14 @@
 # not in the database: on SQLite its start-up writes would wait on the worker's and be lost.
 set -e
 HOST=${1:-127.0.0.1:8000}
-PY=.venv/bin/python
+PY=${PY:-.venv/bin/python}
+# Links in emails, bot messages and survey QR codes point at the address served here, unless
+# SITE_URL names the public one (a proxy in front). runserver's HOST may be a bare port.
+case "$HOST" in
+  *:*) ADDRESS=$HOST ;;
+  *) ADDRESS=127.0.0.1:$HOST ;;
+esac
+export SITE_URL="${SITE_URL:-http://$ADDRESS}"
 if [ -z "$REDIS_URL" ]; then
   mkdir -p .celery-queue/processed
   .venv/bin/celery -A config worker --beat --pool=solo --loglevel=warning \

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ltc",
     "activities",
     "roles",
+    "company",
     "customers",
     "catalog",
     "leads",
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the cookie's language: a signed-in user's saved choice (notifications.middleware).
+    "notifications.middleware.ReaderLanguageMiddleware",
     "ltc.middleware.RequestSizeLimitMiddleware",
     "ltc.middleware.DebugOnlyLocallyMiddleware",
     # Field-level audit (ltc.audit): the request's user is who changed a record.
@@ -350,8 +353,10 @@ LTC = {
         "ticket_first_response": env.float("TICKET_FIRST_RESPONSE_HOURS", default=4),
     },
     "HANDOFF_ESCALATE_FACTOR": env.float("HANDOFF_ESCALATE_FACTOR", default=2),
-    # Absolute links in emails and bot messages.
-    "SITE_URL": env("SITE_URL", default="http://127.0.0.1:8000"),
+    # The base of absolute links (emails, bot messages, survey links and QR codes). Unset:
+    # pages use the address they were requested at, background messages
+    # http://127.0.0.1:8000; scripts/serve.sh sets it from the address it serves on.
+    "SITE_URL": env("SITE_URL", default=""),
     # Let bot/webhook URLs point at private or loopback addresses (on-premise chat servers).
     "WEBHOOK_ALLOW_PRIVATE": env.bool("WEBHOOK_ALLOW_PRIVATE", default=False),
     # Quote discount policy (%): above the first a manager signs off, above the second

@@ -182,10 +182,19 @@ def test_detractor_nps_flags_the_account(score, flagged):
 
 
 @pytest.mark.django_db
-def test_a_low_csat_does_not_flag():
-    survey = survey_for("csat")
-    services.survey_answer(token=services.survey_link_token(survey), score=1)
-    assert not AccountFlag.objects.exists()
+@pytest.mark.parametrize("score,flagged", [(1, True), (2, True), (3, False), (5, False)])
+def test_a_csat_of_one_or_two_flags_the_account_like_a_detractor(score, flagged):
+    owner = user_with("sales")
+    survey = survey_for("csat", account=AccountFactory(owner=owner))
+    services.survey_answer(token=services.survey_link_token(survey), score=score, comment="慢")
+    flags = AccountFlag.objects.filter(account=survey.account, cleared_at__isnull=True)
+    assert flags.exists() is flagged
+    if flagged:
+        flag = flags.get()
+        assert flag.reason == "low_csat" and flag.survey == survey
+        assert flag.note == f"CSAT {score}: 慢"
+        # the owner is told, as for a detractor
+        assert owner.notifications.filter(event="account-flag").count() == 1
 
 
 @pytest.mark.django_db

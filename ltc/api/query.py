@@ -4,7 +4,8 @@ An integrator who misspells a filter (or uses one that does not exist, like `?le
 resource without that relation) would otherwise get the whole list back and act on it. What a
 view accepts is what the schema documents for it: on list endpoints the parameters of its
 filter backends (django-filter fields with their range suffixes, ?search=, ?ordering=); on
-those and the actions in `paginated_actions` its paginator's; everywhere `format`, and the
+those and the actions in `paginated_actions` its paginator's; the list's filters also on the
+actions in `filtered_actions` (the export); everywhere `format`, `action_query_params` and the
 extras the view declares in `extra_query_params` ({action: [names]}) and documents with
 extend_schema.
 """
@@ -35,10 +36,12 @@ def allowed_query_params(view) -> set[str]:
     action = getattr(view, "action", None)
     extras = getattr(view, "extra_query_params", {}) or {}
     names.update(extras.get(action, ()))
+    names.update((getattr(view, "action_query_params", {}) or {}).get(action, ()))
     paginator = getattr(view, "paginator", None)
     if paginator is not None and action in ("list", *getattr(view, "paginated_actions", ())):
         names.update(p["name"] for p in paginator.get_schema_operation_parameters(view))
-    if action != "list":
+    # The list and the actions that read the list's rows (its export) take its filters.
+    if action not in ("list", *getattr(view, "filtered_actions", ())):
         return names
     for backend_class in getattr(view, "filter_backends", None) or ():
         backend = backend_class()

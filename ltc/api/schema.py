@@ -25,6 +25,10 @@ class AutoSchema(SpectacularAutoSchema):
         return action == "list" if action is not None else self._is_list_view()
 
     def get_filter_backends(self):
+        # An action that reads the list's rows (its export) takes the list's filters too.
+        action = getattr(self.view, "action", None)
+        if action is not None and action in getattr(self.view, "filtered_actions", ()):
+            return list(getattr(self.view, "filter_backends", None) or [])
         return super().get_filter_backends() if self._filters_apply() else []
 
     def _paginates(self) -> bool:

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from ltc.transitions import state_field
 
-register = template.Library()
+# One money format for pages, documents and notifications.
+from notifications.messages import format_money
 
-CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "JP¥"}
+register = template.Library()
 
 # Navigation icons (Bootstrap Icons) by the first segment of the item's URL; a nav item may
 # also carry its own "icon".
@@ -40,6 +41,7 @@ NAV_ICONS = {
     "service/surveys": "bi-emoji-smile",
     "service": "bi-headset",
     "pool": "bi-water",
+    "company": "bi-briefcase",
     "handoffs": "bi-stopwatch",
     "bots": "bi-robot",
     "billing/reports": "bi-hourglass-split",
@@ -66,10 +68,7 @@ def money(value, currency=""):
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
-    code = str(currency or "")
-    symbol = CURRENCY_SYMBOLS.get(code, f"{code} " if code else "")
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{abs(amount):,.2f}"
+    return format_money(amount, currency)
 
 
 def _state(record):

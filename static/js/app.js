@@ -94,3 +94,29 @@
     }
   });
 })();
+
+// Copy buttons: <button data-copy-target="input-id" data-copied-label="Copied"> copies that
+// field's value (a survey link to paste into WeChat); without the clipboard API the text is
+// selected for the user to copy.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy-target]") : null;
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!field) return;
+    field.select();
+    var done = function () {
+      var label = button.getAttribute("data-copied-label");
+      if (label) {
+        button.setAttribute("data-copied", "true");
+        button.lastChild.textContent = label;
+      }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {});
+    } else {
+      try { if (document.execCommand("copy")) done(); } catch (e) { /* selected for copying */ }
+    }
+  });
+})();
