@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ltc import records
+from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.mixins import (
     API_FILTERS,
@@ -51,9 +52,17 @@ class RecordTypeField(serializers.Field):
             ) from exc
 
 
+@described(
+    subject="One line saying what it is about",
+    due_at="When it is planned (a task's deadline, a meeting's time)",
+    done_at="When it was done; null while planned",
+    kind="Call, meeting, email, task or note",
+)
 class ActivitySerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     record_type = RecordTypeField(source="content_type", help_text='e.g. "leads.lead"')
-    record_id = serializers.IntegerField(source="object_id", min_value=1)
+    record_id = serializers.IntegerField(
+        source="object_id", min_value=1, help_text="The id of the record it is logged on"
+    )
     done = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Log it as already done"
     )

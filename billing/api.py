@@ -25,6 +25,7 @@ from customers.models import Account
 from customers.selectors import account_list
 from leads.selectors import lead_list
 from ltc.api.bulking import BulkMixin
+from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.fields import StrictDecimalField
 from ltc.api.filters import VisibleFilter
@@ -83,6 +84,13 @@ class ServiceCreateMixin:
 
 
 # --- invoices ---------------------------------------------------------------------------------
+@described(
+    description="What is billed, as printed on the invoice",
+    unit_price="Price per unit before tax",
+    net="Quantity x unit price",
+    tax_amount="The tax: tax rate % of the net amount",
+    total="Line total: net + tax",
+)
 class InvoiceLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = InvoiceLine
@@ -100,6 +108,12 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "position", "net", "tax_amount", "total"]
 
 
+@described(
+    description="What is billed, as printed on the invoice",
+    quantity="Quantity billed (default 1)",
+    unit_price="Price per unit before tax",
+    tax_rate="Tax rate in percent (e.g. 13.00 for 13% VAT; default 0)",
+)
 class InvoiceLineInput(VisibleRelationsMixin, serializers.Serializer):
     description = serializers.CharField(max_length=300)
     quantity = StrictDecimalField(max_digits=12, decimal_places=3, default="1")
@@ -107,6 +121,11 @@ class InvoiceLineInput(VisibleRelationsMixin, serializers.Serializer):
     tax_rate = StrictDecimalField(max_digits=5, decimal_places=2, default="0")
 
 
+@described(
+    payment="The payment (id) applied",
+    payment_date="The date that payment was received",
+    amount="How much of the payment went to this invoice",
+)
 class InvoiceAllocationSerializer(serializers.ModelSerializer):
     """A payment applied to the invoice."""
 
@@ -118,6 +137,12 @@ class InvoiceAllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@described(
+    number="The credit note's number",
+    amount="The amount credited against the invoice",
+    reason="Why the credit was given",
+    issue_date="The date the credit note was issued",
+)
 class InvoiceCreditNoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = CreditNote
@@ -125,6 +150,24 @@ class InvoiceCreditNoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@described(
+    milestone="The contract's payment milestone this invoice bills, if any",
+    subtotal="Sum of the lines' net amounts, before tax",
+    tax="Sum of the lines' tax",
+    total="subtotal + tax",
+    amount_paid="What payments have settled so far",
+    amount_credited="What credit notes have taken off",
+    balance="What is still owed: total - paid - credited",
+    emailed_to="The address the issued invoice was emailed to",
+    issued_at="When the invoice was issued (from then on it never changes)",
+    paid_at="When it was paid in full",
+    voided_at="When it was voided",
+    void_reason="Why it was voided",
+    allocations="The payments applied to it, with the amount of each",
+    credit_notes="The credit notes issued against it",
+    contract="The contract it bills, if any",
+    account="The customer account (id) billed",
+)
 class InvoiceSerializer(RoleShapedSerializer, serializers.ModelSerializer):
     """The full invoice (finance, manager). Sales and marketing get only the status fields
     (InvoiceStatusSerializer): the others are documented as not required."""
@@ -191,6 +234,14 @@ class InvoiceStatusSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@described(
+    account="The customer account (id) to bill",
+    contract="The contract (id) it bills, if any; it must be the account's",
+    currency="ISO 4217 currency code; default: the contract's, else the account's",
+    payment_terms_days="Days from issue to due date (default 30)",
+    notes="Notes printed on the invoice",
+    lines="What is billed; at least one line",
+)
 class InvoiceCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contract = serializers.IntegerField(required=False, allow_null=True)
@@ -200,6 +251,11 @@ class InvoiceCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     lines = InvoiceLineInput(many=True)
 
 
+@described(
+    payment_terms_days="Days from issue to due date",
+    notes="Notes printed on the invoice",
+    lines="The new lines; they replace all the current ones",
+)
 class InvoiceUpdateSerializer(VisibleRelationsMixin, serializers.Serializer):
     payment_terms_days = serializers.IntegerField(required=False, min_value=0, max_value=365)
     notes = serializers.CharField(required=False, allow_blank=True)
@@ -365,6 +421,10 @@ class InvoiceViewSet(BulkMixin, ExportMixin, HistoryMixin, TransitionsMixin, vie
 
 
 # --- payments ---------------------------------------------------------------------------------
+@described(
+    invoice="The invoice (id) it was applied to",
+    amount="How much of the payment went to that invoice",
+)
 class AllocationSerializer(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number", read_only=True)
 
@@ -374,11 +434,29 @@ class AllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@described(
+    invoice="An open invoice (id) of the payment's account, in its currency",
+    amount="How much of the payment to apply to it (at most its balance)",
+)
 class AllocationInput(VisibleRelationsMixin, serializers.Serializer):
     invoice = serializers.IntegerField()
     amount = StrictDecimalField(**MONEY)
 
 
+@described(
+    date="The date the money was received",
+    amount="The amount received",
+    method="How it was paid (bank transfer, ...)",
+    reference="The bank or payer reference",
+    amount_allocated="How much of it is applied to invoices",
+    unallocated="How much of it is not applied to any invoice yet",
+    allocations="The invoices it was applied to, with the amount of each",
+    reconciled_at="When it was matched to the bank statement",
+    reversed_at="When it was reversed (e.g. a bounced transfer)",
+    reversal_reason="Why it was reversed",
+    recorded_by="The user (id) who recorded it",
+    account="The customer account (id) that paid",
+)
 class PaymentSerializer(serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
     allocations = AllocationSerializer(many=True, read_only=True)
@@ -409,6 +487,16 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@described(
+    account="The customer account (id) that paid",
+    amount="The amount received",
+    currency="ISO 4217 currency code; default: the account's",
+    date="The date the money was received (default today)",
+    method="How it was paid",
+    reference="The bank or payer reference",
+    notes="Free-text notes on the payment",
+    allocations="Invoices to apply it to right away (optional)",
+)
 class PaymentCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     amount = StrictDecimalField(**MONEY)
@@ -420,6 +508,9 @@ class PaymentCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     allocations = AllocationInput(many=True, required=False, default=list)
 
 
+@described(
+    allocations="The invoices to apply the payment to, with the amount of each",
+)
 class AllocateSerializer(VisibleRelationsMixin, serializers.Serializer):
     allocations = AllocationInput(many=True)
 
@@ -511,6 +602,12 @@ class PaymentViewSet(
 
 
 # --- credit notes -----------------------------------------------------------------------------
+@described(
+    invoice="The issued invoice (id) it credits",
+    amount="The amount credited (at most the invoice's balance)",
+    reason="Why the credit is given",
+    issue_date="The date it was issued",
+)
 class CreditNoteSerializer(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number", read_only=True)
 
@@ -530,6 +627,11 @@ class CreditNoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "number", "issue_date", "created_by", "created_at"]
 
 
+@described(
+    invoice="The issued invoice (id) to credit",
+    amount="The amount to credit (at most the invoice's balance)",
+    reason="Why the credit is given (printed on the credit note)",
+)
 class CreditNoteCreateSerializer(VisibleRelationsMixin, serializers.Serializer):
     invoice = serializers.IntegerField()
     amount = StrictDecimalField(**MONEY)
@@ -591,6 +693,12 @@ class CreditNoteViewSet(
 
 
 # --- bank statements --------------------------------------------------------------------------
+@described(
+    payment="The recorded payment (id) the line matches, if any",
+    invoice="The open invoice (id) the line pays, if any (confirming records the payment)",
+    amount="The part of the line's amount this match covers",
+    confirmed="Whether finance confirmed the match",
+)
 class BankLineMatchSerializer(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number", read_only=True, default=None)
 
@@ -600,6 +708,19 @@ class BankLineMatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@described(
+    statement="The bank statement (id) it is a line of",
+    row="Its row in the uploaded file",
+    date="The booking date",
+    amount="The amount received",
+    reference="The bank reference / remittance text",
+    payer="The payer as the bank names it",
+    status="unmatched, suggested (a match is proposed), confirmed or ignored",
+    matches="Suggested or confirmed matches to payments or invoices",
+    payment="The payment it was reconciled with",
+    confirmed_by="The user (id) who confirmed the match",
+    confirmed_at="When the match was confirmed",
+)
 class BankLineSerializer(serializers.ModelSerializer):
     matches = BankLineMatchSerializer(many=True, read_only=True)
 
@@ -622,6 +743,11 @@ class BankLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@described(
+    name="The uploaded file's name",
+    currency="ISO 4217 currency of the statement's amounts",
+    lines="The statement's lines",
+)
 class BankStatementSerializer(serializers.ModelSerializer):
     lines = BankLineSerializer(many=True, read_only=True)
 
@@ -642,7 +768,11 @@ class StatementImportSerializer(serializers.Serializer):
         help_text="The CSV text instead of a file",
         validators=[validate_text_size],
     )
-    currency = serializers.CharField(required=False, max_length=3)
+    currency = serializers.CharField(
+        required=False,
+        max_length=3,
+        help_text="ISO 4217 currency of the statement's amounts; default: the company's",
+    )
 
     def validate(self, attrs):
         if not attrs.get("file") and not attrs.get("csv"):
@@ -650,6 +780,11 @@ class StatementImportSerializer(serializers.Serializer):
         return attrs
 
 
+@described(
+    payment="A recorded payment (id) to match the line to",
+    invoice="An open invoice (id) the line pays (a payment is recorded for it)",
+    amount="The part of the line's amount for this match (default: the whole line)",
+)
 class MatchInput(VisibleRelationsMixin, serializers.Serializer):
     payment = serializers.IntegerField(required=False, allow_null=True)
     invoice = serializers.IntegerField(required=False, allow_null=True)

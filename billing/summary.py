@@ -25,7 +25,7 @@ class InvoiceItemSerializer(ReadOnlyModelSerializer):
         allow_null=True,
         help_text="null for roles that do not see amounts",
     )
-    is_overdue = serializers.BooleanField()
+    is_overdue = serializers.BooleanField(help_text="Open and past its due date")
     url = serializers.CharField(source="get_absolute_url")
 
     class Meta:

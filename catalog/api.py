@@ -5,6 +5,7 @@ operations maintain it (catalog.services holds that check). Products are retired
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
+from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
@@ -17,6 +18,11 @@ from .models import Product
 from .selectors import product_list
 
 
+@described(
+    code="The product's code (SKU), unique",
+    price="The list price per unit, before discount and tax",
+    tax_rate="The tax rate in percent that lines of this product start with (e.g. 13.00)",
+)
 class ProductSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = Product

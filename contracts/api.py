@@ -17,6 +17,7 @@ from customers.models import Contact
 from customers.selectors import account_list
 from leads.selectors import lead_list
 from ltc.api.bulking import BulkMixin
+from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.filters import VisibleFilter
@@ -73,6 +74,13 @@ class ContractLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer)
         ]
 
 
+@described(
+    name="What the payment is for (e.g. 30% on signing)",
+    trigger="What makes the milestone's invoice due: signing, delivery, customer "
+    "acceptance or a date",
+    due_date="The date an on-date milestone is invoiced",
+    payment_terms_days="Days from the milestone's invoice to its due date",
+)
 class MilestoneSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     percentage = StrictDecimalField(
         max_digits=7,
@@ -107,7 +115,9 @@ class MilestoneSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
 
 
 class PaymentPlanSerializer(VisibleRelationsMixin, serializers.Serializer):
-    milestones = MilestoneSerializer(many=True)
+    milestones = MilestoneSerializer(
+        many=True, help_text="The whole payment plan; it replaces the current one"
+    )
 
 
 class SignOffSerializer(serializers.ModelSerializer):
@@ -119,6 +129,10 @@ class SignOffSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@described(
+    name="The attachment's name (the file name when left out)",
+    file="The file (upload as multipart; answered as its URL)",
+)
 class AttachmentSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = ContractAttachment
@@ -130,6 +144,25 @@ class AttachmentSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
         }
 
 
+@described(
+    amended_from="The contract this version amends; null for the first version",
+    lead="The lead the deal came from",
+    signatories="The customer's contacts (ids) who sign",
+    planned_total="Sum of the payment milestones (equals total when the plan is complete)",
+    milestones="The payment plan (回款计划): when each part of the total is invoiced",
+    over_value_threshold="Its total is above the value that needs a manager's sign-off",
+    over_credit_limit="With it the account would go over its credit limit (or it is in "
+    "another currency than the limit), so a manager signs off",
+    credit_exposure="The account's open signed contracts when it was reviewed",
+    required_sign_offs="The roles whose sign-off the current review needs",
+    signed_on="The date the customer signed",
+    signed_by_name="Who signed for the customer",
+    signed_at="When the signature was recorded",
+    completed_at="When every order was delivered and every milestone invoiced and paid",
+    terminated_at="When the contract was terminated",
+    termination_reason="Why the contract was terminated",
+    quote="The accepted quote the contract was drawn from",
+)
 class ContractSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     lead = serializers.IntegerField(source="opportunity.lead_id", read_only=True, allow_null=True)
     account_name = serializers.CharField(source="account.name", read_only=True)

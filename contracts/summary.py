@@ -10,8 +10,10 @@ from .models import Contract
 
 class ContractItemSerializer(ReadOnlyModelSerializer):
     status = state("The contract's state")
-    planned = serializers.DecimalField(max_digits=14, decimal_places=2)
-    milestone_count = serializers.IntegerField()
+    planned = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Sum of its payment milestones"
+    )
+    milestone_count = serializers.IntegerField(help_text="How many payment milestones it has")
     plan_status = serializers.ChoiceField(
         choices=["none", "incomplete", "complete"],
         help_text="none: no milestone; incomplete: the plan does not sum to the total",

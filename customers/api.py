@@ -5,6 +5,7 @@ check who may edit). Customer records are not deleted through the API: later sta
 pointing at them.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -12,8 +13,9 @@ from rest_framework.response import Response
 
 from activities.models import Activity
 from ltc.api.bulking import BulkMixin
+from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
-from ltc.api.fields import AccountFlagsField, FlagsListSerializer
+from ltc.api.fields import AccountFlagsField, ConfirmDuplicateField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import SEARCH_TEXT_FILTERS, IdempotentCreateMixin, write_schema
 from ltc.api.relations import VisibleRelationsMixin
@@ -32,10 +34,20 @@ from .models import Account, Contact
 from .selectors import account_list, account_summary, contact_list
 
 
+@described(
+    industry="The customer's industry",
+    website="The customer's website",
+    address="Postal address (for documents and deliveries)",
+    tax_id="The unified social credit code or other tax ID, printed on invoices",
+    credit_limit="Most the customer may have under signed, open contracts, in the account's "
+    "currency; a contract review that would go beyond it also needs a manager's sign-off. "
+    "Null: no limit",
+)
 class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
 
     account_flags = AccountFlagsField(account="pk")
+    confirm_duplicate = ConfirmDuplicateField()
 
     class Meta:
         model = Account
@@ -58,6 +70,7 @@ class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "last_activity_at",
             "created_at",
             "updated_at",
+            "confirm_duplicate",
         ]
         read_only_fields = ["owner", "last_activity_at", "created_at", "updated_at"]
 
@@ -72,8 +85,8 @@ class SummaryActivitySerializer(ReadOnlyModelSerializer):
 
 
 class TeamRefSerializer(ReadOnlySerializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+    id = serializers.IntegerField(help_text="The team's id")
+    name = serializers.CharField(help_text="The team's name")
 
 
 class AccountSectionsSerializer(SummarySectionsSerializer):
@@ -85,16 +98,55 @@ class AccountSummarySerializer(ReadOnlySerializer):
     activities, and one section per later stage the caller may see (a section the caller may
     not see is absent; amounts of invoices only for roles that see them)."""
 
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    owner = serializers.IntegerField(source="owner_id", allow_null=True)
-    owner_name = serializers.CharField(allow_null=True)
-    team = TeamRefSerializer(allow_null=True)
-    last_activity_at = serializers.DateTimeField(allow_null=True)
-    contacts_count = serializers.IntegerField()
-    activities_count = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="The account's id")
+    name = serializers.CharField(help_text="The account's name")
+    owner = serializers.IntegerField(
+        source="owner_id", allow_null=True, help_text="The account owner (user id)"
+    )
+    owner_name = serializers.CharField(allow_null=True, help_text="The owner's display name")
+    team = TeamRefSerializer(allow_null=True, help_text="The owner's team; null: none")
+    last_activity_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the last activity was logged on the account"
+    )
+    contacts_count = serializers.IntegerField(help_text="How many contacts the account has")
+    activities_count = serializers.IntegerField(help_text="How many activities are logged on it")
     activities = SummaryActivitySerializer(many=True, help_text="The latest on the account")
-    sections = AccountSectionsSerializer()
+    sections = AccountSectionsSerializer(help_text="One entry per later stage the caller may see")
+
+
+class MergeSerializer(serializers.Serializer):
+    source = serializers.IntegerField(
+        min_value=1, help_text="The duplicate to merge into this record (then deleted)"
+    )
+
+
+class MergeMixin:
+    """`POST .../{id}/merge/ {"source": id}`: managers merge a duplicate into this record."""
+
+    @extend_schema(
+        summary="Merge a duplicate into this record (managers)",
+        description=(
+            "Every record of every stage that refers to `source` moves to this one, empty "
+            "fields take the duplicate's values, the duplicate is deleted and the merge is "
+            "written in this record's history, in one transaction."
+        ),
+        request=MergeSerializer,
+        responses={
+            200: OpenApiResponse(description="The merged record"),
+            400: OpenApiResponse(description="No such source, or the record itself"),
+            403: OpenApiResponse(description="Not a manager"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="merge", filter_backends=[])
+    def merge(self, request, pk=None):
+        target = self.get_object()
+        form = MergeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        source = type(target).objects.filter(pk=form.validated_data["source"]).first()
+        if source is None or not self.get_queryset().filter(pk=source.pk).exists():
+            raise serializers.ValidationError({"source": [_("There is no such record.")]})
+        merged = services.merge_records(user=request.user, source=source, target=target)
+        return Response(self.get_serializer(merged).data)
 
 
 class VisibleAccountField(serializers.PrimaryKeyRelatedField):
@@ -107,6 +159,11 @@ class VisibleAccountField(serializers.PrimaryKeyRelatedField):
         return account_list(user=request.user)
 
 
+@described(
+    title="The contact's job title",
+    is_primary="The account's main contact",
+    is_billing="Receives the account's invoices and statements",
+)
 class ContactSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = VisibleAccountField(queryset=Account.objects.all())
     account_name = serializers.CharField(source="account.name", read_only=True)
@@ -153,7 +210,7 @@ class _SavingViewSet(
 
 @extend_schema(tags=["accounts"])
 @write_schema(AccountSerializer, "marketing and sales (own accounts)")
-class AccountViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
+class AccountViewSet(MergeMixin, BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
     """Customer companies the caller may see; marketing and sales (own accounts) edit."""
 
     queryset = Account.objects.none()
@@ -169,7 +226,14 @@ class AccountViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
         return account_list(user=self.request.user)
 
     def save(self, instance, data):
-        return services.account_save(user=self.request.user, account=instance, **data)
+        data = dict(data)
+        confirmed = data.pop("confirm_duplicate", False)
+        return services.account_save(
+            user=self.request.user,
+            account=instance,
+            confirm_duplicate=True if instance else confirmed,
+            **data,
+        )
 
     @extend_schema(
         summary="The account's customer 360",
@@ -195,7 +259,7 @@ class AccountViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
 
 @extend_schema(tags=["contacts"])
 @write_schema(ContactSerializer, "marketing and sales (own accounts)")
-class ContactViewSet(BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
+class ContactViewSet(MergeMixin, BulkMixin, ExportMixin, HistoryMixin, _SavingViewSet):
     """Contacts of the accounts the caller may see."""
 
     queryset = Contact.objects.none()

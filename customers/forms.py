@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ltc.forms import VisibleChoicesMixin
+from ltc.forms import ConfirmDuplicateMixin, VisibleChoicesMixin
 
 from .models import Account, Contact, Industry
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(ConfirmDuplicateMixin, forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -60,3 +60,9 @@ class AccountFilterForm(forms.Form):
 
 class ContactFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
+
+
+class MergeForm(forms.Form):
+    """The record to merge into the one at hand, by its number."""
+
+    source = forms.IntegerField(label=_("Number (ID) of the duplicate"), min_value=1)

@@ -21,6 +21,8 @@ from roles.permissions import users_with_role
 from roles.policies import can
 
 from .models import Account, Contact, Industry
+from .names import company_key
+from .phones import validate_phone
 from .selectors import account_list
 
 
@@ -38,6 +40,17 @@ def _currencies() -> str:
     from django.conf import settings
 
     return ", ".join(settings.LTC["CURRENCIES"])
+
+
+def _phone(importer, row: Row) -> str:
+    """The row's phone, checked as a real number (customers.phones)."""
+    phone = importer.text(row, "phone")
+    if phone:
+        try:
+            validate_phone(phone)
+        except ValidationError:
+            row.reasons.append(_("“%(value)s” is not a valid phone number.") % {"value": phone})
+    return phone
 
 
 def _email(importer: Importer, row: Row, name: str = "email") -> str:
@@ -100,7 +113,7 @@ class AccountImporter(Importer):
                 URLValidator()(v["website"])
             except ValidationError:
                 row.reasons.append(_("“%(value)s” is not a web address.") % {"value": v["website"]})
-        v["phone"] = self.text(row, "phone")
+        v["phone"] = _phone(self, row)
         v["email"] = _email(self, row)
         v["address"] = self.text(row, "address")
         v["tax_id"] = self.text(row, "tax_id")
@@ -163,7 +176,8 @@ class AccountImporter(Importer):
         self.flag_in_file(rows, lambda r: r.values.get("tax_id", "").lower(), _("tax ID"))
 
     def create(self, rows: list[Row]) -> int:
-        accounts = [Account(**row.values) for row in rows]
+        # bulk_create calls no save(): the duplicate key is set here
+        accounts = [Account(**row.values, name_key=company_key(row.values["name"])) for row in rows]
         Account.objects.bulk_create(accounts, batch_size=1000)
         return len(accounts)
 
@@ -264,7 +278,7 @@ class ContactImporter(Importer):
         v["name"] = self.text(row, "name", required=True)
         v["title"] = self.text(row, "title")
         v["email"] = _email(self, row)
-        v["phone"] = self.text(row, "phone")
+        v["phone"] = _phone(self, row)
         v["is_primary"] = parse_bool(
             row.raw.get("is_primary"), self.label_of("is_primary"), row.reasons
         )

@@ -8,6 +8,9 @@ from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
 from ltc.searchtext import search_text_field
 
+from .names import company_key
+from .phones import PhoneKey, validate_phone
+
 
 class Industry(models.TextChoices):
     MANUFACTURING = "manufacturing", _("Manufacturing")
@@ -24,9 +27,18 @@ class Account(models.Model):
     """A customer company; shared by every stage."""
 
     name = models.CharField(_("name"), max_length=200)
+    # The name as compared for duplicates (customers.names), kept by save().
+    name_key = models.CharField(_("name key"), max_length=200, blank=True, editable=False)
     industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    # Digits-only phone (customers.phones) maintained by the database, for duplicate checks.
+    phone_key = models.GeneratedField(
+        expression=PhoneKey("phone"),
+        output_field=models.CharField(max_length=40),
+        db_persist=True,
+        verbose_name=_("phone key"),
+    )
     email = models.EmailField(_("email"), blank=True)
     address = models.TextField(_("address"), blank=True)
     tax_id = models.CharField(_("tax ID"), max_length=40, blank=True)
@@ -57,10 +69,20 @@ class Account(models.Model):
             models.Index(Lower("name"), name="account_name_lower_idx"),
             models.Index(fields=["owner", "name"], name="account_owner_idx"),
             models.Index(fields=["industry"], name="account_industry_idx"),
+            models.Index(fields=["name_key"], name="account_name_key_idx"),
+            models.Index(fields=["phone_key"], name="account_phone_key_idx"),
+            models.Index(Lower("email"), name="account_email_lower_idx"),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = company_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("customers:account-detail", args=[self.pk])
@@ -76,7 +98,14 @@ class Contact(models.Model):
     name = models.CharField(_("name"), max_length=120)
     title = models.CharField(_("job title"), max_length=120, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    # Digits-only phone (customers.phones) maintained by the database, for duplicate checks.
+    phone_key = models.GeneratedField(
+        expression=PhoneKey("phone"),
+        output_field=models.CharField(max_length=40),
+        db_persist=True,
+        verbose_name=_("phone key"),
+    )
     search_text = search_text_field("name", "email", "phone")
     is_primary = models.BooleanField(_("primary contact"), default=False)
     is_billing = models.BooleanField(_("billing contact"), default=False)
@@ -97,6 +126,7 @@ class Contact(models.Model):
             models.Index(Lower("email"), name="contact_email_lower_idx"),
             models.Index(fields=["account", "name"], name="contact_account_idx"),
             models.Index(fields=["phone"], name="contact_phone_idx"),
+            models.Index(fields=["phone_key"], name="contact_phone_key_idx"),
         ]
 
     def __str__(self):

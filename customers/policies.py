@@ -20,6 +20,12 @@ POLICIES = (
         refusal=_("You may not change this account."),
     ),
     Policy(
+        "customers.merge",
+        _("Merge two accounts or two contacts"),
+        roles=("manager",),
+        refusal=_("Only a manager merges records."),
+    ),
+    Policy(
         "customers.import",
         _("Import accounts and contacts from a spreadsheet"),
         roles=("marketing",),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from activities.selectors import record_activities
 from ltc.searchtext import search_q
@@ -83,3 +84,20 @@ def account_summary(*, account: Account, user: User, limit: int = 5) -> dict:
         "activities_count": activities.count(),
         "activities": list(activities[:limit]),
     }
+
+
+def merge_candidates(*, record: Account | Contact, user: User, limit: int = 10) -> list:
+    """Likely duplicates of an account (same name key, email or phone) or of a contact (same
+    email or phone), for the merge page."""
+    email = (record.email or "").lower()
+    if isinstance(record, Account):
+        rule = Q(name_key=record.name_key) if record.name_key else Q(pk__in=[])
+        qs: QuerySet = account_list(user=user)
+    else:
+        rule = Q(pk__in=[])
+        qs = contact_list(user=user)
+    if email:
+        rule |= Q(email_lower=email)
+    if record.phone_key:
+        rule |= Q(phone_key=record.phone_key)
+    return list(qs.annotate(email_lower=Lower("email")).filter(rule).exclude(pk=record.pk)[:limit])

@@ -6,14 +6,17 @@ from django.utils.translation import gettext as _
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator
 from ltc.searchtext import search_q
+from roles.policies import can
 
 from . import selectors, services
 from .exports import ACCOUNTS, CONTACTS
-from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm
+from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm, MergeForm
+from .models import Account, Contact
 
 PAGE_SIZE = 25
 
@@ -55,6 +58,7 @@ def account_detail(request, pk):
             "activity_form": ActivityForm(),
             "summary": selectors.account_summary(account=account, user=request.user),
             "can_edit": selectors.account_can_edit(user=request.user, account=account),
+            "can_merge": can(request.user, "customers.merge"),
         },
     )
 
@@ -67,15 +71,22 @@ def account_edit(request, pk=None):
     form = AccountForm(request.POST or None, instance=account)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirm_duplicate", False)
         with outcome:
-            account = services.account_save(user=request.user, account=account, **form.cleaned_data)
+            account = services.account_save(
+                user=request.user,
+                account=account,
+                confirm_duplicate=True if account else confirmed,
+                **data,
+            )
         if outcome.ok:
             messages.success(request, _("Account saved."))
             return redirect(account)
     return render(
         request,
         "customers/account_form.html",
-        {"form": form, "account": account},
+        {"form": form, "account": account, "duplicates": duplicates_of(outcome)},
         status=outcome.status,
     )
 
@@ -112,6 +123,7 @@ def contact_detail(request, pk):
             "activities": record_activities(contact),
             "activity_form": ActivityForm(),
             "can_edit": selectors.account_can_edit(user=request.user, account=contact.account),
+            "can_merge": can(request.user, "customers.merge"),
         },
     )
 
@@ -144,4 +156,36 @@ def contact_edit(request, pk=None):
         "customers/contact_form.html",
         {"form": form, "contact": contact},
         status=outcome.status,
+    )
+
+
+@login_required
+def merge(request, kind: str, pk: int):
+    """Merge a duplicate into this account or contact (managers): the page lists the likely
+    duplicates (same name, email or phone) and takes any other by its number."""
+    if not can(request.user, "customers.merge"):
+        raise PermissionDenied
+    model = Account if kind == "account" else Contact
+    target = get_object_or_404(model, pk=pk)
+    form = MergeForm(request.POST or None)
+    outcome = Outcome(request, form=form)
+    if request.method == "POST" and form.is_valid():
+        source = model.objects.filter(pk=form.cleaned_data["source"]).first()
+        if source is None:
+            form.add_error("source", _("There is no such record."))
+        else:
+            with outcome:
+                services.merge_records(user=request.user, source=source, target=target)
+            if outcome.ok:
+                messages.success(
+                    request,
+                    _("%(source)s merged into %(target)s.") % {"source": source, "target": target},
+                )
+                return redirect(target)
+    candidates = selectors.merge_candidates(record=target, user=request.user)
+    return render(
+        request,
+        "customers/merge.html",
+        {"form": form, "target": target, "kind": kind, "candidates": candidates},
+        status=400 if form.errors and outcome.ok else outcome.status,
     )

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from customers.models import Account, Contact
 from customers.selectors import account_list
 from ltc.api.bulking import BulkMixin
+from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
@@ -29,6 +30,19 @@ from .models import AccountFlag, FeedbackItem, FeedbackStatus, Survey, Ticket
 from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
 
 
+@described(
+    subject="One line saying what the case is about",
+    priority="Sets the response and resolution targets (SLA)",
+    assigned_role="Who works the case, from its category at creation: operations or service",
+    assignee="The user (id) working the case",
+    order="The order the case is about, if any",
+    resolution="How the case was resolved (given when it is resolved)",
+    first_response_at="When the customer first got an answer",
+    resolved_at="When the case was resolved",
+    closed_at="When the case was closed",
+    first_response_breached_at="When the first-response target was missed; null if met",
+    resolution_breached_at="When the resolution target was missed; null if met",
+)
 class TicketSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contact = serializers.PrimaryKeyRelatedField(
@@ -137,6 +151,16 @@ class TicketViewSet(
         )
 
 
+@described(
+    ticket="The resolved case the survey asks about, if any",
+    order="The delivered order the survey asks about, if any",
+    email="The address the survey was sent to",
+    language="The language the survey was sent in",
+    sent_at="When the survey was emailed",
+    answered_at="When the customer answered; null until then",
+    score="The answer: 1-5 for CSAT, 0-10 for NPS; null until answered",
+    comment="The customer's comment with the answer",
+)
 class SurveySerializer(serializers.ModelSerializer):
     public_link = serializers.SerializerMethodField(
         help_text="The customer's answer link, for service, the account owner and managers "
@@ -212,6 +236,11 @@ class SurveyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=survey.pk)).data)
 
 
+@described(
+    routed_to="The role it was routed to: operations for a product or delivery complaint, "
+    "marketing for everything else",
+    title="One line summing it up",
+)
 class FeedbackItemSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = FeedbackItem
@@ -232,7 +261,9 @@ class FeedbackItemSerializer(VisibleRelationsMixin, serializers.ModelSerializer)
 
 
 class FeedbackStatusSerializer(VisibleRelationsMixin, serializers.Serializer):
-    status = serializers.ChoiceField(choices=FeedbackStatus.choices)
+    status = serializers.ChoiceField(
+        choices=FeedbackStatus.choices, help_text="The feedback item's new status"
+    )
 
 
 @extend_schema(tags=["service"])
@@ -281,6 +312,13 @@ class FeedbackItemViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
 
 
+@described(
+    reason="Why the account was flagged: a detractor NPS answer or a case that missed its SLA",
+    note="Service's note for sales",
+    ticket="The case that raised the flag, if any",
+    survey="The survey answer that raised the flag, if any",
+    created_at="When the account was flagged",
+)
 class AccountFlagSerializer(serializers.ModelSerializer):
     class Meta:
         model = AccountFlag

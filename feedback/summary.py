@@ -41,6 +41,9 @@ class SurveyItemSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = Survey
         fields = ["id", "kind", "score", "comment", "sent_at", "answered_at", "ticket", "order"]
+        extra_kwargs = {
+            "score": {"help_text": "The answer: 1-5 for CSAT, 0-10 for NPS; null until answered"}
+        }
 
 
 class SurveysSectionSerializer(SectionSerializer):

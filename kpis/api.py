@@ -26,20 +26,37 @@ KPI_PARAMS = {"metric", "from", "to", "group_by", "team", "owner", "currency", "
 class KpiValueSerializer(serializers.Serializer):
     period = serializers.DateField(help_text="First day of the bucket")
     currency = serializers.CharField(help_text="Empty for metrics that are not money")
-    numerator = serializers.DecimalField(max_digits=24, decimal_places=4, read_only=True)
-    denominator = serializers.DecimalField(max_digits=24, decimal_places=4, read_only=True)
+    numerator = serializers.DecimalField(
+        max_digits=24,
+        decimal_places=4,
+        read_only=True,
+        help_text="Σ numerator of the daily snapshots in the bucket (the count or amount)",
+    )
+    denominator = serializers.DecimalField(
+        max_digits=24,
+        decimal_places=4,
+        read_only=True,
+        help_text="Σ denominator (what a ratio or average divides by); 0 for plain counts",
+    )
     value = serializers.DecimalField(
-        max_digits=24, decimal_places=2, allow_null=True, read_only=True
+        max_digits=24,
+        decimal_places=2,
+        allow_null=True,
+        read_only=True,
+        help_text="The KPI: the numerator for counts and amounts, else the ratio (x scale); "
+        "null when the denominator is 0",
     )
 
 
 class KpiResultSerializer(serializers.Serializer):
-    metric = serializers.CharField()
-    label = serializers.CharField()
-    kind = serializers.CharField()
-    unit = serializers.CharField()
-    group_by = serializers.CharField()
-    values = KpiValueSerializer(many=True)
+    metric = serializers.CharField(help_text="The KPI's key (see ?metric=)")
+    label = serializers.CharField(help_text="The KPI's name, in the caller's language")
+    kind = serializers.CharField(
+        help_text="How it adds up: count, amount, stock, ratio, average or derived"
+    )
+    unit = serializers.CharField(help_text="Its unit (%, days, ...); empty for counts and money")
+    group_by = serializers.CharField(help_text="The bucket: day, week, month or quarter")
+    values = KpiValueSerializer(many=True, help_text="One value per bucket and currency")
 
 
 class KpiViewSet(viewsets.ViewSet):
@@ -103,14 +120,27 @@ class KpiViewSet(viewsets.ViewSet):
 
 class TargetSerializer(serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="The person (user id) the target is for; give this or team",
     )
     team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), required=False, allow_null=True
+        queryset=Team.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The team (id) the target is for; give this or owner",
     )
-    period_kind = serializers.ChoiceField(choices=PeriodKind.choices)
-    metric = serializers.ChoiceField(choices=TargetMetric.choices)
-    value = StrictDecimalField(max_digits=16, decimal_places=2, min_value=0)
+    period_kind = serializers.ChoiceField(
+        choices=PeriodKind.choices, help_text="A month or a quarter"
+    )
+    metric = serializers.ChoiceField(choices=TargetMetric.choices, help_text="What is targeted")
+    value = StrictDecimalField(
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        help_text="The target: an amount in currency for money metrics, else a count",
+    )
 
     class Meta:
         model = Target
@@ -119,6 +149,10 @@ class TargetSerializer(serializers.ModelSerializer):
             "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "updated_at"]
+        extra_kwargs = {
+            "period_start": {"help_text": "The first day of the month or quarter"},
+            "currency": {"help_text": "ISO 4217 currency of a money target; empty for counts"},
+        }
         validators = []  # uniqueness is checked by the service, with a named field
 
     def save(self, **kwargs):

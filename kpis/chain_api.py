@@ -13,10 +13,14 @@ from .chain import PLURALS, RESOURCES, as_dict, build_chain
 
 
 class StateVisitSerializer(serializers.Serializer):
-    state = serializers.CharField()
-    label = serializers.CharField()
-    entered_at = serializers.DateTimeField(allow_null=True)
-    left_at = serializers.DateTimeField(allow_null=True)
+    state = serializers.CharField(help_text="The state's value")
+    label = serializers.CharField(help_text="The state's name, in the caller's language")
+    entered_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the record entered the state"
+    )
+    left_at = serializers.DateTimeField(
+        allow_null=True, help_text="When it left the state; null while it is in it"
+    )
     by = serializers.CharField(help_text="Who moved the record into this state")
     seconds = serializers.IntegerField(
         allow_null=True, help_text="Time spent in the state (so far, if current); null if final"
@@ -24,32 +28,45 @@ class StateVisitSerializer(serializers.Serializer):
     next_roles = serializers.ListField(
         child=serializers.CharField(), help_text="Roles that own the next move from this state"
     )
-    current = serializers.BooleanField()
+    current = serializers.BooleanField(help_text="The record is in this state now")
 
 
 class ChainRecordSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    url = serializers.CharField()
-    state = serializers.CharField()
-    state_label = serializers.CharField()
-    created_at = serializers.DateTimeField(allow_null=True)
-    next_roles = serializers.ListField(child=serializers.CharField())
-    next_person = serializers.CharField()
-    seconds = serializers.IntegerField(allow_null=True)
-    states = StateVisitSerializer(many=True)
+    id = serializers.IntegerField(help_text="The record's id in its resource")
+    title = serializers.CharField(help_text="The record as named in its list")
+    url = serializers.CharField(help_text="The record's page in the browser")
+    state = serializers.CharField(help_text="Its current state's value")
+    state_label = serializers.CharField(help_text="Its current state, in the caller's language")
+    created_at = serializers.DateTimeField(allow_null=True, help_text="When it was created")
+    next_roles = serializers.ListField(
+        child=serializers.CharField(), help_text="Roles that own its next move"
+    )
+    next_person = serializers.CharField(
+        help_text="Its assignee or owner, when a role still has a move to make"
+    )
+    seconds = serializers.IntegerField(
+        allow_null=True, help_text="Time in its current state so far; null once final"
+    )
+    states = StateVisitSerializer(many=True, help_text="Every state it went through, in order")
 
 
 class ChainStepSerializer(serializers.Serializer):
-    step = serializers.ChoiceField(choices=list(RESOURCES))
-    label = serializers.CharField()
-    records = ChainRecordSerializer(many=True)
+    step = serializers.ChoiceField(choices=list(RESOURCES), help_text="The stage of the deal")
+    label = serializers.CharField(help_text="The stage's name, in the caller's language")
+    records = ChainRecordSerializer(many=True, help_text="The stage's records")
 
 
 class CycleTimeSerializer(serializers.Serializer):
-    started_at = serializers.DateTimeField(allow_null=True)
-    ended_at = serializers.DateTimeField(allow_null=True)
-    seconds = serializers.IntegerField(allow_null=True)
+    started_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the lead (without a lead, the opportunity) was created"
+    )
+    ended_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the deal's last invoice was paid; null until then"
+    )
+    seconds = serializers.IntegerField(
+        allow_null=True,
+        help_text="Cycle time in seconds: to the last payment, or so far while incomplete",
+    )
     days = serializers.DecimalField(
         max_digits=9,
         decimal_places=2,
@@ -61,11 +78,15 @@ class CycleTimeSerializer(serializers.Serializer):
 
 
 class ChainSerializer(serializers.Serializer):
-    resource = serializers.CharField()
-    id = serializers.IntegerField()
-    opportunity = serializers.IntegerField(allow_null=True)
-    cycle_time = CycleTimeSerializer()
-    steps = ChainStepSerializer(many=True)
+    resource = serializers.CharField(help_text="The resource the chain was asked from")
+    id = serializers.IntegerField(help_text="The id of the record it was asked from")
+    opportunity = serializers.IntegerField(
+        allow_null=True, help_text="The deal's opportunity; null before the lead converted"
+    )
+    cycle_time = CycleTimeSerializer(help_text="Lead created to the last invoice paid")
+    steps = ChainStepSerializer(
+        many=True, help_text="Each stage of the deal with its records the caller may see"
+    )
 
 
 class ChainViewSet(viewsets.ViewSet):

@@ -368,25 +368,55 @@ LABELS = {
 
 
 # --- API -------------------------------------------------------------------------------------
+PIPELINE_HELP = "Open opportunities expected to close then, x their probability"
+CONTRACTED_HELP = "Signed contracts' milestones expected then, not invoiced yet"
+INVOICED_HELP = "Unpaid invoices due then, x the customer's on-time payment share"
+TOTAL_HELP = "pipeline + contracted + invoiced"
+
+
 class ForecastMonthSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
-    pipeline = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
-    contracted = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
-    invoiced = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
-    total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    pipeline = serializers.DecimalField(
+        max_digits=20, decimal_places=2, read_only=True, help_text=PIPELINE_HELP
+    )
+    contracted = serializers.DecimalField(
+        max_digits=20, decimal_places=2, read_only=True, help_text=CONTRACTED_HELP
+    )
+    invoiced = serializers.DecimalField(
+        max_digits=20, decimal_places=2, read_only=True, help_text=INVOICED_HELP
+    )
+    total = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        read_only=True,
+        help_text="pipeline + contracted + invoiced",
+    )
 
 
 class ForecastTotalsSerializer(serializers.Serializer):
-    pipeline = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
-    contracted = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
-    invoiced = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
-    total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    pipeline = serializers.DecimalField(
+        max_digits=20, decimal_places=2, read_only=True, help_text=PIPELINE_HELP
+    )
+    contracted = serializers.DecimalField(
+        max_digits=20, decimal_places=2, read_only=True, help_text=CONTRACTED_HELP
+    )
+    invoiced = serializers.DecimalField(
+        max_digits=20, decimal_places=2, read_only=True, help_text=INVOICED_HELP
+    )
+    total = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        read_only=True,
+        help_text="pipeline + contracted + invoiced",
+    )
 
 
 class ForecastSerializer(serializers.Serializer):
-    currency = serializers.CharField()
-    months = ForecastMonthSerializer(many=True)
-    totals = ForecastTotalsSerializer()
+    currency = serializers.CharField(help_text="The currency of every amount (ISO 4217)")
+    months = ForecastMonthSerializer(
+        many=True, help_text="Month by month, the current one first (overdue counts there)"
+    )
+    totals = ForecastTotalsSerializer(help_text="The months added up")
 
 
 class ForecastViewSet(viewsets.ViewSet):

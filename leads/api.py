@@ -14,7 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ltc.api.bulking import BulkMixin
+from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
+from ltc.api.fields import ConfirmDuplicateField
 from ltc.api.history import HistoryMixin
 from ltc.api.mixins import (
     API_FILTERS,
@@ -36,8 +38,26 @@ from .models import Lead, LeadSource
 from .selectors import lead_list
 
 
+@described(
+    company="The company the lead works for, as given",
+    title="The lead's job title",
+    email="The lead's email address",
+    phone="The lead's phone number",
+    campaign="The marketing campaign that brought the lead, if any",
+    need="What the customer needs (BANT: needed to qualify)",
+    budget="The customer's budget (BANT: needed to qualify)",
+    expected_close_date="When the customer means to decide (BANT timeline: needed to qualify)",
+    decision_maker="Who decides on the customer's side (BANT authority: needed to qualify)",
+    score="0-100: how complete and engaged the lead is (source, contact details, activity)",
+    disqualify_reason="Why the lead was disqualified",
+    account="The account the lead was converted into (or linked to)",
+    contact="The contact the lead was converted into",
+    converted_at="When the lead was converted into an opportunity",
+    assigned_at="When the lead was last assigned to its owner",
+)
 class LeadSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
+    confirm_duplicate = ConfirmDuplicateField()
     opportunity = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="The opportunity it was converted into"
     )
@@ -71,6 +91,7 @@ class LeadSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "next_follow_up_at",
             "last_activity_at",
             "assigned_at",
+            "confirm_duplicate",
             "created_by",
             "created_at",
             "updated_at",
@@ -111,6 +132,12 @@ class LeadSearchFilter(SearchTextFilter):
         return narrow_search(super().filter_queryset(request, queryset, view))
 
 
+@described(
+    company="The company the lead works for, as given",
+    email="The lead's email address",
+    phone="The lead's phone number",
+    score="0-100: how complete and engaged the lead is (source, contact details, activity)",
+)
 class LeadListSerializer(serializers.ModelSerializer):
     """The list's columns; GET {id}/ carries every field. Serializing 12 plain fields instead
     of 28 (and no related-object lookups) is most of a list request's Python time."""
@@ -141,12 +168,18 @@ class LeadListSerializer(serializers.ModelSerializer):
 
 class AssignSerializer(VisibleRelationsMixin, serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True)
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text="The salesperson (user id) who takes the lead over",
     )
 
 
 class RoundRobinSerializer(VisibleRelationsMixin, serializers.Serializer):
-    leads = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    leads = serializers.ListField(
+        child=serializers.IntegerField(),
+        min_length=1,
+        max_length=500,
+        help_text="The leads (ids) to spread over the sales team in turn",
+    )
 
 
 RoundRobinResult = inline_serializer(
@@ -154,8 +187,12 @@ RoundRobinResult = inline_serializer(
     fields={
         "assigned": inline_serializer(
             name="RoundRobinAssignment",
-            fields={"lead": serializers.IntegerField(), "owner": serializers.IntegerField()},
+            fields={
+                "lead": serializers.IntegerField(help_text="The lead (id)"),
+                "owner": serializers.IntegerField(help_text="The user (id) it was given to"),
+            },
             many=True,
+            help_text="Each lead and the owner it was given to",
         )
     },
 )
@@ -199,11 +236,16 @@ class LeadViewSet(
 
     def perform_create(self, serializer):
         fields = {"source": LeadSource.API, **serializer.validated_data}  # captured by the API
-        serializer.instance = services.lead_create(user=self.request.user, **fields)
+        confirmed = fields.pop("confirm_duplicate", False)
+        serializer.instance = services.lead_create(
+            user=self.request.user, confirm_duplicate=confirmed, **fields
+        )
 
     def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        fields.pop("confirm_duplicate", None)  # editing: no duplicate check
         serializer.instance = services.lead_update(
-            lead=serializer.instance, user=self.request.user, **serializer.validated_data
+            lead=serializer.instance, user=self.request.user, **fields
         )
 
     @extend_schema(

@@ -3,14 +3,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account
-from ltc.forms import VisibleChoicesMixin
+from ltc.forms import ConfirmDuplicateMixin, VisibleChoicesMixin
 from ltc.uploads import SpreadsheetFileField
 from roles.permissions import users_with_role
 
 from .models import Lead
 
 
-class LeadForm(forms.ModelForm):
+class LeadForm(ConfirmDuplicateMixin, forms.ModelForm):
     class Meta:
         model = Lead
         fields = [

@@ -34,6 +34,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from customers.names import company_key
+from customers.phones import validate_phone
 from ltc.imports import FileProblem, ImportReport, RowError, report_as_dict
 from ltc.imports import cell_text as _text
 from ltc.imports import header_key as _header_key
@@ -216,8 +218,11 @@ class _Validator:
                 validate_email(email)
             except ValidationError:
                 reasons.append(_("“%(value)s” is not a valid email address.") % {"value": email})
-        if phone and len(phone_key(phone)) < 5:
-            reasons.append(_("“%(value)s” is not a valid phone number.") % {"value": phone})
+        if phone:
+            try:
+                validate_phone(phone)
+            except ValidationError:
+                reasons.append(_("“%(value)s” is not a valid phone number.") % {"value": phone})
 
         source = _text(raw.get("source"))
         if source:
@@ -424,6 +429,7 @@ def _create(rows: list[_Row], user: User) -> int:
         record["created_by_id"] = user.pk
         record["created_at"] = now
         record["score"] = lead_score(SimpleNamespace(pk=None, **record), activity_count=0)
+        record["company_key"] = company_key(record["company"])
         records.append(record)
     ids = bulk_insert_leads(records)  # owners need no grant: the owner rule covers them
     per_owner = Counter(row.values["owner"] for row in rows if row.values["owner"] is not None)

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from customers.names import company_key as name_key
+from customers.phones import validate_phone
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CurrencyField, MoneyField
@@ -46,9 +48,14 @@ FORMS = "leads.forms"
 class Lead(StateMachineModel, CreatedBy, TimeStamped):
     name = models.CharField(_("contact name"), max_length=120)
     company = models.CharField(_("company"), max_length=200, blank=True)
+    # The company name as compared for duplicates (customers.names), kept by save() and the
+    # importer.
+    company_key = models.CharField(
+        _("company key"), max_length=200, blank=True, editable=False, db_index=True
+    )
     title = models.CharField(_("job title"), max_length=120, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     # Digits-only phone (leads.phones) maintained by the database, indexed for duplicate checks.
     phone_key = models.GeneratedField(
         expression=PhoneKey("phone"),
@@ -131,6 +138,13 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped):
 
     def __str__(self):
         return f"{self.name} ({self.company})" if self.company else self.name
+
+    def save(self, *args, **kwargs):
+        self.company_key = name_key(self.company)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "company" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "company_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("leads:detail", args=[self.pk])

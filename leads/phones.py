@@ -1,54 +1,6 @@
-"""Phone numbers compared as people mean them: "+86 138-0000-0000" is "13800000000".
+"""Phone keys live in customers.phones (accounts, contacts and leads share them); this name
+stays importable because migrations refer to `leads.phones.PhoneKey`."""
 
-`phone_key` (Python) and `PhoneKey` (SQL, stored on Lead.phone_key and indexed) compute the
-same key, so duplicate checks are set-based index look-ups: keep the two in step.
+from customers.phones import PhoneKey, phone_key
 
-The key: the ASCII digits only; a leading "0086", or "86" before more than 11 digits (the
-country code of China), dropped; then leading zeros (the trunk prefix, "010 ..." vs
-"+86 10 ...") dropped.
-"""
-
-import re
-
-from django.db import models
-
-# Characters SQLite strips (it has no regexp_replace); PostgreSQL strips every non-digit.
-_SQLITE_STRIP = (" ", "-", "+", "(", ")", ".", "/", "\t", "\u3000", "（", "）", "－", "—", "_")
-
-
-_NON_DIGITS = re.compile(r"[^0-9]+")
-
-
-def phone_key(raw: str) -> str:
-    digits = _NON_DIGITS.sub("", raw or "")
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) > 11:
-        digits = digits[2:]
-    return digits.lstrip("0")
-
-
-_KEY_SQL = (
-    "LTRIM(CASE WHEN SUBSTR({d}, 1, 4) = '0086' THEN SUBSTR({d}, 5) "
-    "WHEN SUBSTR({d}, 1, 2) = '86' AND LENGTH({d}) > 11 THEN SUBSTR({d}, 3) "
-    "ELSE {d} END, '0')"
-)
-
-
-class PhoneKey(models.Func):
-    """SQL twin of `phone_key`: deterministic, so usable in a stored generated column."""
-
-    output_field = models.CharField(max_length=40)
-    arity = 1
-
-    def _digits(self, sql: str, vendor: str) -> str:
-        if vendor == "postgresql":
-            return f"REGEXP_REPLACE({sql}, '[^0-9]', '', 'g')"
-        for ch in _SQLITE_STRIP:
-            sql = f"REPLACE({sql}, '{ch}', '')"
-        return sql
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        digits = self._digits(sql, connection.vendor)
-        return _KEY_SQL.format(d=digits), list(params) * 6
+__all__ = ["PhoneKey", "phone_key"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from customers.models import Account, Contact
+from ltc.duplicates import DuplicateError
 from ltc.handoffs import lead_converted
 from ltc.transitions import perform_transition
 from notifications.messages import Message
@@ -19,6 +20,7 @@ from notifications.services import notify, notify_after_commit
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
 
+from .duplicates import lead_matches
 from .models import Lead, LeadStatus, RoundRobinCursor
 from .scoring import lead_score
 
@@ -53,8 +55,27 @@ EDITABLE = tuple(LeadFields.__annotations__)
 
 
 @transaction.atomic
-def lead_create(*, user: User, owner: User | None = None, **fields: Unpack[LeadFields]) -> Lead:
+def lead_create(
+    *,
+    user: User,
+    owner: User | None = None,
+    confirm_duplicate: bool | None = None,
+    **fields: Unpack[LeadFields],
+) -> Lead:
+    """Create a lead. One whose company, email or phone matches a lead, account or contact is
+    refused with the matches (DuplicateError, 409) unless the person confirmed
+    (`confirm_duplicate=False`: the page and the API); None skips the check (the demo and
+    the importer, which flags duplicates itself)."""
     require(user, "leads.create")
+    if confirm_duplicate is False:
+        matches = lead_matches(
+            user=user,
+            company=fields.get("company", ""),
+            email=fields.get("email", ""),
+            phone=fields.get("phone", ""),
+        )
+        if matches:
+            raise DuplicateError(matches)
     lead = Lead(created_by=user, **{k: v for k, v in fields.items() if k in EDITABLE})
     if owner is None and has_role(user, "sales") and not has_role(user, "marketing"):
         owner = user  # a salesperson's own lead is theirs

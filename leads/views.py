@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from ltc import uploads
+from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator, narrow_search
@@ -98,12 +99,19 @@ def lead_create(request):
     form = LeadForm(request.POST or None)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirm_duplicate", False)
         with outcome:
-            lead = services.lead_create(user=request.user, **form.cleaned_data)
+            lead = services.lead_create(user=request.user, confirm_duplicate=confirmed, **data)
         if outcome.ok:
             messages.success(request, _("Lead created."))
             return redirect(lead)
-    return render(request, "leads/form.html", {"form": form}, status=outcome.status)
+    return render(
+        request,
+        "leads/form.html",
+        {"form": form, "duplicates": duplicates_of(outcome)},
+        status=outcome.status,
+    )
 
 
 @login_required
@@ -114,8 +122,10 @@ def lead_edit(request, pk):
     form = LeadForm(request.POST or None, instance=lead)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("confirm_duplicate", None)  # editing: no duplicate check
         with outcome:
-            services.lead_update(lead=lead, user=request.user, **form.cleaned_data)
+            services.lead_update(lead=lead, user=request.user, **data)
         if outcome.ok:
             messages.success(request, _("Lead saved."))
             return redirect(lead)

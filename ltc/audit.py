@@ -45,6 +45,7 @@ class ChangeEntry:
     by: object  # a user or None (the system)
     kind: str  # "created" or "changed"
     changes: list[FieldChange] = field(default_factory=list)
+    reason: str = ""  # why, when the service said (e.g. a merge of two records)
 
 
 def state_fields(model) -> set[str]:
@@ -90,10 +91,15 @@ def record_changes(record) -> list[ChangeEntry]:
                 for change in delta.changes
                 if change.field not in skip
             ]
-            if changes:
+            reason = row.history_change_reason or ""
+            if changes or reason:
                 entries.append(
                     ChangeEntry(
-                        at=row.history_date, by=row.history_user, kind="changed", changes=changes
+                        at=row.history_date,
+                        by=row.history_user,
+                        kind="changed",
+                        changes=changes,
+                        reason=reason,
                     )
                 )
         previous = row
@@ -129,7 +135,7 @@ def record_timeline(record, *, fields=None) -> list[dict]:
         )
     for entry in record_changes(record):
         changes = [c for c in entry.changes if fields is None or c.field in fields]
-        if entry.kind == "changed" and not changes:
+        if entry.kind == "changed" and not changes and not entry.reason:
             continue
         rows.append(
             {
@@ -140,7 +146,7 @@ def record_timeline(record, *, fields=None) -> list[dict]:
                 "transition": None,
                 "from": None,
                 "to": None,
-                "comment": "",
+                "comment": entry.reason,
                 "changes": [
                     {"field": c.field, "label": c.label, "from": c.old, "to": c.new}
                     for c in changes

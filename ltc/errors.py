@@ -1,7 +1,8 @@
 """The one mapping from domain errors to HTTP answers, shared by the API's exception handler
 (ltc/api/exceptions.py) and the browser pages.
 
-    409  the state forbids it, or another request changed the record meanwhile
+    409  the state forbids it, another request changed the record meanwhile, or the record
+         seems to exist already (ltc/duplicates.py: confirm to create it anyway)
     404  no such record or action
     403  the role may not do it
     400  a rule or a field refused the input
@@ -21,11 +22,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from .duplicates import DuplicateError
 from .transitions import UnknownTransition, get_spec
 
 # (exception types, HTTP status), the first match wins.
 ERROR_STATUS: tuple[tuple[tuple[type[BaseException], ...], int], ...] = (
-    ((TransitionNotAllowed, ConcurrentTransition), 409),
+    ((TransitionNotAllowed, ConcurrentTransition, DuplicateError), 409),
     ((UnknownTransition, Http404), 404),
     ((PermissionDenied,), 403),
     ((ValidationError,), 400),

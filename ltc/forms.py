@@ -57,6 +57,15 @@ class ReasonForm(forms.Form):
     )
 
 
+class ConfirmDuplicateMixin(forms.Form):
+    """The box a person ticks to create a record that looks like an existing one
+    (ltc/duplicates.py); shown only with the matches (includes/duplicates.html)."""
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("I checked the matches: create it anyway"), required=False
+    )
+
+
 class ImportFileForm(forms.Form):
     """A spreadsheet to import: size and archive checked here (ltc.uploads), rows by the
     import's task."""

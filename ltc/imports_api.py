@@ -44,6 +44,18 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "entity": {"help_text": "What the file holds: accounts, contacts, products, ..."},
+            "file_name": {"help_text": "The uploaded file's name"},
+            "only_good_rows": {
+                "help_text": "Import the good rows even if some are bad (else all or nothing)"
+            },
+            "rows_checked": {"help_text": "Rows checked so far"},
+            "rows_total": {"help_text": "Rows in the file"},
+            "error": {"help_text": "Why the job failed as a whole (a file that cannot be read)"},
+            "started_at": {"help_text": "When a worker started on it"},
+            "finished_at": {"help_text": "When it finished or failed"},
+        }
 
 
 class ImportUploadSerializer(serializers.Serializer):

@@ -28,13 +28,21 @@ from .selectors import LAST_ERROR_SHOWN, inbox, webhook_deliveries
 
 class NotificationSerializer(serializers.ModelSerializer):
     # Written in the caller's language (their saved choice or Accept-Language).
-    title = serializers.CharField(source="display_title", read_only=True)
-    body = serializers.CharField(source="display_body", read_only=True)
+    title = serializers.CharField(
+        source="display_title", read_only=True, help_text="What happened, in one line"
+    )
+    body = serializers.CharField(
+        source="display_body", read_only=True, help_text="More about it (may be empty)"
+    )
 
     class Meta:
         model = Notification
         fields = ["id", "title", "body", "url", "created_at", "read_at"]
         read_only_fields = fields
+        extra_kwargs = {
+            "url": {"help_text": "The page it is about, in the browser (a path)"},
+            "read_at": {"help_text": "When it was marked read; null while unread"},
+        }
 
 
 class MarkReadSerializer(serializers.Serializer):
@@ -46,8 +54,10 @@ class MarkReadSerializer(serializers.Serializer):
 
 
 class UnreadSerializer(serializers.Serializer):
-    unread = serializers.IntegerField()
-    marked = serializers.IntegerField(required=False)
+    unread = serializers.IntegerField(help_text="How many notifications are still unread")
+    marked = serializers.IntegerField(
+        required=False, help_text="How many this request marked read (mark-read only)"
+    )
 
 
 class NotificationFilter(django_filters.FilterSet):
@@ -106,10 +116,10 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PreferenceSerializer(VisibleRelationsMixin, serializers.Serializer):
-    event = serializers.ChoiceField(choices=[])
-    label = serializers.CharField(read_only=True)
-    in_app = serializers.BooleanField()
-    email = serializers.BooleanField()
+    event = serializers.ChoiceField(choices=[], help_text="The kind of notification")
+    label = serializers.CharField(read_only=True, help_text="The event, in the caller's language")
+    in_app = serializers.BooleanField(help_text="Show it in the app (the bell)")
+    email = serializers.BooleanField(help_text="Also send it by email")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +167,10 @@ class NotificationPreferenceViewSet(viewsets.ViewSet):
 
 
 class BotWebhookSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
-    url = serializers.URLField(max_length=500)
+    url = serializers.URLField(
+        max_length=500,
+        help_text="The group bot's webhook URL from WeCom, DingTalk or Feishu (a public address)",
+    )
     events = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
 
     class Meta:
@@ -290,13 +303,22 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
 
 
 class WebhookEndpointSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
-    url = serializers.URLField(max_length=500)
+    url = serializers.URLField(
+        max_length=500,
+        help_text="Where each event is POSTed (http or https, a public address)",
+    )
     events = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
 
     class Meta:
         model = WebhookEndpoint
         fields = ["id", "name", "url", "secret", "events", "active", "created_at"]
-        extra_kwargs = {"secret": {"write_only": True}}
+        extra_kwargs = {
+            "secret": {
+                "write_only": True,
+                "help_text": "The key of the HMAC-SHA256 signature in X-LTC-Signature; never "
+                "shown again",
+            }
+        }
 
 
 @extend_schema(tags=["webhooks"])

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from customers.models import Account, Contact
 from ltc.api.bulking import BulkMixin
+from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.history import HistoryMixin
@@ -47,6 +48,20 @@ User = get_user_model()
 
 
 # --- opportunities ---------------------------------------------------------------------------
+@described(
+    stage="The sales stage; it changes only through transitions (analyze, propose, ...)",
+    amount="The deal's value; once a quote is approved or accepted, that quote's total",
+    probability="Chance of winning in percent; set to the stage's default on each stage "
+    "change (10, 20, 50, 75, 100, 0) and editable within the stage",
+    weighted_amount="amount x probability, for the weighted pipeline",
+    next_step="What the owner will do next",
+    competitors="Who else competes for the deal",
+    lost_reason="Why the deal was lost (one of the lost reasons, id)",
+    lost_note="More on why the deal was lost",
+    stage_changed_at="When the stage last changed",
+    closed_at="When the deal was won or lost; null while open",
+    lead="The lead the opportunity was converted from",
+)
 class OpportunitySerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contact = serializers.PrimaryKeyRelatedField(
@@ -146,13 +161,21 @@ def with_links(queryset):
 
 class TeamSerializer(VisibleRelationsMixin, serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        help_text="The salesperson (user id) who owns the deal",
     )
     solution_owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="The sales-support engineer (user id) who owns the solution; null: none",
     )
     fulfilment_owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="The operations user (id) who will own delivery; null: none",
     )
 
 
@@ -281,6 +304,19 @@ class QuoteSignOffSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@described(
+    revised_from="The version this one revises; null for the first version",
+    valid_until="The last day the customer may accept the quote",
+    discount_total="Sum of the lines' discounts",
+    tax_total="Sum of the lines' tax",
+    needs_manager_sign_off="A line's discount is above the manager threshold",
+    needs_finance_sign_off="A line's discount is above the finance threshold",
+    sent_at="When the quote was sent to the customer",
+    answered_at="When the customer accepted or declined it",
+    decline_reason="Why the customer declined",
+    subtotal="Sum of the lines' gross amounts, before discount and tax",
+    missing_sign_offs="The roles whose sign-off is still needed (while pending approval)",
+)
 class QuoteSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     fixed_on_update = ("opportunity",)
     number = serializers.CharField(read_only=True)
@@ -347,10 +383,12 @@ class QuoteSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
         inline_serializer(
             name="QuoteNextStep",
             fields={
-                "transition": serializers.CharField(),
-                "label": serializers.CharField(),
-                "opportunity": serializers.IntegerField(),
-                "api": serializers.CharField(),
+                "transition": serializers.CharField(
+                    help_text="The opportunity's transition to run next (win or negotiate)"
+                ),
+                "label": serializers.CharField(help_text="Its label, in the caller's language"),
+                "opportunity": serializers.IntegerField(help_text="The opportunity (id)"),
+                "api": serializers.CharField(help_text="The URL to POST to run it"),
             },
             allow_null=True,
         )
@@ -491,6 +529,10 @@ class ManagerWrites(permissions.BasePermission):
         )
 
 
+@described(
+    name="The reason as shown when a deal is marked lost",
+    position="Order in the list of reasons (lower first)",
+)
 class LostReasonSerializer(serializers.ModelSerializer):
     class Meta:
         model = LostReason
@@ -516,9 +558,11 @@ class LostReasonViewSet(
 
 class ForecastRowSerializer(serializers.Serializer):
     month = serializers.CharField(allow_null=True, help_text="YYYY-MM of the expected close")
-    currency = serializers.CharField()
-    count = serializers.IntegerField()
-    amount = StrictDecimalField(max_digits=20, decimal_places=2)
+    currency = serializers.CharField(help_text="The currency of the amounts (ISO 4217)")
+    count = serializers.IntegerField(help_text="Open opportunities expected to close then")
+    amount = StrictDecimalField(
+        max_digits=20, decimal_places=2, help_text="Σ amount of those opportunities"
+    )
     weighted = StrictDecimalField(
         max_digits=20, decimal_places=2, help_text="Σ amount × probability"
     )

@@ -29,9 +29,9 @@ class OpportunityItemSerializer(ReadOnlyModelSerializer):
 
 
 class OpportunitiesSectionSerializer(SectionSerializer):
-    open = serializers.IntegerField()
-    won = serializers.IntegerField()
-    lost = serializers.IntegerField()
+    open = serializers.IntegerField(help_text="Opportunities still open")
+    won = serializers.IntegerField(help_text="Opportunities won")
+    lost = serializers.IntegerField(help_text="Opportunities lost")
     open_amount = AmountSerializer(many=True, help_text="Open pipeline by currency")
     items = OpportunityItemSerializer(many=True, help_text="Open first, then the latest")
 
@@ -39,7 +39,9 @@ class OpportunitiesSectionSerializer(SectionSerializer):
 class QuoteItemSerializer(ReadOnlyModelSerializer):
     status = state("The quote's state")
     number = serializers.CharField()
-    opportunity_name = serializers.CharField(source="opportunity.name")
+    opportunity_name = serializers.CharField(
+        source="opportunity.name", help_text="The name of the quote's opportunity"
+    )
     url = serializers.CharField(source="get_absolute_url")
 
     class Meta:

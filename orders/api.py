@@ -15,6 +15,7 @@ from contracts.selectors import contract_list
 from customers.selectors import account_list
 from leads.selectors import lead_list
 from ltc.api.bulking import BulkMixin
+from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.filters import VisibleFilter
@@ -29,6 +30,11 @@ from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from .selectors import order_list, shipment_list
 
 
+@described(
+    contract_line="The contract line it fulfils",
+    shipped_quantity="How much of it has shipped so far",
+    remaining="How much is still to ship",
+)
 class OrderLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     remaining = StrictDecimalField(max_digits=12, decimal_places=3, read_only=True)
 
@@ -50,6 +56,18 @@ class OrderLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@described(
+    shipments="The order's shipments (ids)",
+    promised_delivery_date="The delivery date promised to the customer",
+    confirmed_at="When operations confirmed the order",
+    fulfillment_started_at="When fulfilment started",
+    delivered_on="The date the customer received it",
+    proof_of_delivery="Reference of the proof of delivery (waybill, signed note)",
+    accepted_on="The date the customer accepted the delivery (验收)",
+    has_acceptance_document="Whether an acceptance document was uploaded",
+    cancelled_at="When the order was cancelled",
+    cancel_reason="Why the order was cancelled",
+)
 class OrderSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
     contract_number = serializers.CharField(source="contract.number", read_only=True)
@@ -161,6 +179,10 @@ class OrderViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=kwargs["pk"])).data)
 
 
+@described(
+    order_line="The order line (id) shipped",
+    quantity="How much of it this shipment carries",
+)
 class ShipmentLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = ShipmentLine
@@ -169,6 +191,12 @@ class ShipmentLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer)
         extra_kwargs = {"order_line": {"queryset": OrderLine.objects.all()}}
 
 
+@described(
+    carrier="The carrier (e.g. SF Express)",
+    tracking_number="The carrier's tracking number",
+    order="The order (id) shipped",
+    lines="What was shipped: order lines and quantities",
+)
 class ShipmentSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     lines = ShipmentLineSerializer(many=True)
 

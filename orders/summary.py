@@ -10,7 +10,7 @@ from .models import Order, Shipment
 
 class OrderItemSerializer(ReadOnlyModelSerializer):
     status = state("The order's state")
-    shipment_count = serializers.IntegerField()
+    shipment_count = serializers.IntegerField(help_text="How many shipments the order has")
     url = serializers.CharField(source="get_absolute_url")
 
     class Meta:
@@ -29,7 +29,9 @@ class OrderItemSerializer(ReadOnlyModelSerializer):
 
 
 class ShipmentItemSerializer(ReadOnlyModelSerializer):
-    order_number = serializers.CharField(source="order.number")
+    order_number = serializers.CharField(
+        source="order.number", help_text="The number of the shipment's order"
+    )
     url = serializers.CharField(source="get_absolute_url")
 
     class Meta:
@@ -39,7 +41,7 @@ class ShipmentItemSerializer(ReadOnlyModelSerializer):
 
 class OrdersSectionSerializer(SectionSerializer):
     open = serializers.IntegerField(help_text="Orders not yet delivered nor cancelled")
-    shipments_count = serializers.IntegerField()
+    shipments_count = serializers.IntegerField(help_text="Shipments of those orders")
     items = OrderItemSerializer(many=True, help_text="The latest orders")
     shipments = ShipmentItemSerializer(many=True, help_text="The latest shipments")
 

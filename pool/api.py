@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ltc.api.descriptions import described
 from ltc.api.mixins import ErrorSerializer
 
 from . import services
@@ -12,6 +13,14 @@ from .models import PoolEntry
 from .selectors import pool_list
 
 
+@described(
+    kind="lead or account: what is in the pool",
+    lead="The lead (id), for a lead in the pool",
+    account="The account (id), for an account in the pool",
+    name="The lead's or account's name",
+    previous_owner="Who owned it before it returned to the pool (user id)",
+    since="When it returned to the pool",
+)
 class PoolEntrySerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True)
     name = serializers.CharField(source="record", read_only=True)

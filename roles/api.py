@@ -26,9 +26,25 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         model = ApiToken
         fields = ["id", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
         read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The token's id (DELETE /api/v1/auth/tokens/{id}/ revokes it)"},
+            "name": {"help_text": "What the token is for"},
+            "prefix": {"help_text": "The key's first characters, to recognise it"},
+            "created_at": {"help_text": "When it was issued"},
+            "last_used_at": {"help_text": "When a request last used it; null: never"},
+            "expires_at": {"help_text": "When it stops working; null: never"},
+            "revoked_at": {"help_text": "When it was revoked; null: it is not"},
+        }
 
 
 class ObtainTokenSerializer(AuthTokenSerializer):
+    username = serializers.CharField(write_only=True, help_text="The user's username")
+    password = serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="The user's password",
+    )
     name = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text="What the token is for"
     )
@@ -38,9 +54,11 @@ IssuedToken = inline_serializer(
     name="IssuedToken",
     fields={
         "token": serializers.CharField(help_text="Shown once: keep it"),
-        "id": serializers.IntegerField(),
-        "name": serializers.CharField(),
-        "expires_at": serializers.DateTimeField(allow_null=True),
+        "id": serializers.IntegerField(help_text="The token's id, to list or revoke it"),
+        "name": serializers.CharField(help_text="What the token is for"),
+        "expires_at": serializers.DateTimeField(
+            allow_null=True, help_text="When it stops working; null: never"
+        ),
     },
 )
 

@@ -8,15 +8,17 @@ from .selectors import MIN_LENGTH, global_search
 
 
 class HitSerializer(serializers.Serializer):
-    title = serializers.CharField()
-    detail = serializers.CharField(allow_blank=True)
+    title = serializers.CharField(help_text="The record as named in its list")
+    detail = serializers.CharField(
+        allow_blank=True, help_text="A second line: account, state, amount, ..."
+    )
     url = serializers.CharField(help_text="The record's page in the browser")
 
 
 class GroupSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="account, contact, lead, opportunity, quote, ...")
-    label = serializers.CharField()
-    hits = HitSerializer(many=True)
+    label = serializers.CharField(help_text="The kind's name, in the caller's language")
+    hits = HitSerializer(many=True, help_text="The best matches of this kind the caller may see")
 
 
 class QuerySerializer(serializers.Serializer):

@@ -487,7 +487,9 @@ def test_create_ignores_read_only_fields():
 def test_api_capture_defaults_the_source_to_api():
     client = api(user_with("marketing"))
     assert client.post(url(), GOOD).json()["source"] == "api"
-    assert client.post(url(), {**GOOD, "source": "event"}).json()["source"] == "event"
+    # the same person again: a duplicate, created once confirmed
+    second = {**GOOD, "source": "event", "confirm_duplicate": True}
+    assert client.post(url(), second).json()["source"] == "event"
 
 
 def test_sales_capture_owns_the_lead():
@@ -522,7 +524,8 @@ def test_idempotency_key_makes_a_retried_create_return_the_first_answer():
     assert other_body.status_code == 422
     assert Lead.objects.count() == 1
 
-    new_key = client.post(url(), GOOD, HTTP_IDEMPOTENCY_KEY="form-43")
+    again = {**GOOD, "confirm_duplicate": True}  # the same lead: confirmed as intended
+    new_key = client.post(url(), again, HTTP_IDEMPOTENCY_KEY="form-43")
     assert new_key.status_code == 201
     assert Lead.objects.count() == 2
 

@@ -30,7 +30,9 @@ from .mixins import FieldErrors
 BulkRequest = inline_serializer(
     name="BulkRequest",
     fields={
-        "action": serializers.ChoiceField(choices=list(ACTIONS)),
+        "action": serializers.ChoiceField(
+            choices=list(ACTIONS), help_text="What to do to each selected record"
+        ),
         "ids": serializers.ListField(
             child=serializers.IntegerField(), max_length=MAX_IDS, help_text="Record ids"
         ),
@@ -45,21 +47,22 @@ BulkRequest = inline_serializer(
 BulkResults = inline_serializer(
     name="BulkResult",
     many=True,
+    help_text="One result per selected record",
     fields={
-        "id": serializers.IntegerField(),
-        "ok": serializers.BooleanField(),
+        "id": serializers.IntegerField(help_text="The record's id"),
+        "ok": serializers.BooleanField(help_text="Whether it was done to this record"),
         "status": serializers.IntegerField(
             help_text="What the single-record endpoint would answer: 200, 400, 403, 404, 409"
         ),
-        "message": serializers.CharField(),
+        "message": serializers.CharField(help_text='"Done.", or why it failed'),
     },
 )
 
 BulkResponse = inline_serializer(
     name="BulkResponse",
     fields={
-        "done": serializers.IntegerField(),
-        "failed": serializers.IntegerField(),
+        "done": serializers.IntegerField(help_text="Records it was done to"),
+        "failed": serializers.IntegerField(help_text="Records left untouched"),
         "results": BulkResults,
     },
 )

@@ -9,6 +9,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ltc.duplicates import DuplicateError
 from ltc.errors import status_for, validation_detail
 from ltc.transitions import UnknownTransition
 
@@ -17,6 +18,8 @@ __all__ = ["exception_handler", "validation_detail"]
 
 def exception_handler(exc, context):
     status = status_for(exc)
+    if isinstance(exc, DuplicateError):
+        return Response({**validation_detail(exc), **exc.matches.as_data()}, status=status or 409)
     if status == 409:
         return Response(
             {"detail": str(exc) or _("Not allowed from the current state.")}, status=status

@@ -65,10 +65,10 @@ def use_strict_decimals():
 class OpenAccountFlagSerializer(serializers.Serializer):
     """An open warning on the record's account (e.g. a detractor NPS, a missed SLA)."""
 
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="The flag's id (/api/v1/account-flags/{id}/)")
     reason = serializers.CharField(help_text="The reason's code")
     label = serializers.CharField(help_text="The reason, in the caller's language")
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True, help_text="Service's note for sales")
     since = serializers.DateTimeField(help_text="When the flag was raised")
 
 
@@ -133,3 +133,19 @@ class FlagsListSerializer(serializers.ListSerializer):
         ids = {_account_id(item, path) for item in items for path in paths}
         self.context["_account_flags"] = flags_for_accounts(ids)
         return super().to_representation(items)
+
+
+def ConfirmDuplicateField():  # noqa: N802 - reads like a field class
+    """`confirm_duplicate` on a create: without it, a record that looks like an existing one
+    is answered 409 with the matches (ltc/duplicates.py)."""
+    return serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=(
+            "Create even if a record with the same company name, email or phone exists. "
+            "Without it such a create is refused with 409 and the matches the caller may see "
+            "(`duplicates`: kind, id, name, url, fields) and how many others exist "
+            "(`hidden_duplicates`)."
+        ),
+    )

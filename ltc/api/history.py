@@ -14,8 +14,8 @@ FieldChangeSerializer = type(
     "FieldChangeSerializer",
     (serializers.Serializer,),
     {
-        "field": serializers.CharField(),
-        "label": serializers.CharField(),
+        "field": serializers.CharField(help_text="The field's name in the API"),
+        "label": serializers.CharField(help_text="The field's label, in the caller's language"),
         "from": serializers.JSONField(allow_null=True, help_text="The value before"),
         "to": serializers.JSONField(allow_null=True, help_text="The value after"),
     },
@@ -30,13 +30,17 @@ HistoryEntrySerializer = type(
             help_text="created: the record was made; transition: its state moved; changed: "
             "fields were edited",
         ),
-        "at": serializers.DateTimeField(),
+        "at": serializers.DateTimeField(help_text="When it happened"),
         "by": serializers.IntegerField(allow_null=True, help_text="User id; null: the system"),
-        "by_name": serializers.CharField(allow_null=True),
+        "by_name": serializers.CharField(
+            allow_null=True, help_text="Who did it (display name); null: the system"
+        ),
         "transition": serializers.CharField(allow_null=True, help_text="Transitions only"),
         "from": serializers.CharField(allow_null=True, help_text="State before (transitions)"),
         "to": serializers.CharField(allow_null=True, help_text="State after (transitions)"),
-        "comment": serializers.CharField(allow_blank=True),
+        "comment": serializers.CharField(
+            allow_blank=True, help_text="The comment given with a transition"
+        ),
         "changes": FieldChangeSerializer(many=True, help_text="Field changes (changed only)"),
     },
 )

@@ -27,13 +27,17 @@ from ltc.models import IdempotencyKey
 from ltc.searchtext import search_q
 from ltc.transitions import run, transition_specs, transitions_for
 
+COMMENT_HELP = "A comment, kept with the transition in the record's history"
+
 
 class TransitionSerializer(serializers.Serializer):
     """One transition of a record as the caller sees it (for the schema)."""
 
-    name = serializers.CharField()
-    label = serializers.CharField()
-    target = serializers.CharField()
+    name = serializers.CharField(
+        help_text="The transition's name: POST it to {id}/transitions/{name}/ to run it"
+    )
+    label = serializers.CharField(help_text="What the transition does, in the caller's language")
+    target = serializers.CharField(help_text="The state the record is in after it")
     allowed = serializers.BooleanField(help_text="The caller may run it now (role and state)")
 
 
@@ -65,7 +69,7 @@ class TransitionsMixin:
     @extend_schema(
         request=inline_serializer(
             name="TransitionRequest",
-            fields={"comment": serializers.CharField(required=False)},
+            fields={"comment": serializers.CharField(required=False, help_text=COMMENT_HELP)},
         ),
         responses={
             200: OpenApiResponse(description="The record after the transition"),
@@ -124,16 +128,20 @@ class IdempotentCreateMixin:
         return response
 
 
-ErrorSerializer = inline_serializer(name="Error", fields={"detail": serializers.CharField()})
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={"detail": serializers.CharField(help_text="What went wrong, for a person")},
+)
 FieldErrors = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
     description="A rule failed: {field: [messages]} (non_field_errors for the whole record)",
 )
 
 
-def _serializer_field_for(form_field) -> serializers.Field:
+def _serializer_field_for(form_field, name: str = "") -> serializers.Field:
     """The API shape of one field of a transition's rule form (for the schema only)."""
-    kwargs = {"required": False, "help_text": str(form_field.label or "")}
+    label = form_field.label or form_field.help_text or (COMMENT_HELP if name == "comment" else "")
+    kwargs = {"required": False, "help_text": str(label)}
     if isinstance(form_field, forms.ModelChoiceField):
         return serializers.IntegerField(**kwargs)
     if isinstance(form_field, forms.DecimalField):
@@ -163,7 +171,7 @@ def transitions_schema(model, serializer_class):
     for spec in specs:
         for name, form_field in spec.form_class().base_fields.items():
             users.setdefault(name, []).append(spec.name)
-            fields.setdefault(name, _serializer_field_for(form_field))
+            fields.setdefault(name, _serializer_field_for(form_field, name))
     for name, field in fields.items():
         field.help_text = f"{field.help_text} (read by: {', '.join(users[name])})".strip()
     request = inline_serializer(name=f"{model.__name__}Transition", fields=fields)

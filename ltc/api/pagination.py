@@ -15,6 +15,18 @@ from rest_framework.response import Response
 
 from ltc.paging import CappedPaginator, capped_count
 
+PAGE_FIELDS = {
+    "next": "The URL of the next page; null on the last page",
+    "previous": "The URL of the previous page; null on the first page",
+    "results": "This page's rows",
+}
+
+
+def describe_page(response: dict) -> dict:
+    for name, text in PAGE_FIELDS.items():
+        response["properties"][name]["description"] = text
+    return response
+
 
 class KeysetPagination(CursorPagination):
     page_size_query_param = "page_size"
@@ -93,7 +105,7 @@ class Pagination(PageNumberPagination):
             "type": "boolean",
             "description": "False when the list holds more rows than `count` says",
         }
-        return response
+        return describe_page(response)
 
     def get_schema_operation_parameters(self, view):
         return [
@@ -114,3 +126,8 @@ class TimelinePagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["description"] = "Entries in the whole history"
+        return describe_page(response)

@@ -4,6 +4,8 @@
   the view's `paginated_actions`, as StrictQueryParamsMixin accepts them there only.
 - A blank email (an optional address left empty) is documented as "an email or empty".
 - Fields a serializer leaves out for some roles are not required in its response component.
+- A model serializer's field without a help text of its own gets the shared description of its
+  name (descriptions.py): ids, times, owners, chain links, amounts and line arithmetic.
 - Every operation documents the error answers any request can get (postprocessing hook): 400
   (field errors or an unknown query parameter), 401, 403, 404 (also a page past the end), 409 on
   writes (state or a concurrent change), 413 on request bodies over the limit, 429 (throttled).
@@ -17,6 +19,8 @@ from drf_spectacular.extensions import (
     OpenApiSerializerFieldExtension,
 )
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+from .descriptions import describe
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -37,6 +41,14 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_pagination_parameters(self):
         return super()._get_pagination_parameters() if self._paginates() else []
+
+    def _get_serializer_field_meta(self, field, direction):
+        meta = super()._get_serializer_field_meta(field, direction)
+        if "description" not in meta:
+            text = describe(field)
+            if text:
+                meta["description"] = text
+        return meta
 
 
 class BlankableEmailExtension(OpenApiSerializerFieldExtension):
@@ -91,7 +103,7 @@ class RoleShapedExtension(OpenApiSerializerExtension):
 
 ERROR = {
     "type": "object",
-    "properties": {"detail": {"type": "string"}},
+    "properties": {"detail": {"type": "string", "description": "What went wrong, for a person"}},
     "required": ["detail"],
 }
 FIELD_ERRORS = {

@@ -35,8 +35,10 @@ def state(help_text: str):
 class AmountSerializer(ReadOnlySerializer):
     """A sum of money in one currency."""
 
-    currency = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    currency = serializers.CharField(help_text="ISO 4217 currency code")
+    amount = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="The sum in that currency"
+    )
 
 
 class SectionSerializer(ReadOnlySerializer):
@@ -55,6 +57,10 @@ class SummarySectionsSerializer(ReadOnlySerializer):
 
     def get_fields(self):
         return {
-            section.key: section.serializer_class(required=False)
+            section.key: section.serializer_class(
+                required=False,
+                help_text=f"The record's {section.key} the caller may see: how many, the full "
+                "list and the latest few; absent for a caller who may not see them",
+            )
             for section in sections_for(self.model_label)
         }

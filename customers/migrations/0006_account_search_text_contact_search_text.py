@@ -37,7 +37,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0004_search_trgm'),
+        ('customers', '0005_duplicate_keys'),
     ]
 
     operations = [

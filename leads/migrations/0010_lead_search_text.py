@@ -34,7 +34,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0008_list_indexes'),
+        ('leads', '0009_company_key'),
     ]
 
     operations = [
