@@ -126,8 +126,8 @@ class AccountImporter(Importer):
 
     def _owner(self, row: Row):
         name = value_text(row.raw.get("owner"))
-        if not name:
-            return self.user
+        if not name or name.lower() == self.user.get_username().lower():
+            return self.user  # as the account form: the creator owns what they create
         owner = self.sales.get(name.lower())
         if owner is None:
             row.reasons.append(

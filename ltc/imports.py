@@ -453,25 +453,31 @@ class Importer:
 
     @classmethod
     def header_map(cls) -> dict[str, str]:
+        """Header → column name; "" for a header of the entity's export that is not one of
+        our columns (ids, computed figures, links), which is then ignored. Precedence, from
+        the lowest: the model fields' labels, our names and aliases, the export's headers
+        (exactly what an export of the list writes, in every language)."""
         mapping: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        exported: dict[str, str] = {}
+        names = {c.name for c in cls.columns}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                for column in cls.columns:
+                    if column.field:
+                        label = str(cls.model._meta.get_field(column.field).verbose_name)
+                        labels.setdefault(header_key(label), column.name)
+                for export_column in cls.export_columns():
+                    name = cls.export_keys.get(export_column.key, export_column.key)
+                    exported.setdefault(
+                        header_key(str(export_column.label)), name if name in names else ""
+                    )
+        mapping.update(labels)
         for column in cls.columns:
             mapping[header_key(column.name)] = column.name
             for alias in column.aliases:
                 mapping[header_key(alias)] = column.name
-        names = {c.name for c in cls.columns}
-        exported = [
-            (cls.export_keys.get(c.key, c.key), c.label)
-            for c in cls.export_columns()
-            if cls.export_keys.get(c.key, c.key) in names
-        ]
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                for name, label in exported:
-                    mapping.setdefault(header_key(str(label)), name)
-                for column in cls.columns:
-                    if column.field:
-                        label = str(cls.model._meta.get_field(column.field).verbose_name)
-                        mapping.setdefault(header_key(label), column.name)
+        mapping.update(exported)
         return mapping
 
     @classmethod
@@ -655,7 +661,7 @@ def _columns(importer: type[Importer], header: list, report: ImportReport):
         if not title:
             continue
         name = mapping.get(header_key(title))
-        if name is None:
+        if not name:
             report.ignored_columns.append(title)
         elif name in columns:
             problems.append(_("Two columns mean “%(field)s”: keep one.") % {"field": name})

@@ -108,6 +108,7 @@ def test_account_api_answers_409_with_matches_unless_confirmed():
     assert response.status_code == 409
     data = response.json()
     assert "confirm_duplicate" in data
+    assert "already exists" in data["detail"]  # the 409 answer's documented shape (ApiError)
     found = {(d["kind"], d["id"]): d["fields"] for d in data["duplicates"]}
     assert found == {("account", existing.pk): ["name"], ("contact", contact.pk): ["email"]}
     assert data["hidden_duplicates"] == 0

@@ -42,6 +42,18 @@ def test_every_operation_has_a_summary_or_description(schema):
     assert not missing, missing
 
 
+def test_every_parameter_has_a_description(schema):
+    missing = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+        for parameter in operation.get("parameters", [])
+        if not parameter.get("description")
+    ]
+    assert not missing, missing
+
+
 def test_every_property_has_a_description(schema):
     missing = [
         where

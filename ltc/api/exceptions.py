@@ -19,7 +19,11 @@ __all__ = ["exception_handler", "validation_detail"]
 def exception_handler(exc, context):
     status = status_for(exc)
     if isinstance(exc, DuplicateError):
-        return Response({**validation_detail(exc), **exc.matches.as_data()}, status=status or 409)
+        detail = validation_detail(exc)
+        return Response(
+            {"detail": " ".join(detail["confirm_duplicate"]), **detail, **exc.matches.as_data()},
+            status=status or 409,
+        )
     if status == 409:
         return Response(
             {"detail": str(exc) or _("Not allowed from the current state.")}, status=status

@@ -6,6 +6,7 @@
 - Fields a serializer leaves out for some roles are not required in its response component.
 - A model serializer's field without a help text of its own gets the shared description of its
   name (descriptions.py): ids, times, owners, chain links, amounts and line arithmetic.
+- A parameter without a description gets one from its name (a record id, a range, a filter).
 - Every operation documents the error answers any request can get (postprocessing hook): 400
   (field errors or an unknown query parameter), 401, 403, 404 (also a page past the end), 409 on
   writes (state or a concurrent change), 413 on request bodies over the limit, 429 (throttled).
@@ -155,4 +156,52 @@ def document_error_answers(result, generator, request, public):
                     existing["content"] = content
                 elif "content" not in existing:
                     existing["content"] = content
+    describe_parameters(result)
     return result
+
+
+RANGE_SUFFIXES = {
+    "_before": "Only the records whose {base} is on or before this",
+    "_after": "Only the records whose {base} is on or after this",
+    "_from": "Only the records whose {base} is on or after this",
+    "_to": "Only the records whose {base} is on or before this",
+    "_min": "Only the records whose {base} is at least this",
+    "_max": "Only the records whose {base} is at most this",
+}
+PARAMETER_HELP = {
+    "Idempotency-Key": "A retried POST with the same key and body returns the first answer",
+}
+
+
+def parameter_description(name: str, location: str, kind: str = "") -> str:
+    """What a parameter without a description of its own does: a record id in the path, a
+    date or number range, or a filter on one field (a relation: by id; a record you may not
+    see gives an empty list)."""
+    if name in PARAMETER_HELP:
+        return PARAMETER_HELP[name]
+    if location == "path":
+        return "The record's id" if name == "id" else f"The {name.replace('_', ' ')}"
+    for suffix, text in RANGE_SUFFIXES.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return text.format(base=name[: -len(suffix)].replace("_", " "))
+    if kind == "boolean":
+        return f"true: only the records that are {name.replace('_', ' ')}; false: the others"
+    if name in ("from", "to"):
+        return "Only what falls on or after this" if name == "from" else "Only up to this"
+    return f"Only the records whose {name.replace('_', ' ')} is this"
+
+
+def describe_parameters(result) -> None:
+    """Every parameter says what it does; one without a description of its own gets the
+    shared one of its name (parameter_description)."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            for parameter in operation.get("parameters", []):
+                if not parameter.get("description"):
+                    parameter["description"] = parameter_description(
+                        parameter["name"],
+                        parameter.get("in", ""),
+                        parameter.get("schema", {}).get("type", ""),
+                    )

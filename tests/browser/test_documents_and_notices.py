@@ -122,3 +122,33 @@ def test_survey_link_qr_copy_and_resend_on_a_phone(browser, live_server):  # noq
     from feedback.models import AccountFlag
 
     assert AccountFlag.objects.filter(account=account, reason="low_csat").count() == 1
+
+
+def test_quote_printable_page_in_chinese(browser, live_server):  # noqa: F811
+    """The quote's printable page (the PDF's template) in Chinese from an English UI."""
+    from opportunities.models import Quote
+    from opportunities.tests.factories import OpportunityFactory, QuoteFactory, add_line
+
+    CompanyProfile.objects.create(
+        pk=1,
+        legal_name="杭州云栈软件有限公司",
+        tax_id="91110108551385082Q",
+        phone="0571-8888 6666",
+        bank_name="中国工商银行杭州分行",
+        bank_account="1202 0210 0900 1234 567",
+        quote_terms="签约后预付 30%，验收后 30 天内付清余款。",
+    )
+    sales = user_with("sales", username="wei")
+    quote = QuoteFactory(opportunity=OpportunityFactory(owner=sales, name="华东工厂 MES 项目"))
+    add_line(quote, quantity="10", unit_price="1234.50", tax_rate="13")
+    Quote.objects.filter(pk=quote.pk).update(status="approved")
+
+    page = _page(browser, live_server)
+    _login(page, live_server, "wei")
+    page.goto(f"{live_server.url}{quote.get_absolute_url()}?print=1&lang=zh-hans")
+    text = page.inner_text("body")
+    assert "报价单" in text and "税额" in text and "大写金额" in text
+    assert "壹万叁仟玖佰肆拾玖元捌角伍分" in text and "¥13,949.85" in text
+    assert "本报价有效期至" in text and "签约后预付 30%" in text
+    page.screenshot(path=str(SHOTS / "ltc-browser-quote-print-zh.png"), full_page=True)
+    assert page.outside_requests == []
