@@ -63,6 +63,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_business_rules():
+    """Each test reads the business rules of its own database: the per-process copy of the
+    stored rules (rules.store) would otherwise outlive the rollback of a test that changed
+    them."""
+    from rules import store
+
+    store.forget()
+    yield
+    store.forget()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """A request in Chinese leaves Chinese active in the worker; each test starts in English."""
     from django.utils import translation

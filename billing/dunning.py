@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from notifications import outbox
 from notifications.messages import Message, Money
 from notifications.services import notify
 from roles.permissions import users_with_role
+from rules import accessors as rule_values
 
 from .models import DunningNotice, Invoice, InvoiceStatus
 
@@ -46,7 +46,7 @@ def mark_overdue(*, today=None) -> int:
 
 
 def thresholds() -> list[int]:
-    return sorted({int(d) for d in settings.LTC["DUNNING_DAYS"]})
+    return rule_values.dunning_days()
 
 
 def _email(address: str, invoice: Invoice, days: int):

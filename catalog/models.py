@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
+from rules import accessors as rule_values
+
+
+def default_tax_rate():
+    """The tax rate a new product starts with (a business rule, edited in the browser)."""
+    return rule_values.default_tax_rate()
 
 
 class Product(models.Model):
@@ -20,7 +26,7 @@ class Product(models.Model):
         _("tax rate %"),
         max_digits=5,
         decimal_places=2,
-        default=Decimal("13.00"),
+        default=default_tax_rate,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     active = models.BooleanField(_("active"), default=True)

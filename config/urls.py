@@ -37,6 +37,7 @@ urlpatterns = [
     path("pool/", include("pool.urls")),
     path("search/", include("search.urls")),
     path("kpis/", include("kpis.urls")),
+    path("settings/rules/", include("rules.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -28,6 +28,7 @@ from ltc.signoffs import (
 from ltc.transitions import StateMachineModel
 from roles.models import SYSTEM
 from roles.permissions import RolePermission
+from rules import accessors as rule_values
 
 FORMS = "contracts.forms"
 
@@ -45,7 +46,7 @@ S = ContractStatus
 
 
 def value_threshold() -> Decimal:
-    return Decimal(str(settings.LTC["CONTRACT_VALUE_THRESHOLD"]))
+    return rule_values.contract_value_threshold()
 
 
 class Contract(StateMachineModel, CreatedBy, TimeStamped):

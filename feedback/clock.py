@@ -1,4 +1,4 @@
-"""The SLA clock of tickets: targets per priority (settings), business time from feedback.sla,
+"""The SLA clock of tickets: targets per priority (business rules), business time from feedback.sla,
 paused while waiting on the customer or resolved (read from the transition log)."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from ltc.models import TransitionLog
+from rules import accessors as rule_values
 
 from .models import CLOCK_RUNNING, Ticket, TicketStatus
 from .sla import Calendar, active_intervals, add_business_time, business_time_in
@@ -22,10 +22,10 @@ TARGETS = (FIRST_RESPONSE, RESOLUTION)
 
 
 def target_for(priority: str, target: str) -> datetime.timedelta | None:
-    policy = settings.LTC.get("SLA", {}).get(priority)
-    if not policy or policy.get(f"{target}_hours") is None:
+    hours = rule_values.sla_hours(priority, target)
+    if hours is None:
         return None
-    return datetime.timedelta(hours=float(policy[f"{target}_hours"]))
+    return datetime.timedelta(hours=float(hours))
 
 
 def changes_by_ticket(ticket_ids) -> dict[int, list[tuple[datetime.datetime, str]]]:
@@ -78,7 +78,7 @@ def ticket_clock(
     calendar: Calendar | None = None,
 ) -> Clock:
     now = now or timezone.now()
-    calendar = calendar or Calendar.from_settings()
+    calendar = calendar or Calendar.current()
     if changes is None:
         changes = changes_by_ticket([ticket.pk])[ticket.pk]
     if target == FIRST_RESPONSE:

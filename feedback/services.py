@@ -243,7 +243,7 @@ def escalate_sla_breaches(*, now=None) -> int:
     """Celery: every open ticket past a target is recorded and escalated, once per ticket and
     target however often this runs. Returns how many breaches were new."""
     now = now or timezone.now()
-    calendar = Calendar.from_settings()
+    calendar = Calendar.current()
     candidates = list(
         Ticket.objects.filter(status__in=OPEN_STATES)
         .filter(

@@ -1,10 +1,11 @@
-"""Business-time arithmetic for service-level targets: pure functions, no database.
+"""Business-time arithmetic for service-level targets: pure functions, no database (but
+`Calendar.current()`, which reads the business rules).
 
 A `Calendar` says when the clock runs: the working hours of each working weekday, minus
-holidays, in one time zone. `business_time_between` measures how much working time lies
-between two instants; `add_business_time` finds the instant at which a given amount of
-working time has passed. Both work on aware datetimes and compare in UTC, so a daylight-
-saving change cannot add or lose an hour.
+holidays, plus working weekend days (调休), in one time zone. `business_time_between` measures
+how much working time lies between two instants; `add_business_time` finds the instant at which
+a given amount of working time has passed. Both work on aware datetimes and compare in UTC,
+so a daylight-saving change cannot add or lose an hour.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class Calendar:
     end: datetime.time = datetime.time(18, 0)
     weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     holidays: frozenset[datetime.date] = field(default_factory=frozenset)
+    # Days worked though not working weekdays (调休: a Saturday worked for a bridged holiday).
+    workdays: frozenset[datetime.date] = field(default_factory=frozenset)
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
 
     def __post_init__(self):
@@ -33,21 +36,27 @@ class Calendar:
             raise ValueError("business hours must end after they start")
 
     @classmethod
-    def from_settings(cls) -> Calendar:
+    def current(cls) -> Calendar:
+        """The calendar in force: business hours and each year's holidays and working
+        weekend days, as set on the business rules page."""
         from django.conf import settings
 
-        hours = settings.LTC.get("BUSINESS_HOURS", {})
+        from rules import accessors
+
+        hours = accessors.business_hours()
+        holidays, workdays = accessors.holidays_and_workdays()
         return cls(
-            start=datetime.time.fromisoformat(hours.get("start", "09:00")),
-            end=datetime.time.fromisoformat(hours.get("end", "18:00")),
-            weekdays=frozenset(hours.get("weekdays", [0, 1, 2, 3, 4])),
-            holidays=frozenset(
-                datetime.date.fromisoformat(str(d)) for d in settings.LTC.get("HOLIDAYS", [])
-            ),
+            start=hours.start,
+            end=hours.end,
+            weekdays=hours.weekdays,
+            holidays=holidays,
+            workdays=workdays,
             tz=ZoneInfo(settings.TIME_ZONE),
         )
 
     def is_business_day(self, day: datetime.date) -> bool:
+        if day in self.workdays:
+            return True
         return day.weekday() in self.weekdays and day not in self.holidays
 
     def window(self, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

@@ -79,7 +79,7 @@ def ticket_index(request):
 @login_required
 def ticket_detail(request, pk):
     ticket = _get(ticket_list(user=request.user), pk)
-    calendar = Calendar.from_settings()
+    calendar = Calendar.current()
     changes = clock.changes_by_ticket([ticket.pk]).get(ticket.pk, [])
     clocks = []
     for target in clock.TARGETS:

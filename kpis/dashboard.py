@@ -8,7 +8,6 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ltc.transitions import transition_specs
+from rules import accessors as rule_values
 
 from . import metrics, selectors
 from .models import KpiSnapshot
@@ -40,7 +40,7 @@ POINTS = {"%", ""}  # ratios change in points; amounts and times in percent
 
 
 def default_currency() -> str:
-    return settings.LTC["DEFAULT_CURRENCY"]
+    return rule_values.default_currency()
 
 
 def change(metric: metrics.Metric, now: Decimal | None, before: Decimal | None) -> dict | None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roles.models import Team
+from rules import accessors as rule_values
 
 from . import selectors
 from .periods import Period, named_period
@@ -47,7 +48,7 @@ def read_filters(user, params) -> Filters:
         anchor = params.get("at")
         day = selectors.parse_date(anchor, "at") if anchor else timezone.localdate()
         period = named_period(kind, day)
-    currency = params.get("currency") or settings.LTC["DEFAULT_CURRENCY"]
+    currency = params.get("currency") or rule_values.default_currency()
     if currency not in settings.LTC["CURRENCIES"]:
         raise selectors.BadParameter("currency", _("Unknown currency."))
     team, owner = params.get("team", ""), params.get("owner", "")

@@ -489,7 +489,7 @@ def first_response(start, end):
     from feedback.models import Ticket
     from feedback.sla import Calendar, business_time_between
 
-    calendar = Calendar.from_settings()
+    calendar = Calendar.current()
     qs = Ticket.objects.filter(_in(start, end, "first_response_at")).values_list(
         "pk", "subject", "assignee_id", "created_at", "first_response_at"
     )

@@ -7,6 +7,7 @@ a dead lead is disqualified.
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -34,7 +35,7 @@ from ltc.paging import narrow_search
 from . import services
 from .exports import LEADS
 from .filters import LeadFilter
-from .models import Lead, LeadSource
+from .models import Lead, LeadSource, check_offered_source
 from .selectors import lead_list
 
 
@@ -111,6 +112,13 @@ class LeadSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def validate_source(self, value):
+        try:
+            check_offered_source(value, self.instance)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
 
     def validate(self, attrs):
         email = attrs.get("email", getattr(self.instance, "email", ""))

@@ -10,7 +10,26 @@ from roles.permissions import users_with_role
 from .models import Lead
 
 
-class LeadForm(ConfirmDuplicateMixin, forms.ModelForm):
+class SourceChoiceMixin:
+    """The "source" field offers the active lead sources (a business rule), and the record's
+    own source even if it has been retired since."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from rules.accessors import lead_source_choices
+
+        instance = getattr(self, "instance", None)
+        keep = instance.source if instance is not None and instance.pk else None
+        field = self.fields["source"]
+        self.fields["source"] = forms.ChoiceField(
+            label=field.label,
+            required=field.required,
+            initial=field.initial,
+            choices=lead_source_choices(keep=keep),
+        )
+
+
+class LeadForm(SourceChoiceMixin, ConfirmDuplicateMixin, forms.ModelForm):
     class Meta:
         model = Lead
         fields = [
@@ -89,10 +108,16 @@ class LeadFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import LeadSource, LeadStatus
+        from rules.accessors import lead_sources
+
+        from .models import LeadStatus
 
         self.fields["status"].choices = [("", _("Any status")), *LeadStatus.choices]
-        self.fields["source"].choices = [("", _("Any source")), *LeadSource.choices]
+        # every source, retired ones too: old leads stay findable by theirs
+        self.fields["source"].choices = [
+            ("", _("Any source")),
+            *((s.value, s.label) for s in lead_sources()),
+        ]
         self.fields["owner"].queryset = users_with_role("sales")
 
 

@@ -47,6 +47,7 @@ from notifications.messages import Message
 from notifications.services import notify
 from roles.permissions import has_role, users_with_role
 from roles.policies import require
+from rules import accessors as rule_values
 
 from .models import Lead, LeadSource
 from .phones import phone_key
@@ -141,7 +142,15 @@ def _source_map() -> dict[str, str]:
         for code, _label in settings.LANGUAGES:
             with translation.override(code):
                 mapping[str(label).lower()] = value
-    return mapping
+    # the sources set on the business rules page, by key and by either name (offered ones)
+    retired = set()
+    for source in rule_values.lead_sources():
+        if source.active:
+            for name in (source.value, source.en, source.zh):
+                mapping[name.lower()] = source.value
+        else:
+            retired.add(source.value)
+    return {name: value for name, value in mapping.items() if value not in retired}
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -189,9 +198,9 @@ class _Validator:
         self.user = user
         self.may_assign = has_role(user, "marketing") or user.is_superuser
         self.sources = _source_map()
-        self.source_names = ", ".join(LeadSource.values)
+        self.source_names = ", ".join(value for value, _label in rule_values.lead_source_choices())
         self.currencies = settings.LTC["CURRENCIES"]
-        self.default_currency = settings.LTC["DEFAULT_CURRENCY"]
+        self.default_currency = rule_values.default_currency()
         self.sales = {u.username.lower(): u for u in users_with_role("sales")}
         self.default_owner = (
             user if has_role(user, "sales") and not has_role(user, "marketing") else None

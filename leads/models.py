@@ -16,6 +16,7 @@ from ltc.money import CurrencyField, MoneyField
 from ltc.searchtext import search_text_field
 from ltc.transitions import StateMachineModel
 from roles.permissions import RolePermission
+from rules import accessors as rule_values
 
 from .phones import PhoneKey
 
@@ -45,6 +46,27 @@ S = LeadStatus
 FORMS = "leads.forms"
 
 
+def validate_lead_source(value):
+    """A key of the lead sources (a business rule edited in the browser), offered or retired:
+    a record keeps a retired source valid. Forms and the API offer the active ones only."""
+    if value not in {source.value for source in rule_values.lead_sources()}:
+        raise ValidationError(_("“%(value)s” is not a lead source."), params={"value": value})
+
+
+def check_offered_source(value: str, record=None) -> None:
+    """A write may set an offered source, or keep the record's own (even if retired)."""
+    if record is not None and record.pk and record.source == value:
+        return
+    if value not in dict(rule_values.lead_source_choices()):
+        raise ValidationError(
+            _("“%(value)s” is not an offered lead source."), params={"value": value}
+        )
+
+
+def lead_source_display(record) -> str:
+    return rule_values.lead_source_label(record.source)
+
+
 class Lead(StateMachineModel, CreatedBy, TimeStamped):
     name = models.CharField(_("contact name"), max_length=120)
     company = models.CharField(_("company"), max_length=200, blank=True)
@@ -65,8 +87,9 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped):
     )
     # What the list search looks in, one trigram-indexed column (ltc/searchtext.py).
     search_text = search_text_field("name", "company", "email", "phone")
+    # The key of a lead source (LeadSource are the built-in ones; the list is a business rule).
     source = models.CharField(
-        _("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER
+        _("source"), max_length=20, default=LeadSource.OTHER, validators=[validate_lead_source]
     )
     campaign = models.CharField(_("campaign"), max_length=120, blank=True)
     status = FSMField(_("status"), default=S.NEW, choices=S.choices, protected=True, db_index=True)
@@ -135,6 +158,8 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped):
             models.Index(Lower("company"), name="lead_company_lower_idx"),
             models.Index(fields=["owner", "next_follow_up_at"], name="lead_followup_idx"),
         ]
+
+    get_source_display = lead_source_display
 
     def __str__(self):
         return f"{self.name} ({self.company})" if self.company else self.name

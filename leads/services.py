@@ -21,7 +21,7 @@ from roles.permissions import has_role, users_with_role
 from roles.policies import require
 
 from .duplicates import lead_matches
-from .models import Lead, LeadStatus, RoundRobinCursor
+from .models import Lead, LeadSource, LeadStatus, RoundRobinCursor, check_offered_source
 from .scoring import lead_score
 
 if TYPE_CHECKING:
@@ -77,6 +77,8 @@ def lead_create(
         if matches:
             raise DuplicateError(matches)
     lead = Lead(created_by=user, **{k: v for k, v in fields.items() if k in EDITABLE})
+    if "source" in fields and fields["source"] not in (LeadSource.API, LeadSource.IMPORT):
+        check_offered_source(lead.source)  # the channels set by the system are not chosen
     if owner is None and has_role(user, "sales") and not has_role(user, "marketing"):
         owner = user  # a salesperson's own lead is theirs
     lead.full_clean(exclude=["owner"])
@@ -93,6 +95,8 @@ def lead_update(*, lead: Lead, user: User, **fields: Unpack[LeadFields]) -> Lead
 
     if not lead_can_edit(user=user, lead=lead):
         raise PermissionDenied(_("You may not edit this lead."))
+    if "source" in fields:
+        check_offered_source(fields["source"], lead)  # a retired source may only be kept
     for key, value in fields.items():
         if key in EDITABLE:
             setattr(lead, key, value)

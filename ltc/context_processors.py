@@ -38,6 +38,7 @@ NAVIGATION = [
         ("marketing", "sales", "sales_support", "operations", "finance"),
     ),
     (_("Company details"), "company:settings", ("manager",)),
+    (_("Business rules"), "rules:settings", ("manager",)),
 ]
 
 

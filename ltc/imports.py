@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 from roles.policies import can, require
 
 from . import uploads
+from .money import default_currency
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -533,7 +534,7 @@ class Importer:
                 _("Unknown currency “%(value)s”: use one of %(choices)s.")
                 % {"value": value, "choices": ", ".join(currencies)}
             )
-        return value or settings.LTC["DEFAULT_CURRENCY"]
+        return value or default_currency()
 
     def choice(self, row: Row, name: str, choices, default=""):
         value = value_text(row.raw.get(name))

@@ -36,7 +36,10 @@ def currency_choices():
 
 
 def default_currency():
-    return settings.LTC["DEFAULT_CURRENCY"]
+    """The default currency in force (a business rule, edited in the browser)."""
+    from rules.accessors import default_currency as current_default
+
+    return current_default()
 
 
 def MoneyField(verbose_name, **kwargs):  # noqa: N802 - reads like a field class

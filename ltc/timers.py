@@ -3,9 +3,11 @@
 Each stage declares its `HandoffTimer`s in its AppConfig (`contributes.timers`, read by
 ltc/wiring.py): which records wait on the hand-off (a queryset annotated with
 `waiting_since`), who owns the next step, and the target in hours
-(LTC["HANDOFF_TARGET_HOURS"][name]). Past the target the owners are reminded once; past
-target × LTC["HANDOFF_ESCALATE_FACTOR"] the owners' team leads (or, without a team, the
-managers) are notified once. "Once" holds per record and per waiting period: the key of each
+(a business rule: rules.accessors.handoff_target_hours, edited in the browser, its default
+LTC["HANDOFF_TARGET_HOURS"][name] or the timer's own). Past the target the owners are reminded
+once; past target × the hand-off's escalation factor (a rule too) the owners' team leads (or,
+without a team, the managers) are notified once. Both are read at each run, so a change
+applies from the next run on. "Once" holds per record and per waiting period: the key of each
 notice carries the time the wait began, so a record that waits again is timed again.
 """
 
@@ -15,7 +17,6 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -24,6 +25,7 @@ from notifications.messages import Message
 from notifications.services import notify
 from roles.models import Team
 from roles.permissions import users_with_role
+from rules import accessors as rule_values
 
 
 @dataclass
@@ -41,21 +43,23 @@ class HandoffTimer:
     escalate_role: str = "manager"
     # owners -> who hears of an escalation; default: the owners' team leads, else the role
     escalate_to: Callable[[list], list] | None = None
-    # past target × factor it escalates; None: LTC["HANDOFF_ESCALATE_FACTOR"]
+    # past target × factor it escalates; None: the hand-off's rule (HANDOFF_ESCALATE_FACTORS)
     escalate_factor: float | None = None
     extra: dict = field(default_factory=dict)
 
+    def default_target_hours(self) -> float:
+        return self.default_hours() if callable(self.default_hours) else self.default_hours
+
     @property
     def target(self) -> datetime.timedelta:
-        default = self.default_hours() if callable(self.default_hours) else self.default_hours
-        hours = settings.LTC.get("HANDOFF_TARGET_HOURS", {}).get(self.name, default)
+        hours = rule_values.handoff_target_hours(self.name, self.default_target_hours())
         return datetime.timedelta(hours=float(hours))
 
     @property
     def escalate_after(self) -> datetime.timedelta:
         factor = self.escalate_factor
         if factor is None:
-            factor = settings.LTC.get("HANDOFF_ESCALATE_FACTOR", 2)
+            factor = float(rule_values.handoff_escalate_factor(self.name))
         return self.target * float(factor)
 
     def escalation_recipients(self, owners) -> list:

@@ -102,6 +102,7 @@ def wire(app_configs=None) -> None:
     from django.apps import apps
 
     from notifications import events, outbox
+    from rules import specs as rule_specs
 
     from . import flags, panels, records, summaries, timers, transitions, workqueue
 
@@ -111,6 +112,7 @@ def wire(app_configs=None) -> None:
     summaries.SECTIONS.clear()
     workqueue.PROVIDERS.clear()
     timers.TIMERS.clear()
+    rule_specs.HANDOFFS.clear()
     flags.PROVIDERS.clear()
     workqueue.FOLLOW_UP_NOTICES.clear()
     workqueue.FOLLOW_UPS.clear()
@@ -132,6 +134,8 @@ def wire(app_configs=None) -> None:
         for path in contributes.timers:
             timer = import_string(path)
             timers.TIMERS[timer.name] = timer
+            # The settings page edits the target and escalation factor of each timer.
+            rule_specs.register_handoff(timer.name, timer.label, timer.default_target_hours)
         flags.PROVIDERS.extend(import_string(p) for p in contributes.flags)
         for slug, event_label in contributes.events.items():
             events.EVENTS.setdefault(slug, event_label)

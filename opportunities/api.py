@@ -7,6 +7,7 @@ POST {id}/transitions/{name}/. Quote totals and line amounts are never taken fro
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Account, Contact
+from leads.models import check_offered_source
 from ltc.api.bulking import BulkMixin
 from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
@@ -136,6 +138,13 @@ class OpportunitySerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def validate_source(self, value):
+        try:
+            check_offered_source(value, self.instance)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
 
     def get_contract(self, opportunity) -> int | None:
         current = [c for c in opportunity.contracts.all() if not c.superseded]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from leads.forms import SourceChoiceMixin
 from ltc.forms import VisibleChoicesMixin
 
 from .models import LostReason
@@ -31,7 +32,7 @@ def _people(role):
     return users_with_role(role)
 
 
-class OpportunityForm(VisibleChoicesMixin, forms.ModelForm):
+class OpportunityForm(SourceChoiceMixin, VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         from .models import Opportunity
 
@@ -143,3 +144,13 @@ class QuoteLineForm(VisibleChoicesMixin, forms.Form):
         if currency:
             products = products.filter(currency=currency)
         self.fields["product"].queryset = products
+
+
+class LostReasonForm(forms.ModelForm):
+    """A lost reason on the managers' list page: its name, place in the list, and whether it
+    is still offered."""
+
+    class Meta:
+        model = LostReason
+        fields = ["name", "position", "active"]
+        labels = {"active": _("Offered when a deal is lost")}

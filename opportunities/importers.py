@@ -24,8 +24,9 @@ from ltc.imports import (
     value_text,
 )
 from roles.permissions import team_member_ids, users_with_role
+from rules import accessors as rule_values
 
-from .models import OPEN_STAGES, STAGE_PROBABILITY, Opportunity, Stage
+from .models import OPEN_STAGES, Opportunity, Stage, stage_probability
 
 
 def _stages() -> str:
@@ -34,6 +35,17 @@ def _stages() -> str:
 
 def _sources() -> str:
     return ", ".join(LeadSource.values)
+
+
+def _offered_sources() -> list[tuple[str, str]]:
+    """(key, name) of each offered lead source (a business rule), by its English and its
+    Chinese name."""
+    return [
+        (source.value, name)
+        for source in rule_values.lead_sources()
+        if source.active
+        for name in (source.en, source.zh)
+    ]
 
 
 class OpportunityImporter(Importer):
@@ -105,9 +117,9 @@ class OpportunityImporter(Importer):
             maximum=Decimal(100),
         )
         v["probability"] = (
-            int(probability) if probability is not None else STAGE_PROBABILITY[v["stage"]]
+            int(probability) if probability is not None else stage_probability(v["stage"])
         )
-        v["source"] = self.choice(row, "source", LeadSource.choices, default=LeadSource.IMPORT)
+        v["source"] = self.choice(row, "source", _offered_sources(), default=LeadSource.IMPORT)
         v["next_step"] = self.text(row, "next_step")
         v["competitors"] = self.text(row, "competitors")
         v["owner"] = self._owner(row)

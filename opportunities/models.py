@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from leads.models import LeadSource
+from leads.models import LeadSource, lead_source_display, validate_lead_source
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CurrencyField, MoneyField, line_amounts, money
@@ -29,6 +29,7 @@ from ltc.signoffs import (
 from ltc.transitions import StateMachineModel
 from roles.models import SYSTEM
 from roles.permissions import RolePermission
+from rules import accessors as rule_values
 
 FORMS = "opportunities.forms"
 
@@ -45,16 +46,16 @@ class Stage(models.TextChoices):
 OPEN_STAGES = (Stage.QUALIFICATION, Stage.NEEDS_ANALYSIS, Stage.PROPOSAL, Stage.NEGOTIATION)
 CLOSED_STAGES = (Stage.WON, Stage.LOST)
 
-# Default probability (%) per stage, DESIGN.md; editable per record within its stage and
-# reset to the default on every stage change.
-STAGE_PROBABILITY = {
-    Stage.QUALIFICATION: 10,
-    Stage.NEEDS_ANALYSIS: 20,
-    Stage.PROPOSAL: 50,
-    Stage.NEGOTIATION: 75,
-    Stage.WON: 100,
-    Stage.LOST: 0,
-}
+
+def stage_probability(stage: str) -> int:
+    """Default probability (%) of `stage`: a business rule per open stage (edited in the
+    browser), 100 won, 0 lost. Editable per record within its stage and reset to the default
+    on every stage change; a record keeps its value when the default changes."""
+    return rule_values.stage_probability(str(stage))
+
+
+def default_probability() -> int:
+    return stage_probability(Stage.QUALIFICATION)
 
 
 class LostReason(models.Model):
@@ -109,11 +110,11 @@ class Opportunity(StateMachineModel, CreatedBy, TimeStamped):
     expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
     probability = models.PositiveSmallIntegerField(
         _("probability %"),
-        default=STAGE_PROBABILITY[Stage.QUALIFICATION],
+        default=default_probability,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     source = models.CharField(
-        _("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER
+        _("source"), max_length=20, default=LeadSource.OTHER, validators=[validate_lead_source]
     )
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
     next_follow_up_at = models.DateTimeField(_("next follow-up"), null=True, blank=True)
@@ -183,13 +184,15 @@ class Opportunity(StateMachineModel, CreatedBy, TimeStamped):
     def weighted_amount(self) -> Decimal:
         return money(self.amount * self.probability / Decimal(100))
 
+    get_source_display = lead_source_display
+
     def record_activity(self, activity):
         self.last_activity_at = activity.created_at
         Opportunity.objects.filter(pk=self.pk).update(last_activity_at=activity.created_at)
 
     def _enter(self, stage: str):
         """Bookkeeping for a stage change (the FSM sets the stage after the method returns)."""
-        self.probability = STAGE_PROBABILITY[stage]
+        self.probability = stage_probability(stage)
         self.stage_changed_at = timezone.now()
         self.closed_at = timezone.now() if stage in CLOSED_STAGES else None
 
@@ -293,19 +296,15 @@ Q = QuoteStatus
 
 
 def default_valid_until():
-    return timezone.localdate() + datetime.timedelta(days=30)
+    """Today plus the quote validity in force (a business rule)."""
+    return timezone.localdate() + datetime.timedelta(days=rule_values.quote_validity_days())
 
 
 def required_sign_offs(max_discount_pct: Decimal) -> list[str]:
-    """The discount policy: within the manager threshold nobody signs; above it the manager;
-    above the finance threshold the manager and finance."""
-    policy = settings.LTC
-    roles = []
-    if max_discount_pct > Decimal(str(policy["QUOTE_DISCOUNT_MANAGER_PCT"])):
-        roles.append(SignOffRole.MANAGER)
-    if max_discount_pct > Decimal(str(policy["QUOTE_DISCOUNT_FINANCE_PCT"])):
-        roles.append(SignOffRole.FINANCE)
-    return roles
+    """The discount policy in force (business rules): at or below the first gate nobody signs;
+    above it its signers (by default the manager); above the second gate its signers too (by
+    default finance)."""
+    return [SignOffRole(role) for role in rule_values.discount_sign_offs(max_discount_pct)]
 
 
 class Quote(StateMachineModel, CreatedBy, TimeStamped):

@@ -29,6 +29,7 @@ from roles.policies import can, require
 
 from .models import (
     OPEN_STAGES,
+    LostReason,
     Opportunity,
     Quote,
     QuoteLine,
@@ -592,3 +593,20 @@ def expire_quotes(*, today=None) -> int:
             continue  # answered or changed meanwhile
         expired += 1
     return expired
+
+
+# --- lost reasons: a list a manager edits (retire rather than delete) ----------------------------
+@transaction.atomic
+def lost_reason_save(
+    *, user: User, reason: LostReason | None = None, name: str, position: int, active: bool = True
+) -> LostReason:
+    """Add a lost reason, or rename, reorder, retire or restore one. A retired reason is no
+    longer offered when a deal is lost; the deals lost for it keep it and show it."""
+    require(user, "opportunities.lost_reasons")
+    reason = (
+        LostReason() if reason is None else LostReason.objects.select_for_update().get(pk=reason.pk)
+    )
+    reason.name, reason.position, reason.active = name.strip(), position, active
+    reason.full_clean()
+    reason.save()
+    return reason

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.opportunity_list_view, name="list"),
     path("board/", views.board, name="board"),
     path("forecast/", views.forecast_view, name="forecast"),
+    path("lost-reasons/", views.lost_reasons, name="lost-reasons"),
     path("new/", views.opportunity_create, name="create"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),
     path("<int:pk>/edit/", views.opportunity_edit, name="edit"),

@@ -35,13 +35,22 @@ from roles.policies import can
 from . import services
 from .exports import OPPORTUNITIES
 from .forms import (
+    LostReasonForm,
     OpportunityFilterForm,
     OpportunityForm,
     QuoteForm,
     QuoteLineForm,
     TeamForm,
 )
-from .models import OPEN_STAGES, Opportunity, Quote, QuoteLine, QuoteSignOff, Stage
+from .models import (
+    OPEN_STAGES,
+    LostReason,
+    Opportunity,
+    Quote,
+    QuoteLine,
+    QuoteSignOff,
+    Stage,
+)
 from .selectors import (
     forecast,
     opportunity_can_edit,
@@ -417,4 +426,47 @@ def forecast_view(request):
         request,
         "opportunities/forecast.html",
         {"rows": rows, "totals": sorted(totals.items()), "filter_form": form},
+    )
+
+
+# --- lost reasons: the managers' list ---------------------------------------------------------
+@login_required
+def lost_reasons(request):
+    """Every lost reason, retired ones too (deals lost for them still show them); a manager
+    adds one, or renames, reorders, retires or restores one."""
+    if not can(request.user, "opportunities.lost_reasons"):
+        raise PermissionDenied(_("Only a manager maintains the lost reasons."))
+    reasons = list(LostReason.objects.order_by("-active", "position", "name"))
+    forms = {r.pk: LostReasonForm(instance=r, prefix=f"reason-{r.pk}") for r in reasons}
+    new_form = LostReasonForm(prefix="reason-new", initial={"active": True})
+    bound = None
+    if request.method == "POST":
+        target = request.POST.get("reason", "new")
+        if target == "new":
+            bound = new_form = LostReasonForm(request.POST, prefix="reason-new")
+            reason = None
+        else:
+            reason = next((r for r in reasons if str(r.pk) == target), None)
+            if reason is None:
+                raise Http404
+            bound = forms[reason.pk] = LostReasonForm(
+                request.POST,
+                instance=LostReason.objects.get(pk=reason.pk),
+                prefix=f"reason-{reason.pk}",
+            )
+        if bound.is_valid():
+            services.lost_reason_save(
+                user=request.user,
+                reason=reason,
+                name=bound.cleaned_data["name"],
+                position=bound.cleaned_data["position"],
+                active=bound.cleaned_data["active"],
+            )
+            messages.success(request, _("Lost reasons saved."))
+            return redirect("opportunities:lost-reasons")
+    return render(
+        request,
+        "opportunities/lost_reasons.html",
+        {"rows": [(r, forms[r.pk]) for r in reasons], "new_form": new_form},
+        status=400 if bound is not None and bound.errors else 200,
     )

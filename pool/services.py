@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +20,7 @@ from leads.models import Lead, LeadStatus
 from notifications.messages import Message
 from notifications.services import notify
 from roles.policies import require
+from rules import accessors as rule_values
 
 from .models import PoolEntry, PoolEvent
 
@@ -40,11 +40,11 @@ class AlreadyClaimed(ConcurrentTransition):
 
 
 def return_days() -> int:
-    return int(settings.LTC.get("POOL_RETURN_DAYS", 30))
+    return rule_values.pool_return_days()
 
 
 def daily_limit() -> int:
-    return int(settings.LTC.get("POOL_DAILY_CLAIM_LIMIT", 5))
+    return rule_values.pool_daily_claim_limit()
 
 
 def _claimed_since(cutoff, field: str):

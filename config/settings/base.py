@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pool",
     "search",
     "kpis",
+    "rules",
 ]
 
 MIDDLEWARE = [
@@ -339,7 +340,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Business rules a company tunes.
+# The version stamp of the business rules (rules/store.py) must be seen by every process: the
+# web workers and Celery. With Redis it lives there; without, in files on this machine (the
+# single-machine set-up of `make run`, whose worker is another process).
+if REDIS_URL:
+    CACHES["rules"] = {**CACHES["default"], "KEY_PREFIX": "ltc-rules"}
+else:
+    CACHES["rules"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / ".cache" / "rules"),
+    }
+
+# Business rules a company tunes. Those a manager edits in the browser (rules/specs.py) take
+# these as defaults only: the values in force are read through rules.accessors.
 LTC = {
     "DEFAULT_CURRENCY": env("DEFAULT_CURRENCY", default="CNY"),
     "CURRENCIES": ["CNY", "USD", "EUR", "HKD", "JPY", "GBP"],
@@ -353,6 +366,8 @@ LTC = {
         "ticket_first_response": env.float("TICKET_FIRST_RESPONSE_HOURS", default=4),
     },
     "HANDOFF_ESCALATE_FACTOR": env.float("HANDOFF_ESCALATE_FACTOR", default=2),
+    # Per hand-off factor (hand-off name -> factor); a hand-off not named uses the one above.
+    "HANDOFF_ESCALATE_FACTORS": {},
     # The base of absolute links (emails, bot messages, survey links and QR codes). Unset:
     # pages use the address they were requested at, background messages
     # http://127.0.0.1:8000; scripts/serve.sh sets it from the address it serves on.
@@ -363,6 +378,34 @@ LTC = {
     # finance too; at or below the first, submit approves the quote at once.
     "QUOTE_DISCOUNT_MANAGER_PCT": env.int("QUOTE_DISCOUNT_MANAGER_PCT", default=10),
     "QUOTE_DISCOUNT_FINANCE_PCT": env.int("QUOTE_DISCOUNT_FINANCE_PCT", default=20),
+    # The roles that sign above each of the two gates (above the second: both lists).
+    "QUOTE_DISCOUNT_MANAGER_SIGNERS": ["manager"],
+    "QUOTE_DISCOUNT_FINANCE_SIGNERS": ["finance"],
+    # A new quote is valid for this many days.
+    "QUOTE_VALIDITY_DAYS": env.int("QUOTE_VALIDITY_DAYS", default=30),
+    # Tax rates (%) offered for products and lines, and the one a new product starts with.
+    "TAX_RATES": ["13", "9", "6", "3", "0"],
+    "DEFAULT_TAX_RATE": env("DEFAULT_TAX_RATE", default="13"),
+    # Where leads come from: key, English and Chinese name; "active": False retires one (no
+    # longer offered, still shown on the records that have it).
+    "LEAD_SOURCES": [
+        {"value": "web", "en": "Web form", "zh": "网页表单"},
+        {"value": "referral", "en": "Referral", "zh": "转介绍"},
+        {"value": "event", "en": "Event", "zh": "活动/展会"},
+        {"value": "campaign", "en": "Campaign", "zh": "营销活动"},
+        {"value": "cold_call", "en": "Cold call", "zh": "陌生拜访"},
+        {"value": "partner", "en": "Partner", "zh": "合作伙伴"},
+        {"value": "import", "en": "Import", "zh": "导入"},
+        {"value": "api", "en": "API", "zh": "API"},
+        {"value": "other", "en": "Other", "zh": "其他"},
+    ],
+    # Default probability (%) of an opportunity entering each open stage; won is 100, lost 0.
+    "STAGE_PROBABILITY": {
+        "qualification": 10,
+        "needs_analysis": 20,
+        "proposal": 50,
+        "negotiation": 75,
+    },
     # Contracts above this total (in the default currency) need finance and manager sign-off.
     "CONTRACT_VALUE_THRESHOLD": env.int("CONTRACT_VALUE_THRESHOLD", default=1000000),
     # Days before a contract's end date at which the owner is reminded to renew (once each).
@@ -379,17 +422,17 @@ LTC = {
         "normal": {"first_response_hours": 4, "resolution_hours": 36},
         "low": {"first_response_hours": 8, "resolution_hours": 72},
     },
-    # When the SLA clock runs (TIME_ZONE): hours of the working weekdays (0 = Monday) and
-    # holidays (ISO dates) on which it stops.
+    # When the SLA clock runs (TIME_ZONE): hours of the working weekdays (0 = Monday),
+    # holidays (ISO dates) on which it stops and working weekend days (调休) on which it runs.
+    # The calendar of each year is data (rules app, seeded with 2026 and 2027, edited in the
+    # browser); HOLIDAYS and WORKDAYS here only serve a year that has no stored calendar.
     "BUSINESS_HOURS": {
         "start": env("BUSINESS_HOURS_START", default="09:00"),
         "end": env("BUSINESS_HOURS_END", default="18:00"),
         "weekdays": env.list("BUSINESS_WEEKDAYS", cast=int, default=[0, 1, 2, 3, 4]),
     },
-    "HOLIDAYS": env.list(
-        "HOLIDAYS",
-        default=["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"],
-    ),
+    "HOLIDAYS": env.list("HOLIDAYS", default=[]),
+    "WORKDAYS": env.list("WORKDAYS", default=[]),
     # Resolved tickets close by themselves after this many days.
     "TICKET_AUTO_CLOSE_DAYS": env.int("TICKET_AUTO_CLOSE_DAYS", default=7),
     # Survey links (signed, single use) stop working after this many days.

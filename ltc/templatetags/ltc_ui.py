@@ -19,6 +19,7 @@ register = template.Library()
 # Navigation icons (Bootstrap Icons) by the first segment of the item's URL; a nav item may
 # also carry its own "icon".
 NAV_ICONS = {
+    "settings/rules": "bi-sliders",
     "": "bi-inbox",
     "imports": "bi-upload",
     "leads": "bi-funnel",

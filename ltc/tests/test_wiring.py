@@ -73,6 +73,7 @@ def test_each_service_is_reachable_by_name():
     assert len(transitions.SERVICES) == len(services())
 
 
+@pytest.mark.django_db  # a new Lead() reads its default currency from the business rules
 def test_run_dispatches_to_the_declared_service(monkeypatch):
     from leads.models import Lead
 

@@ -5,7 +5,7 @@ import factory
 
 from catalog.tests.factories import ProductFactory
 from customers.tests.factories import AccountFactory
-from opportunities.models import Opportunity, Quote, QuoteLine, Stage
+from opportunities.models import Opportunity, Quote, QuoteLine
 from roles.tests.factories import user_with
 
 
@@ -26,12 +26,10 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
 
 def opportunity_in(stage: str, **kwargs) -> Opportunity:
     """An opportunity already in `stage` (fixture shortcut; the rules are tested via run)."""
-    from opportunities.models import STAGE_PROBABILITY
+    from opportunities.models import stage_probability
 
     opp = OpportunityFactory(**kwargs)
-    Opportunity.objects.filter(pk=opp.pk).update(
-        stage=stage, probability=STAGE_PROBABILITY[Stage(stage)]
-    )
+    Opportunity.objects.filter(pk=opp.pk).update(stage=stage, probability=stage_probability(stage))
     opp.refresh_from_db()
     return opp
 

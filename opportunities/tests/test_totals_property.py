@@ -3,6 +3,7 @@ whatever quantities, prices, discounts and tax rates."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,8 @@ def expected_line(q, p, d, t):
     return gross, discount, tax, gross - discount + tax
 
 
+# A new Quote() reads its defaults (validity, currency) from the business rules: the database.
+@pytest.mark.django_db
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(quantities, prices, percents, percents), min_size=0, max_size=8))
 def test_quote_totals_are_the_sum_of_rounded_lines(rows):
