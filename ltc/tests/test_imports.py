@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from catalog.models import Product
 from customers.models import Account
-from ltc.imports import registry
+from ltc.imports import get_importer, registry, run_import
 from ltc.models import ImportJob
 from roles.tests.factories import user_with
 
@@ -127,16 +127,23 @@ def test_templates_in_csv_and_xlsx(client, entity):
     assert client.get(reverse("import-template", args=[entity, "pdf"])).status_code == 404
 
 
-def test_the_page_refuses_a_file_over_the_size_limit(client, settings):
+@pytest.mark.parametrize("entity", sorted(ENTITIES))
+def test_the_page_and_the_importer_refuse_a_file_over_the_size_limit(client, settings, entity):
     settings.LTC = {**settings.LTC, "UPLOAD_MAX_BYTES": 1024}
-    client.force_login(user_with("marketing"))
+    user = user_with(ENTITIES[entity])
+    client.force_login(user)
     data = ("name\n" + "Acme Machinery Ltd\n" * 200).encode()
     response = client.post(
-        reverse("import-upload", args=["accounts"]), {"file": upload("big.csv", data)}
+        reverse("import-upload", args=[entity]), {"file": upload("big.csv", data)}
     )
     assert response.status_code == 400
     assert "a file may be at most 1.0\xa0KB" in response.content.decode()
     assert not ImportJob.objects.exists() and not Account.objects.exists()
+    # The task's own check, for a file that reached it another way.
+    report = run_import(get_importer(entity), file=upload("big.csv", data), user=user)
+    assert report.created == 0
+    assert [e.row for e in report.errors] == [1]
+    assert "a file may be at most 1.0\xa0KB" in report.errors[0].reasons[0]
 
 
 def test_api_queues_the_job_and_reports(settings, django_capture_on_commit_callbacks):
