@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ASSETS := static/vendor/.built
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install assets messages migrate seed worker beat serve bench bench-kpis loadtest lint format check clean backup restore
+.PHONY: run test install assets messages migrate seed worker beat serve bench bench-kpis bench-http loadtest lint format check clean backup restore
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench: install
 
 bench-kpis: install
 	$(PY) bench/kpis.py $(BENCH_ARGS)
+
+# Lists and home page over HTTP: gunicorn, production settings, demo data on PostgreSQL.
+# DATABASE_URL=postgres://... make bench-http BENCH_HTTP_ARGS="--requests 50"
+bench-http: install
+	$(PY) bench/httpbench.py $(BENCH_HTTP_ARGS)
 
 # Backups of DATABASE_URL (SQLite or PostgreSQL) and the uploaded files, in BACKUP_DIR.
 backup: install

@@ -17,7 +17,7 @@ from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, ConfirmDuplicateField, FlagsListSerializer
 from ltc.api.history import HistoryMixin
-from ltc.api.mixins import API_FILTERS, IdempotentCreateMixin, write_schema
+from ltc.api.mixins import SEARCH_TEXT_FILTERS, IdempotentCreateMixin, write_schema
 from ltc.api.relations import VisibleRelationsMixin
 from ltc.api.summary import (
     ReadOnlyModelSerializer,
@@ -215,11 +215,11 @@ class AccountViewSet(MergeMixin, BulkMixin, ExportMixin, HistoryMixin, _SavingVi
 
     queryset = Account.objects.none()
     serializer_class = AccountSerializer
-    filter_backends = API_FILTERS
+    filter_backends = SEARCH_TEXT_FILTERS
     bulk_name = "accounts"
     export_spec = ACCOUNTS
     filterset_class = AccountFilter
-    search_fields = ["name", "email", "phone"]
+    search_fields = ["name", "tax_id", "email", "phone"]  # Account.search_text
     ordering_fields = ["name", "created_at"]
 
     def get_queryset(self):
@@ -264,11 +264,11 @@ class ContactViewSet(MergeMixin, BulkMixin, ExportMixin, HistoryMixin, _SavingVi
 
     queryset = Contact.objects.none()
     serializer_class = ContactSerializer
-    filter_backends = API_FILTERS
+    filter_backends = SEARCH_TEXT_FILTERS
     bulk_name = "contacts"
     export_spec = CONTACTS
     filterset_class = ContactFilter
-    search_fields = ["name", "email", "phone"]
+    search_fields = ["name", "email", "phone"]  # Contact.search_text
     ordering_fields = ["name", "created_at"]
 
     def get_queryset(self):

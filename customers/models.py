@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
+from ltc.searchtext import search_text_field
 
 from .names import company_key
 from .phones import PhoneKey, validate_phone
@@ -41,6 +42,8 @@ class Account(models.Model):
     email = models.EmailField(_("email"), blank=True)
     address = models.TextField(_("address"), blank=True)
     tax_id = models.CharField(_("tax ID"), max_length=40, blank=True)
+    # What the searches look in, one trigram-indexed column (ltc/searchtext.py).
+    search_text = search_text_field("name", "tax_id", "email", "phone")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -103,6 +106,7 @@ class Contact(models.Model):
         db_persist=True,
         verbose_name=_("phone key"),
     )
+    search_text = search_text_field("name", "email", "phone")
     is_primary = models.BooleanField(_("primary contact"), default=False)
     is_billing = models.BooleanField(_("billing contact"), default=False)
     language = models.CharField(

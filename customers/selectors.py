@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from activities.selectors import record_activities
+from ltc.searchtext import search_q
 from roles.models import Team
 from roles.permissions import has_role, team_member_ids
 from roles.policies import can
@@ -41,6 +42,15 @@ def contact_list(*, user: User) -> QuerySet[Contact]:
     if rule is None:
         return qs
     return qs.filter(account__in=Account.objects.filter(rule))
+
+
+def contact_matching(term: str) -> Q:
+    """Contacts whose search column (name, email, phone) or whose account's name contains
+    `term`. The two are found apart and united: an OR across the join could use neither
+    trigram index (contact search column, account name) and would scan both tables."""
+    own = Contact.objects.filter(search_q(term)).order_by().values("pk")
+    by_account = Contact.objects.filter(account__name__icontains=term.strip())
+    return Q(pk__in=own.union(by_account.order_by().values("pk")))
 
 
 def account_can_edit(*, user: User, account: Account | None = None) -> bool:

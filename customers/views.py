@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,6 +10,7 @@ from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator
+from ltc.searchtext import search_q
 from roles.policies import can
 
 from . import selectors, services
@@ -28,7 +28,7 @@ def account_list(request):
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
         if q:
-            qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(phone__icontains=q))
+            qs = qs.filter(search_q(q))  # name, tax ID, email, phone
         if form.cleaned_data["industry"]:
             qs = qs.filter(industry=form.cleaned_data["industry"])
     if download := export_page(request, ACCOUNTS, qs):
@@ -97,12 +97,7 @@ def contact_list(request):
     qs = selectors.contact_list(user=request.user)
     if form.is_valid() and form.cleaned_data["q"].strip():
         q = form.cleaned_data["q"].strip()
-        qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(email__icontains=q)
-            | Q(phone__icontains=q)
-            | Q(account__name__icontains=q)
-        )
+        qs = qs.filter(selectors.contact_matching(q))
     if download := export_page(request, CONTACTS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

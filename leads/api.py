@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from ltc.api.bulking import BulkMixin
@@ -25,6 +24,7 @@ from ltc.api.mixins import (
     ErrorSerializer,
     FieldErrors,
     IdempotentCreateMixin,
+    SearchTextFilter,
     TransitionsMixin,
     transitions_schema,
     write_schema,
@@ -130,8 +130,9 @@ class LeadSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
         return attrs
 
 
-class LeadSearchFilter(SearchFilter):
-    """The search, narrowed to the matching keys when it matches few (ltc.paging)."""
+class LeadSearchFilter(SearchTextFilter):
+    """The search on the search column, narrowed to the matching keys when it matches few
+    (ltc.paging)."""
 
     def filter_queryset(self, request, queryset, view):
         if not self.get_search_terms(request):
@@ -229,7 +230,7 @@ class LeadViewSet(
     bulk_name = "leads"
     export_spec = LEADS
     filterset_class = LeadFilter
-    search_fields = ["name", "company", "email", "phone"]
+    search_fields = ["name", "company", "email", "phone"]  # Lead.search_text
     ordering_fields = ["created_at", "score"]
     ordering = ["-created_at", "-pk"]
 

@@ -13,6 +13,7 @@ from customers.phones import validate_phone
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CurrencyField, MoneyField
+from ltc.searchtext import search_text_field
 from ltc.transitions import StateMachineModel
 from roles.permissions import RolePermission
 from rules import accessors as rule_values
@@ -84,6 +85,8 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped):
         db_persist=True,
         verbose_name=_("phone key"),
     )
+    # What the list search looks in, one trigram-indexed column (ltc/searchtext.py).
+    search_text = search_text_field("name", "company", "email", "phone")
     # The key of a lead source (LeadSource are the built-in ones; the list is a business rule).
     source = models.CharField(
         _("source"), max_length=20, default=LeadSource.OTHER, validators=[validate_lead_source]
@@ -144,6 +147,11 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped):
                 fields=["status", "source", "created_at", "id"], name="lead_status_source_idx"
             ),
             models.Index(fields=["source", "created_at"], name="lead_source_idx"),
+            # Counting a salesperson's (or a team's) status + source filter: an index-only
+            # scan of exactly the matching entries (the key is included).
+            models.Index(
+                fields=["owner", "status", "source"], include=["id"], name="lead_owner_filter_idx"
+            ),
             models.Index(Lower("email"), name="lead_email_lower_idx"),
             models.Index(fields=["phone"], name="lead_phone_idx"),
             models.Index(fields=["phone_key"], name="lead_phone_key_idx"),

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from roles.permissions import has_role, team_member_ids
+from ltc.paging import visible_through
+from roles.permissions import has_role, memo, team_member_ids
 from roles.policies import can
 
 from .models import Lead, LeadStatus, LeadUserObjectPermission
@@ -17,29 +18,47 @@ if TYPE_CHECKING:
 SEE_ALL = ("marketing", "manager")
 
 
-def lead_visibility(user: User) -> Q | None:
-    """None means every lead; otherwise the filter for what `user` may see."""
+def _visibility_rules(user: User) -> tuple[Q, Q | None] | None:
+    """None means every lead; otherwise (owned, shared): the leads of the user (or of the
+    team they lead), and the leads shared with them beyond those (None if there are none).
+    The two never overlap."""
     if user.is_superuser or has_role(user, *SEE_ALL):
         return None
-    if has_role(user, "sales"):
-        team = team_member_ids(user)
-        # Owners hold guardian grants on their own leads too; only the shares beyond the
-        # team's own leads widen the set. Listing them first keeps the filter index-friendly
-        # (owner index OR primary key) instead of an EXISTS per row.
-        shared = list(
+    if not has_role(user, "sales"):
+        return Q(pk__in=[]), None
+    team = team_member_ids(user)
+    # The shares, listed first (once per request), keep the filter index-friendly (owner
+    # index OR primary key) instead of an EXISTS per row.
+    shared = memo(
+        user,
+        "leads.shared",
+        lambda: list(
             LeadUserObjectPermission.objects.filter(user=user, permission__codename="view_lead")
             .exclude(content_object__owner_id__in=team)
             .values_list("content_object_id", flat=True)
-        )
-        rule = Q(owner_id__in=team)
-        return rule | Q(pk__in=shared) if shared else rule
-    return Q(pk__in=[])
+        ),
+    )
+    return Q(owner_id__in=team), Q(pk__in=shared) if shared else None
+
+
+def lead_visibility(user: User) -> Q | None:
+    """None means every lead; otherwise the filter for what `user` may see."""
+    rules = _visibility_rules(user)
+    if rules is None:
+        return None
+    owned, shared = rules
+    return owned | shared if shared is not None else owned
 
 
 def lead_list(*, user: User) -> QuerySet[Lead]:
     qs = Lead.objects.select_related("owner", "account")
-    rule = lead_visibility(user)
-    return qs if rule is None else qs.filter(rule)
+    rules = _visibility_rules(user)
+    if rules is None:
+        return qs
+    owned, shared = rules
+    if shared is None:
+        return qs.filter(owned)
+    return visible_through(qs, owned, shared)  # counted apart: see ltc.paging
 
 
 def lead_can_edit(*, user: User, lead: Lead) -> bool:

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator, narrow_search
 from ltc.records import has_selector, visible
+from ltc.searchtext import search_q
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -41,13 +41,7 @@ def _filtered(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            q = data["q"].strip()
-            qs = qs.filter(
-                Q(name__icontains=q)
-                | Q(company__icontains=q)
-                | Q(email__icontains=q)
-                | Q(phone__icontains=q)
-            )
+            qs = qs.filter(search_q(data["q"]))  # name, company, email, phone
         if data["status"]:
             qs = qs.filter(status=data["status"])
         if data["source"]:

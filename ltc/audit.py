@@ -22,8 +22,9 @@ from django.db import models
 from django_fsm import FSMFieldMixin
 from simple_history.models import HistoricalRecords
 
-# Fields that change by themselves and say nothing about who changed the record.
-NOT_AUDITED = ["updated_at", "last_activity_at"]
+# Fields that change by themselves and say nothing about who changed the record; the search
+# column (ltc/searchtext.py) only repeats fields that are audited.
+NOT_AUDITED = ["updated_at", "last_activity_at", "search_text"]
 
 
 def audit_history() -> HistoricalRecords:

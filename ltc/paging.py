@@ -1,11 +1,12 @@
 """Counting large lists without reading them.
 
 An exact COUNT(*) reads every matching row: on a million leads that alone costs more than
-the page. Lists therefore count up to COUNT_CAP and say "10,000+" beyond it; on PostgreSQL
-a search (a pattern filter such as `icontains`, whose matches no index yields in order) first
-asks the planner's row estimate (planning only, no rows read), and a search it expects to
-match far beyond the cap is not counted at all. Other list filters are index-backed, and the
-capped count reads at most COUNT_CAP index entries.
+the page. Lists therefore count up to COUNT_CAP and say "10,000+" beyond it (a search up to
+SEARCH_COUNT_CAP, "1,000+"); on PostgreSQL a search (a pattern filter such as `contains`,
+whose matches no index yields in order) first asks the planner's row estimate (planning
+only, no rows read), and a search it expects to match far beyond the cap is not counted.
+Other list filters are index-backed, and the capped count reads at most COUNT_CAP index
+entries.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ import json
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import Q
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
+# A search counts up to this many: each match is a row read and rechecked against the
+# pattern (10,000 matches of a trigram search cost ~50 ms on a million leads, 1,000 a tenth).
+SEARCH_COUNT_CAP = 1_000
 
 
 def planner_estimate(queryset) -> int | None:
@@ -40,10 +45,36 @@ def _searches(where) -> bool:
     return False
 
 
+def visible_through(queryset, owned: Q, shared: Q):
+    """`queryset` filtered to `owned | shared`, two disjoint rules (a user's own records, and
+    the few shared with them that they do not own), counted apart by capped_count.
+
+    With the OR alone in the WHERE, PostgreSQL cannot use the owner index as an index
+    condition: to count up to the cap it walks a whole index and filters (250 ms on a
+    million leads, where the owner's rows alone count in 1 ms). Adding each rule as a
+    condition of its own gives each count its index."""
+    queryset = queryset.filter(owned | shared)
+    queryset.query.ltc_count_rules = (owned, shared)  # kept by every clone of the query
+    return queryset
+
+
 def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
     """(count, exact): the number of rows up to `cap` (COUNT_CAP); beyond it (cap, False)."""
     cap = COUNT_CAP if cap is None else cap
-    estimate = planner_estimate(queryset) if _searches(queryset.query.where) else None
+    rules = getattr(queryset.query, "ltc_count_rules", None)
+    if rules is not None:
+        owned, shared = rules
+        queryset = queryset.all()  # a clone, whose parts are counted plainly
+        del queryset.query.ltc_count_rules
+        count, exact = capped_count(queryset.filter(owned), cap)
+        if not exact:
+            return count, False
+        more, exact = capped_count(queryset.filter(shared).exclude(owned), cap - count)
+        return count + more, exact
+    searching = _searches(queryset.query.where)
+    if searching:
+        cap = min(cap, SEARCH_COUNT_CAP)
+    estimate = planner_estimate(queryset) if searching else None
     if estimate is not None and estimate > cap * 3:
         # The planner expects several times the cap: don't read up to cap rows to say so.
         return cap, False

@@ -2,6 +2,7 @@
 (`contributes.work_queue`, ltc/wiring.py) returning sections of records waiting for a
 transition the user owns."""
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from notifications.selectors import inbox
@@ -16,11 +17,21 @@ FOLLOW_UPS: list = []
 FOLLOW_UP_NOTICES: list = []
 
 
+def _owner_joined(items):
+    """The home page shows each item's owner: join it in the section's one query (no query
+    per item), whether or not the provider asked for it."""
+    if isinstance(items, QuerySet) and any(
+        f.name == "owner" and f.is_relation for f in items.model._meta.concrete_fields
+    ):
+        return items.select_related("owner")
+    return items
+
+
 def work_queue(user) -> dict:
     sections = []
     for provider in PROVIDERS:
         for section in provider(user):
-            items = list(section["items"][: QUEUE_LIMIT + 1])
+            items = list(_owner_joined(section["items"])[: QUEUE_LIMIT + 1])
             section["more"] = len(items) > QUEUE_LIMIT
             section["items"] = items[:QUEUE_LIMIT]
             sections.append(section)

@@ -1,9 +1,18 @@
-"""The one place that answers "does this user hold this role"."""
+"""The one place that answers "does this user hold this role".
+
+What a request asks about its user again and again (the roles, the team, the records shared
+with them) is kept in a per-request cache on the user object (`memo`): every check of the
+request (has_role, roles.policies, the transition permissions, the selectors' visibility
+rules) reads it after the first query. A new request starts a new cache, even on the same
+user object, so a role given or taken is seen by the next request.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from asgiref.local import Local
 from django.contrib.auth import get_user_model
 
 from .models import Role, Team
@@ -12,16 +21,44 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+T = TypeVar("T")
+_request = Local()  # this request's token: its cache entries are the valid ones
+
+
+def new_request(**kwargs) -> None:
+    """request_started: what earlier requests cached on a user object is no longer used."""
+    _request.token = object()
+
+
+def memo(user: Any, key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per request and user: the per-request cache of that user's roles and
+    permissions. Outside a request (tasks, shell) it lasts as long as the user object."""
+    token = getattr(_request, "token", None)
+    held = getattr(user, "_ltc_cache", None)
+    if held is None or held[0] is not token:
+        held = (token, {})
+        user._ltc_cache = held
+    cache = held[1]
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def forget(user: Any) -> None:
+    """Drop what this user object cached (after changing its roles or team in-process)."""
+    user._ltc_cache = None
+
+
 def role_slugs(user: User | None) -> frozenset[str]:
-    """The role slugs a user holds, cached on the user object for the request."""
+    """The role slugs a user holds, one query per request."""
     if user is None or not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_ltc_roles", None)
-    if cached is None:
+
+    def query() -> frozenset[str]:
         valid = set(Role.values)
-        cached = frozenset(n for n in user.groups.values_list("name", flat=True) if n in valid)
-        user._ltc_roles = cached
-    return cached
+        return frozenset(n for n in user.groups.values_list("name", flat=True) if n in valid)
+
+    return memo(user, "roles", query)
 
 
 def has_role(user: User | None, *slugs: str) -> bool:
@@ -35,14 +72,15 @@ def has_role(user: User | None, *slugs: str) -> bool:
 
 def team_member_ids(user: User) -> set[int]:
     """Users whose records this user sees as a team lead (always including the user)."""
-    cached = getattr(user, "_ltc_team_members", None)
-    if cached is None:
-        cached = {user.pk}
-        cached.update(
+
+    def query() -> set[int]:
+        members = {user.pk}
+        members.update(
             Team.members.through.objects.filter(team__lead=user).values_list("user_id", flat=True)
         )
-        user._ltc_team_members = cached
-    return cached
+        return members
+
+    return memo(user, "team", query)
 
 
 def users_with_role(slug: str):

@@ -12,13 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.selectors import invoice_list
 from contracts.selectors import contract_list
-from customers.selectors import account_list, contact_list
+from customers.selectors import account_list, contact_list, contact_matching
 from feedback.selectors import ticket_list
 from leads.selectors import lead_list
+from ltc.searchtext import FIELD as SEARCH_TEXT
+from ltc.searchtext import search_q
 from opportunities.selectors import opportunity_list, quote_list
 from orders.selectors import order_list
 
 MIN_LENGTH = 2
+# A contact's name, email, phone or its account's name (customers.selectors.contact_matching).
+CONTACT = "contact"
 PER_KIND = 5
 
 
@@ -37,17 +41,10 @@ def _account_of(record) -> str:
 
 
 SOURCES = [
-    Source("account", _("Accounts"), account_list, ("name", "tax_id", "phone", "email"), str),
-    Source(
-        "contact",
-        _("Contacts"),
-        contact_list,
-        ("name", "email", "phone", "account__name"),
-        _account_of,
-    ),
-    Source(
-        "lead", _("Leads"), lead_list, ("name", "company", "email", "phone"), lambda r: r.company
-    ),
+    # search_text: the model's one trigram-indexed search column (ltc/searchtext.py).
+    Source("account", _("Accounts"), account_list, (SEARCH_TEXT,), str),
+    Source("contact", _("Contacts"), contact_list, (CONTACT,), _account_of),
+    Source("lead", _("Leads"), lead_list, (SEARCH_TEXT,), lambda r: r.company),
     Source(
         "opportunity", _("Opportunities"), opportunity_list, ("name", "account__name"), _account_of
     ),
@@ -68,7 +65,12 @@ SOURCES = [
 def _matching(fields: tuple[str, ...], query: str) -> Q:
     condition = Q()
     for field in fields:
-        condition |= Q(**{f"{field}__icontains": query})
+        if field == SEARCH_TEXT:
+            condition |= search_q(query)
+        elif field == CONTACT:
+            condition |= contact_matching(query)
+        else:
+            condition |= Q(**{f"{field}__icontains": query})
     return condition
 
 

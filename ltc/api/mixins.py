@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from ltc.api.fields import StrictDecimalField
 from ltc.models import IdempotencyKey
+from ltc.searchtext import search_q
 from ltc.transitions import run, transition_specs, transitions_for
 
 COMMENT_HELP = "A comment, kept with the transition in the record's history"
@@ -216,8 +217,21 @@ class StableOrderingFilter(OrderingFilter):
         return ordering
 
 
+class SearchTextFilter(SearchFilter):
+    """`?search=` on a model with a search column (ltc/searchtext.py): every whitespace- or
+    comma-separated term must be in that one trigram-indexed column. The view's
+    `search_fields` still name the fields it covers (for the schema's description)."""
+
+    def filter_queryset(self, request, queryset, view):
+        for term in self.get_search_terms(request):
+            queryset = queryset.filter(search_q(term))
+        return queryset
+
+
 # The filter backends of every list endpoint: django-filter, ?search=, stable ?ordering=.
 API_FILTERS = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+# The same for a model with a search column: ?search= on that one indexed column.
+SEARCH_TEXT_FILTERS = [DjangoFilterBackend, SearchTextFilter, StableOrderingFilter]
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(

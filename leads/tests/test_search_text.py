@@ -1,0 +1,84 @@
+"""The leads search column (ltc/searchtext.py): kept by the database on every write path,
+used by the API, the list page and the global search, and served by one trigram index."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from leads.importer import bulk_insert_leads
+from leads.models import Lead
+from leads.selectors import lead_list
+from leads.tests.factories import LeadFactory
+from ltc.searchtext import search_q
+from roles.tests.factories import user_with
+from search.selectors import global_search
+
+
+def text_of(lead) -> str:
+    return Lead.objects.values_list("search_text", flat=True).get(pk=lead.pk)
+
+
+@pytest.mark.django_db
+def test_the_column_follows_create_update_and_queryset_update():
+    lead = LeadFactory(name="Wang Wei", company="Nova Tech", email="W@Nova.example", phone="+86 1")
+    assert text_of(lead) == "wang wei\nnova tech\nw@nova.example\n+86 1"
+    lead.company = "Apex 上海"
+    lead.save()
+    assert "apex 上海" in text_of(lead) and "nova tech" not in text_of(lead)
+    Lead.objects.filter(pk=lead.pk).update(email="")
+    assert text_of(lead) == "wang wei\napex 上海\n\n+86 1"
+
+
+@pytest.mark.django_db
+def test_the_column_is_filled_by_the_bulk_insert_path():
+    marketer = user_with("marketing")
+    (pk,) = bulk_insert_leads(
+        [
+            {
+                "name": "Li Na",
+                "company": "Harbor Logistics",
+                "email": "li@harbor.example",
+                "phone": "138",
+                "created_by_id": marketer.pk,
+            }
+        ]  # fmt: skip
+    )
+    assert text_of(Lead(pk=pk)) == "li na\nharbor logistics\nli@harbor.example\n138"
+    assert list(Lead.objects.filter(search_q("HARBOR")).values_list("pk", flat=True)) == [pk]
+
+
+@pytest.mark.django_db
+def test_a_term_never_matches_across_two_fields():
+    LeadFactory(name="Wang", company="Wei Trading", email="", phone="1")
+    assert not Lead.objects.filter(search_q("wang wei")).exists()
+    assert Lead.objects.filter(search_q("wei trad")).exists()
+
+
+@pytest.mark.django_db
+def test_api_page_and_global_search_use_the_column_and_visibility():
+    seller = user_with("sales")
+    mine = LeadFactory(owner=seller, company="Zenith Medical", email="a@a.example")
+    LeadFactory(company="Zenith Medical", email="b@b.example")  # someone else's
+    api = APIClient()
+    api.force_authenticate(seller)
+    answer = api.get("/api/v1/leads/", {"search": "ZENITH med"}).json()
+    assert [row["id"] for row in answer["results"]] == [mine.pk]
+    client = APIClient()
+    client.force_login(seller)
+    page = client.get(reverse("leads:list"), {"q": "zenith"})
+    assert list(page.context["page"].object_list) == [mine]
+    (group,) = [g for g in global_search(user=seller, query="Zenith") if g["kind"] == "lead"]
+    assert [hit["url"] for hit in group["hits"]] == [mine.get_absolute_url()]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_search_is_one_scan_of_the_trigram_index():
+    qs = lead_list(user=user_with("manager")).filter(search_q("nova"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask what could be used
+        cursor.execute("SET LOCAL enable_indexscan = off")  # not the created_at walk either
+        plan = qs.explain()
+    assert plan.count("lead_search_text_trgm_idx") == 1, plan
+    assert "lead_name_trgm_idx" not in plan and "UPPER" not in plan, plan

@@ -1,0 +1,50 @@
+"""One search column per searched table, and the lookups that use it.
+
+A list search over several fields written as `icontains` joined with OR becomes one
+`UPPER(col) LIKE` per field, each needing its own trigram index scan, OR'd together. Instead
+the searched fields are kept in one stored generated column (`search_text_field`): the
+fields lower-cased and joined by a line feed, which no search term contains, so a term never
+matches across two fields. The database computes it on every write, including bulk paths
+such as COPY, so it can never be stale. On PostgreSQL one GIN trigram index on that column
+(`trigram_index_sql`) serves `search_text LIKE '%term%'` as a single bitmap index scan.
+
+`search_q(term)` is the filter: the term lower-cased, matched with `contains` (LIKE, whose
+pattern the trigram index serves; SQLite's LIKE ignores ASCII case anyway). The API's
+`?search=` uses it through ltc.api.mixins.SearchTextFilter.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Lower
+
+FIELD = "search_text"
+SEPARATOR = "\n"
+
+
+def search_text_field(*fields: str) -> models.GeneratedField:
+    """A stored generated column: `fields` lower-cased, joined by SEPARATOR."""
+    parts: list = []
+    for name in fields:
+        parts += [Value(SEPARATOR), name] if parts else [name]
+    expression = Lower(Concat(*parts, output_field=models.TextField()))
+    return models.GeneratedField(
+        expression=expression,
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+
+def search_q(term: str, *, prefix: str = "") -> Q:
+    """Rows whose search column contains `term` (any case). `prefix` reaches a related
+    model's column, e.g. "account__"."""
+    return Q(**{f"{prefix}{FIELD}__contains": term.strip().lower()})
+
+
+def trigram_index_sql(table: str, name: str) -> tuple[str, str]:
+    """(create, drop) SQL of the GIN trigram index on a table's search column (PostgreSQL)."""
+    return (
+        f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{FIELD}" gin_trgm_ops)',
+        f'DROP INDEX IF EXISTS "{name}"',
+    )
