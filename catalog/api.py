@@ -35,6 +35,7 @@ class ProductSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "price",
             "currency",
             "tax_rate",
+            "is_goods",
             "active",
             "created_at",
             "updated_at",

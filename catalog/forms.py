@@ -7,7 +7,17 @@ from .models import Product
 class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
-        fields = ["code", "name", "description", "unit", "price", "currency", "tax_rate", "active"]
+        fields = [
+            "code",
+            "name",
+            "description",
+            "unit",
+            "price",
+            "currency",
+            "tax_rate",
+            "is_goods",
+            "active",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
@@ -13,6 +14,23 @@ from rules import accessors as rule_values
 def default_tax_rate():
     """The tax rate a new product starts with (a business rule, edited in the browser)."""
     return rule_values.default_tax_rate()
+
+
+# The usual units of sale, by their stored code, with the name shown in the UI. A unit typed
+# in that is not listed is shown as typed.
+UNIT_LABELS = {
+    "pcs": pgettext_lazy("unit", "pcs"),
+    "seat": pgettext_lazy("unit", "seat"),
+    "day": pgettext_lazy("unit", "day"),
+    "year": pgettext_lazy("unit", "year"),
+    "month": pgettext_lazy("unit", "month"),
+    "hour": pgettext_lazy("unit", "hour"),
+    "set": pgettext_lazy("unit", "set"),
+}
+
+
+def unit_label(unit: str) -> str:
+    return str(UNIT_LABELS.get(unit, unit))
 
 
 class Product(models.Model):
@@ -28,6 +46,14 @@ class Product(models.Model):
         decimal_places=2,
         default=default_tax_rate,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    is_goods = models.BooleanField(
+        _("physical goods"),
+        default=True,
+        help_text=_(
+            "Goods ship with a carrier and a tracking number; services (such as implementation "
+            "days) are delivered without."
+        ),
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -46,3 +72,7 @@ class Product(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:product-detail", args=[self.pk])
+
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.unit)

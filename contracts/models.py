@@ -22,6 +22,7 @@ from ltc.signoffs import (
     SignOff,
     SignOffDecision,
     SignOffRole,
+    SignOffSteps,
     ensure_signed_off,
     missing_sign_offs,
 )
@@ -49,7 +50,14 @@ def value_threshold() -> Decimal:
     return rule_values.contract_value_threshold()
 
 
-class Contract(StateMachineModel, CreatedBy, TimeStamped):
+class Contract(SignOffSteps, StateMachineModel, CreatedBy, TimeStamped):
+    # Each signer's decisions in a review round: closed once that signer has signed off.
+    sign_off_steps = {
+        "approve": SignOffRole.FINANCE,
+        "reject": SignOffRole.FINANCE,
+        "manager_sign_off": SignOffRole.MANAGER,
+    }
+
     # The number is shared by every version (amendment) of one contract.
     number = models.CharField(_("number"), max_length=30, db_index=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)

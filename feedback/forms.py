@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ltc.forms import VisibleChoicesMixin
@@ -20,10 +21,33 @@ class ResolveForm(forms.Form):
 
 
 class TicketForm(VisibleChoicesMixin, forms.ModelForm):
+    # The fields that belong to the chosen account, reloaded when it changes.
+    ACCOUNT_LINKS = ("contact", "order")
+
     class Meta:
         model = Ticket
         fields = ["subject", "category", "priority", "account", "contact", "order", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].widget.attrs.update(
+            {
+                "hx-get": reverse("feedback:ticket-create"),
+                "hx-trigger": "change",
+                "hx-target": "#ticket-links",
+                "hx-select": "#ticket-links",
+                "hx-swap": "outerHTML",
+            }
+        )
+        for name in self.ACCOUNT_LINKS:
+            self.fields[name].help_text = _("Only those of the chosen account are listed.")
+
+    def main_fields(self):
+        return [f for f in self.visible_fields() if f.name not in self.ACCOUNT_LINKS]
+
+    def link_fields(self):
+        return [self[name] for name in self.ACCOUNT_LINKS]
 
 
 class FeedbackItemForm(VisibleChoicesMixin, forms.ModelForm):

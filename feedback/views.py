@@ -40,11 +40,19 @@ def _get(qs, pk):
 
 
 def _limit_ticket_form(form, user):
+    """Every choice limited to what `user` may see, and the contact and order choices to the
+    chosen account's (the account select reloads them with htmx; a posted contact or order
+    of another account fails as an invalid choice, and the service checks it again)."""
     from orders.selectors import order_list
 
-    form.fields["account"].queryset = account_list(user=user)
-    form.fields["contact"].queryset = contact_list(user=user)
-    form.fields["order"].queryset = order_list(user=user)
+    accounts = account_list(user=user)
+    form.fields["account"].queryset = accounts
+    account_id = form["account"].value()
+    account = None
+    if account_id not in (None, ""):
+        account = accounts.filter(pk=account_id).first() if str(account_id).isdigit() else None
+    form.fields["contact"].queryset = contact_list(user=user).filter(account=account)
+    form.fields["order"].queryset = order_list(user=user).filter(account=account)
 
 
 # --- tickets -------------------------------------------------------------------------------------

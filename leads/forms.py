@@ -79,6 +79,16 @@ class QualifyForm(forms.Form):
     decision_maker = forms.CharField(label=_("Decision maker"), required=False, max_length=120)
     comment = forms.CharField(label=_("Comment"), required=False)
 
+    @staticmethod
+    def initial_for(lead) -> dict:
+        """The dialog opens with the BANT facts the lead already has."""
+        return {
+            "need": lead.need,
+            "budget": lead.budget,
+            "expected_close_date": lead.expected_close_date,
+            "decision_maker": lead.decision_maker,
+        }
+
 
 class ConvertForm(VisibleChoicesMixin, forms.Form):
     account = forms.ModelChoiceField(

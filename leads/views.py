@@ -13,6 +13,7 @@ from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator, narrow_search
+from ltc.records import has_selector, visible
 from ltc.searchtext import search_q
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
@@ -88,8 +89,18 @@ def lead_detail(request, pk):
             "can_edit": lead_can_edit(user=request.user, lead=lead),
             "can_assign": can(request.user, "leads.assign"),
             "assign_form": AssignForm(initial={"owner": lead.owner_id}),
+            "converted_opportunity": _converted_opportunity(lead, request.user),
         },
     )
+
+
+def _converted_opportunity(lead, user):
+    """The opportunity the conversion handed the lead to, when `user` may see it (the
+    opportunities stage sits above this one: reached through the reverse relation)."""
+    opportunity = getattr(lead, "opportunity", None) if lead.converted_at else None
+    if opportunity is None or not has_selector(type(opportunity)):
+        return None
+    return visible(type(opportunity), user).filter(pk=opportunity.pk).first()
 
 
 @login_required

@@ -31,6 +31,7 @@ NAVIGATION = [
     (_("Activities"), "activities", ()),
     (_("Where work waits"), "handoffs", ("manager",)),
     (_("KPIs"), "kpis:overview", ()),
+    (_("Forecast"), "kpis:forecast", ("sales", "sales_support", "finance", "manager")),
     (_("Role matrix"), "role-matrix", ()),
     (
         _("Import data"),
@@ -51,12 +52,11 @@ def navigation(request):
         if roles and not has_role(user, *roles):
             continue
         url = reverse(name)
-        items.append(
-            {
-                "label": label,
-                "url": url,
-                "active": request.path.startswith(url) and (url != "/" or request.path == "/"),
-            }
-        )
+        matches = request.path.startswith(url) and (url != "/" or request.path == "/")
+        items.append({"label": label, "url": url, "active": matches})
+    # Only the most specific match is the current page (the forecast, not also the KPIs).
+    longest = max((len(i["url"]) for i in items if i["active"]), default=0)
+    for item in items:
+        item["active"] = item["active"] and len(item["url"]) == longest
     unread = inbox(user=user).filter(read_at__isnull=True).count()
     return {"nav_items": items, "unread_notifications": unread}

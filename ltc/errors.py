@@ -75,7 +75,10 @@ def error_lines(exc: BaseException, labels: dict[str, str] | None = None) -> lis
     labels = labels or {}
     lines: list[str] = []
     for field, msgs in validation_detail(exc).items():
-        label = "" if field in NON_FIELD_KEYS else labels.get(field, field)
+        # A field the user saw is named by its label; a rule about something that is not a
+        # field on the page (e.g. "quote" on an opportunity) is its message alone, never the
+        # code name of the key.
+        label = "" if field in NON_FIELD_KEYS else labels.get(field, "")
         lines.extend(f"{label}: {m}" if label else m for m in msgs)
     return lines
 

@@ -44,6 +44,7 @@ def role_matrix() -> list[dict]:
                 "model": model._meta.verbose_name,
                 "app_label": model._meta.app_label,
                 "field": field.name,
+                "field_label": field.verbose_name,
                 "rows": rows,
             }
         )

@@ -48,6 +48,26 @@ class SignOff(models.Model):
         ordering = ["at", "pk"]
 
 
+class SignOffSteps:
+    """For a record with a sign-off gate: `sign_off_steps` names each transition that is a
+    role's sign-off decision (approve, reject, a self-loop sign-off) and that role. Once the
+    role has signed off in this round, or when the record does not need it, those steps are
+    closed (`ltc.transitions` hides and refuses them): a signer decides once."""
+
+    sign_off_steps: dict[str, str] = {}
+
+    def step_closed(self, name: str) -> str:
+        role = self.sign_off_steps.get(name)
+        if role is None:
+            return ""
+        label = SignOffRole(role).label
+        if role not in self.required_sign_offs():  # type: ignore[attr-defined]
+            return gettext("No %(role)s sign-off is needed here.") % {"role": label}
+        if role not in self.missing_sign_offs():  # type: ignore[attr-defined]
+            return gettext("The %(role)s sign-off is already recorded.") % {"role": label}
+        return ""
+
+
 def missing_sign_offs(required, done) -> list[str]:
     """The required roles, in order, that have not signed off yet."""
     done = set(done)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 
 from notifications.messages import Message
 from notifications.services import notify
-from roles.models import Team
+from roles.models import Role, Team
 from roles.permissions import users_with_role
 from rules import accessors as rule_values
 
@@ -126,6 +126,11 @@ def check_all(*, now=None) -> dict[str, dict[str, int]]:
     return {name: check(timer, now=now) for name, timer in TIMERS.items()}
 
 
+def _role_label(role: str) -> str:
+    """The translated name of a role slug ("sales_support" → "Sales support")."""
+    return str(Role(role).label) if role in Role.values else role
+
+
 def where_work_waits(*, now=None) -> list[dict]:
     """Per hand-off: how many records wait, how many are late, and the oldest wait."""
     from django.db.models import Count, Min, Q
@@ -143,6 +148,7 @@ def where_work_waits(*, now=None) -> list[dict]:
                 "name": timer.name,
                 "label": timer.label,
                 "role": timer.role,
+                "role_label": _role_label(timer.role),
                 "target_hours": timer.target.total_seconds() / 3600,
                 "waiting": stats["waiting"],
                 "late": stats["late"],

@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils.module_loading import import_string
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_fsm import (
     ConcurrentTransition,
@@ -165,16 +166,58 @@ def transitions_for(obj, user) -> list[dict]:
     rows = []
     for spec in transition_specs(type(obj)):
         target = spec.target_from(state)
+        allowed = target is not None and role_allows(spec, obj, user)
         rows.append(
             {
                 "name": spec.name,
                 "label": spec.label,
                 "target": target or spec.targets[0],
-                "allowed": target is not None and role_allows(spec, obj, user),
+                "allowed": allowed and not step_closed(obj, spec.name),
                 "spec": spec,
             }
         )
     return rows
+
+
+def _holder(record) -> str:
+    """Who holds the record now: its owner or assignee, else the role it waits on."""
+    from roles.models import Role
+
+    for attr in ("owner", "assignee"):
+        person = getattr(record, attr, None)
+        if person is not None:
+            return person.get_full_name() or person.get_username()
+    role = getattr(record, "assigned_role", "")
+    return str(Role(role).label) if role in Role.values else ""
+
+
+def done_message(record, name: str, source: str) -> str:
+    """What a transition just did, in words: the record, its new state and who holds it now
+    ("Lead “Liu Yang” qualified: now Qualified; assigned to Wei Zhang"). A step that leaves
+    the state as it was (a partial sign-off) says it was recorded and what is still awaited."""
+    spec = get_spec(type(record), name)
+    state_name = state_field(type(record)).name
+    params = {
+        "model": capfirst(str(type(record)._meta.verbose_name)),
+        "record": str(record),
+        "action": spec.label,
+        "state": getattr(record, f"get_{state_name}_display")(),
+    }
+    if getattr(record, state_name) == source:
+        message = _("%(action)s recorded; %(model)s “%(record)s” stays %(state)s.") % params
+        missing_of = getattr(record, "missing_sign_offs", None)
+        missing = missing_of() if missing_of is not None else []
+        if missing:
+            from .signoffs import SignOffRole
+
+            roles = ", ".join(str(SignOffRole(r).label) for r in missing)
+            message += " " + _("Still waiting for: %(roles)s.") % {"roles": roles}
+        return message
+    message = _("%(model)s “%(record)s”: %(action)s done, now %(state)s.") % params
+    holder = _holder(record)
+    if holder:
+        message += " " + _("Assigned to %(holder)s.") % {"holder": holder}
+    return message
 
 
 def validate_fields(spec: TransitionSpec, data, user=None) -> dict:
@@ -213,6 +256,19 @@ def run(*, obj, name: str, user, data=None):
     return perform_transition(obj=obj, name=name, user=user, data=data)
 
 
+def step_closed(obj, name: str) -> str:
+    """Why the record itself closes step `name` to users although role and state allow it
+    (e.g. a signer who already signed off, ltc.signoffs.SignOffSteps); "" when open."""
+    hook = getattr(obj, "step_closed", None)
+    return hook(name) if hook is not None else ""
+
+
+def _check_open(spec: TransitionSpec, obj) -> None:
+    reason = step_closed(obj, spec.name)
+    if reason:
+        raise ValidationError(reason)
+
+
 def _check_source(spec: TransitionSpec, obj, state_name: str):
     if spec.target_from(getattr(obj, state_name)) is None:
         raise TransitionNotAllowed(
@@ -249,6 +305,8 @@ def check_transition(*, obj, name: str, user, data=None, system: bool = False) -
     # A transition that cannot start from this state is refused as such (409), before any
     # complaint about its fields (400).
     _check_source(spec, obj, state_name)
+    if not system:
+        _check_open(spec, obj)
     fields = validate_fields(spec, data, user=user)
     return Checked(
         spec=spec,
@@ -279,6 +337,8 @@ def recheck(checked: Checked, locked) -> None:
     if not checked.system and not role_allows(checked.spec, locked, checked.user):
         raise PermissionDenied(refusal(checked.spec, locked, checked.user))
     _check_source(checked.spec, locked, checked.state_name)
+    if not checked.system:
+        _check_open(checked.spec, locked)
 
 
 def record_transition(*, locked, name: str, source: str, user, comment: str = "", data=None):

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from notifications.outbox import max_attempts
@@ -15,7 +14,7 @@ from roles.policies import can
 from .errors import Outcome, reshow, transition_labels
 from .matrix import matrix_sections
 from .records import get_visible_or_404
-from .transitions import run
+from .transitions import done_message, run, state_field
 from .workqueue import work_queue
 
 
@@ -34,11 +33,16 @@ def transition(request, app_label, model, pk, name):
         # a transition form with a file (e.g. the order's acceptance document)
         data = request.POST.copy()
         data.update(request.FILES)
+    try:
+        source = getattr(record, state_field(type(record)).name)
+    except TypeError:  # no state machine: `run` refuses it as an unknown action
+        source = None
     with Outcome(request, labels=transition_labels(record, name)) as outcome:
         run(obj=record, name=name, user=request.user, data=data)
     if not outcome.ok:
         return reshow(request, record.get_absolute_url(), outcome.status)
-    messages.success(request, _("Done."))
+    record.refresh_from_db()
+    messages.success(request, done_message(record, name, source))
     return redirect(record.get_absolute_url())
 
 

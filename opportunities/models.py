@@ -23,6 +23,7 @@ from ltc.signoffs import (
     SignOff,
     SignOffDecision,
     SignOffRole,
+    SignOffSteps,
     ensure_signed_off,
     missing_sign_offs,
 )
@@ -307,7 +308,14 @@ def required_sign_offs(max_discount_pct: Decimal) -> list[str]:
     return [SignOffRole(role) for role in rule_values.discount_sign_offs(max_discount_pct)]
 
 
-class Quote(StateMachineModel, CreatedBy, TimeStamped):
+class Quote(SignOffSteps, StateMachineModel, CreatedBy, TimeStamped):
+    # Each signer's decisions: closed once that signer has signed off (ltc.signoffs).
+    sign_off_steps = {
+        "approve": SignOffRole.MANAGER,
+        "reject": SignOffRole.MANAGER,
+        "sign_off": SignOffRole.FINANCE,
+    }
+
     opportunity = models.ForeignKey(
         Opportunity, verbose_name=_("opportunity"), on_delete=models.PROTECT, related_name="quotes"
     )

@@ -67,8 +67,16 @@ class ShipmentForm(forms.Form):
     """A shipment of an order: carrier, tracking number and a quantity per order line (blank or
     zero for lines not in this shipment)."""
 
-    carrier = forms.CharField(label=_("Carrier"), max_length=100)
-    tracking_number = forms.CharField(label=_("Tracking number"), max_length=100)
+    # Required for goods, checked by the service against the products shipped.
+    carrier = forms.CharField(
+        label=_("Carrier"), max_length=100, required=False, help_text=_("Required for goods.")
+    )
+    tracking_number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=100,
+        required=False,
+        help_text=_("Required for goods."),
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

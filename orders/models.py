@@ -296,8 +296,10 @@ class Shipment(models.Model):
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="shipments"
     )
-    carrier = models.CharField(_("carrier"), max_length=100)
-    tracking_number = models.CharField(_("tracking number"), max_length=100)
+    # Required when the shipment carries goods (catalog.Product.is_goods); a shipment of
+    # services only (implementation days, licences) has neither.
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), default=timezone.now)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from catalog.models import Product
 from ltc.faults import fault_point
 from ltc.handoffs import order_accepted, order_delivered
 from ltc.records import require_visible
@@ -90,6 +91,19 @@ def order_update(*, order: Order, user: User, promised_delivery_date=None) -> Or
 
 
 # --- shipments ---------------------------------------------------------------------------------
+def _check_carrier(*, goods: bool, carrier: str, tracking_number: str) -> None:
+    """Goods travel with a carrier and a tracking number; services are delivered without."""
+    if not goods:
+        return
+    errors: dict[str, list[str]] = {}
+    if not (carrier or "").strip():
+        errors["carrier"] = [_("The carrier is required for goods.")]
+    if not (tracking_number or "").strip():
+        errors["tracking_number"] = [_("The tracking number is required for goods.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def shipment_create(
     *,
@@ -107,15 +121,8 @@ def shipment_create(
     constraint (shipped ≤ ordered) is the last guard."""
     require(user, "orders.ship")
     require_visible(user, order=order)
-    errors: dict[str, list[str]] = {}
-    if not (carrier or "").strip():
-        errors["carrier"] = [_("The carrier is required.")]
-    if not (tracking_number or "").strip():
-        errors["tracking_number"] = [_("The tracking number is required.")]
     if not lines:
-        errors["lines"] = [_("Add at least one line to the shipment.")]
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"lines": [_("Add at least one line to the shipment.")]})
     locked_order = Order.objects.select_for_update().get(pk=order.pk)
     if locked_order.status != OrderStatus.IN_FULFILLMENT:
         raise ValidationError(
@@ -159,10 +166,17 @@ def shipment_create(
             )
     if line_errors:
         raise ValidationError({"lines": line_errors})
+    _check_carrier(
+        goods=Product.objects.filter(
+            pk__in=[order_lines[pk].product_id for pk in wanted], is_goods=True
+        ).exists(),
+        carrier=carrier,
+        tracking_number=tracking_number,
+    )
     shipment = Shipment(
         order=locked_order,
-        carrier=carrier.strip(),
-        tracking_number=tracking_number.strip(),
+        carrier=(carrier or "").strip(),
+        tracking_number=(tracking_number or "").strip(),
         shipped_at=shipped_at or timezone.now(),
         notes=notes or "",
         created_by=user,

@@ -8,7 +8,7 @@
 # reference to a map that is not there is removed.
 set -e
 V=static/vendor
-rm -rf "$V" && mkdir -p "$V/bootstrap" "$V/bootstrap-icons/fonts" "$V/htmx" "$V/chartjs" "$V/sortablejs"
+rm -rf "$V" && mkdir -p "$V/bootstrap" "$V/bootstrap-icons/fonts" "$V/htmx" "$V/chartjs" "$V/sortablejs" "$V/axe-core"
 
 # vendor SOURCE DEST_DIR [DEST_NAME]: copy one file and, if it exists, its source map.
 vendor() {
@@ -30,6 +30,9 @@ else
   vendor node_modules/chart.js/dist/chart.umd.js "$V/chartjs" chart.umd.min.js
 fi
 vendor node_modules/sortablejs/Sortable.min.js "$V/sortablejs"
+# The accessibility checker the browser tests inject into each page they audit; no page of
+# the app loads it.
+vendor node_modules/axe-core/axe.min.js "$V/axe-core"
 
 # Drop any sourceMappingURL whose map file was not copied.
 find "$V" -type f \( -name '*.js' -o -name '*.css' \) | while read -r f; do

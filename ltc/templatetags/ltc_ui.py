@@ -29,6 +29,7 @@ NAV_ICONS = {
     "billing": "bi-receipt",
     "feedback": "bi-chat-heart",
     "kpis": "bi-graph-up",
+    "kpis/forecast": "bi-calendar3-range",
     "dashboard": "bi-graph-up",
     "customers/accounts": "bi-building",
     "customers/contacts": "bi-person-lines-fill",
@@ -173,6 +174,17 @@ def bs_widget(bound_field, size=""):
     if bound_field.errors:
         classes.append("is-invalid")
     attrs = {"class": " ".join(c for c in classes if c)}
+    # The field's name for assistive technology even where no <label> stands beside it
+    # (the compact filter bars of the list pages).
+    label = bound_field.label
+    if (
+        label
+        and "aria-label" not in widget.attrs
+        and not isinstance(
+            widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
+        )
+    ):
+        attrs["aria-label"] = str(label)
     if bound_field.field.required and not isinstance(widget, forms.CheckboxInput):
         attrs["required"] = True
     return bound_field.as_widget(attrs=attrs)
@@ -187,10 +199,16 @@ def transition_form(context, transition, record=None):
     spec = transition["spec"] if isinstance(transition, dict) else transition.spec
     name = transition["name"] if isinstance(transition, dict) else transition.name
     form_class = spec.form_class()
+    kwargs = {"auto_id": f"id_t_{name}_%s"}
+    record = record if record is not None else context.get("record")
+    initial_for = getattr(form_class, "initial_for", None)
+    if record is not None and initial_for is not None:
+        # a form that declares it opens with what the record already holds
+        kwargs["initial"] = initial_for(record)
     if issubclass(form_class, VisibleChoicesMixin):
         request = context.get("request")
-        return form_class(auto_id=f"id_t_{name}_%s", user=getattr(request, "user", None))
-    return form_class(auto_id=f"id_t_{name}_%s")
+        kwargs["user"] = getattr(request, "user", None)
+    return form_class(**kwargs)
 
 
 @register.filter

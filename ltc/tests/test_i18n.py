@@ -116,7 +116,7 @@ def _po_entries(text: str):
         for ln in lines:
             if ln.startswith("#"):
                 continue
-            m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', ln)
+            m = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', ln)
             if m:
                 current = m.group(1)
                 parts[current] = m.group(2)
@@ -125,7 +125,9 @@ def _po_entries(text: str):
         if "msgid" not in parts or parts["msgid"] == "":
             continue
         strs = [v for k, v in parts.items() if k.startswith("msgstr")]
-        entries.append((parts["msgid"], strs, fuzzy))
+        # an entry with a context is keyed "context\x04msgid", as gettext stores it
+        msgid = f"{parts['msgctxt']}\x04{parts['msgid']}" if "msgctxt" in parts else parts["msgid"]
+        entries.append((msgid, strs, fuzzy))
     return entries
 
 

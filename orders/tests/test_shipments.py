@@ -133,6 +133,35 @@ def test_carrier_and_tracking_are_required():
     assert {"carrier", "tracking_number"} <= set(response.json())
 
 
+def test_services_ship_without_carrier_or_tracking_but_goods_do_not():
+    from catalog.models import Product
+
+    order = order_in("in_fulfillment", lines=1)
+    Product.objects.filter(pk=order.lines.get().product_id).update(is_goods=False)
+    body = ship_body(order, [1]) | {"carrier": "", "tracking_number": ""}
+    response = api(user_with("operations")).post("/api/v1/shipments/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert Shipment.objects.get(order=order).carrier == ""
+
+    goods = order_in("in_fulfillment", lines=1)  # a product is goods unless marked otherwise
+    body = ship_body(goods, [1]) | {"carrier": " ", "tracking_number": ""}
+    response = api(user_with("operations")).post("/api/v1/shipments/", body, format="json")
+    assert response.status_code == 400
+    assert {"carrier", "tracking_number"} <= set(response.json())
+    assert not Shipment.objects.filter(order=goods).exists()
+
+
+def test_the_shipment_form_without_carrier_is_shown_again_for_goods(client):
+    order = order_in("in_fulfillment", lines=1)
+    line = order.lines.get()
+    client.force_login(user_with("operations"))
+    url = f"/orders/{order.pk}/shipments/"
+    response = client.post(url, {"carrier": "", "tracking_number": "", f"line_{line.pk}": "1"})
+    assert response.status_code == 400
+    assert "The carrier is required for goods." in response.content.decode()
+    assert not Shipment.objects.filter(order=order).exists()
+
+
 def test_only_operations_record_shipments_and_the_owner_sees_them():
     order = order_in("in_fulfillment", lines=1)
     for user in (order.owner, user_with("manager"), user_with("service")):
