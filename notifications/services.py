@@ -271,7 +271,11 @@ def webhook_redeliver(*, user: User, delivery: Delivery) -> Delivery:
     """Send a webhook delivery again as a new outbox row with the same body and event id, so
     a receiver that already handled the event can drop it. A row still waiting to be sent
     (pending or sending) is refused: it will leave on its own."""
-    delivery = Delivery.objects.select_for_update().select_related("endpoint").get(pk=delivery.pk)
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("endpoint")
+        .get(pk=delivery.pk)
+    )
     if delivery.kind != Delivery.Kind.WEBHOOK or delivery.endpoint is None:
         raise ValidationError(_("Only a webhook delivery can be redelivered."))
     require(user, "notifications.integrations", delivery.endpoint)

@@ -34,7 +34,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0009_company_key'),
+        ('leads', '0010_lead_source_rule'),
     ]
 
     operations = [

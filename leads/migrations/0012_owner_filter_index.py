@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0006_account_search_text_contact_search_text'),
-        ('leads', '0010_lead_search_text'),
+        ('leads', '0011_lead_search_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
