@@ -503,7 +503,9 @@ def survey_resend(*, user: User, survey: Survey) -> Survey:
     with an email. Service, a manager and the account's owner may."""
     require(user, "feedback.survey_send", survey)
     survey = (
-        Survey.objects.select_for_update().select_related("account", "contact").get(pk=survey.pk)
+        Survey.objects.select_for_update(of=("self",))
+        .select_related("account", "contact")
+        .get(pk=survey.pk)
     )
     if survey.answered_at is not None:
         raise ValidationError(_("This survey has already been answered."))
