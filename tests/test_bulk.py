@@ -558,7 +558,7 @@ def _list_queries(user, url) -> int:
 @pytest.mark.parametrize(
     ("url_name", "role", "make", "bound"),
     [
-        ("leads:list", "marketing", lambda n: [LeadFactory() for _ in range(n)], 9),
+        ("leads:list", "marketing", lambda n: [LeadFactory() for _ in range(n)], 12),
         ("orders:list", "operations", lambda n: [order_in("pending") for _ in range(n)], 8),
         (
             "customers:contact-list",
