@@ -411,11 +411,30 @@ def default(key: str):
                 "workdays": [d for d in settings.LTC.get("WORKDAYS", []) if str(d)[:4] == year],
             },
         )
-    spec = spec_for(key)
+    kind, fallback = _kind_and_fallback(key)
     value = _from_settings(key)
     if value is _MISSING:
-        value = _handoff_default(key) if key.startswith("HANDOFF_") else spec.fallback
-    return spec.canonical(value)
+        value = _handoff_default(key) if key.startswith("HANDOFF_") else fallback
+    return _canonical(kind, value)
+
+
+# {key: (kind, fallback)} of every rule, for the hand-offs registered when it was built:
+# what a default needs, without building every label (sections()) on each read.
+_shapes: tuple[tuple[str, ...], dict[str, tuple[str, Any]]] = ((), {})
+
+
+def _kind_and_fallback(key: str) -> tuple[str, Any]:
+    global _shapes
+    handoffs = tuple(HANDOFFS)
+    if _shapes[0] != handoffs or not _shapes[1]:
+        shapes = {
+            spec.key: (spec.kind, spec.fallback) for part in sections() for spec in part.specs
+        }
+        _shapes = (handoffs, shapes)
+    try:
+        return _shapes[1][key]
+    except KeyError:
+        raise LookupError(f"no business rule {key!r}") from None
 
 
 def _handoff_default(key: str):

@@ -235,3 +235,42 @@ def test_defaults_come_from_the_settings_file(settings):
     settings.LTC = {**settings.LTC, "POOL_DAILY_CLAIM_LIMIT": 9}
     assert accessors.pool_daily_claim_limit() == 9
     assert specs.default("POOL_DAILY_CLAIM_LIMIT") == 9
+
+
+def test_a_request_reads_the_stamp_once_and_sees_its_own_change(monkeypatch):
+    from django.core.signals import request_finished, request_started
+
+    assert accessors.pool_return_days() == 30  # the stamp exists
+    reads = []
+    cache = store._cache()
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda *a, **k: reads.append(a[0]) or real_get(*a, **k))
+    request_started.send(sender=None)
+    try:
+        for _i in range(25):  # a list page reading a rule per row
+            assert accessors.pool_return_days() == 30
+        assert reads.count(store.VERSION_KEY) == 1
+        # another process changes a rule mid-request: this request keeps its snapshot
+        Rule.objects.create(key="POOL_RETURN_DAYS", value=45)
+        store._cache().set(store.VERSION_KEY, "from-another-process", None)
+        assert accessors.pool_return_days() == 30
+        # a change made by this request is seen by its own later reads
+        Rule.objects.filter(key="POOL_RETURN_DAYS").update(value=60)
+        store.changed()
+        assert accessors.pool_return_days() == 60
+    finally:
+        request_finished.send(sender=None)
+    # outside a request every read checks the stamp again
+    store._cache().set(store.VERSION_KEY, "changed-after-the-request", None)
+    Rule.objects.filter(key="POOL_RETURN_DAYS").update(value=75)
+    assert accessors.pool_return_days() == 75
+
+
+def test_the_next_request_sees_a_rule_changed_by_another_process(client, manager):
+    from django.urls import reverse
+
+    client.get(reverse("home"))
+    Rule.objects.create(key="POOL_RETURN_DAYS", value=45)
+    store._cache().set(store.VERSION_KEY, "from-another-process", None)
+    client.get(reverse("home"))
+    assert accessors.pool_return_days() == 45
