@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "notifications",
     "ltc",
     "activities",
+    "listviews",
     "roles",
     "company",
     "customers",
