@@ -126,6 +126,21 @@ def test_each_record_names_the_next_records_of_its_chain():
     assert [a["invoice"] for a in payment["allocations"]] == [chain.invoice.pk]
 
 
+def test_the_lists_name_the_same_next_records_as_the_details():
+    chain = make_chain()
+    client = api(user_with("manager"))
+    for resource, record, links in [
+        ("opportunities", chain.opportunity, ["lead", "quotes", "contract"]),
+        ("contracts", chain.contract, ["opportunity", "quote", "lead", "orders", "invoices"]),
+        ("orders", chain.order, ["contract", "shipments"]),
+    ]:
+        detail = get(client, f"/api/v1/{resource}/{record.pk}/")
+        (row,) = [r for r in get(client, f"/api/v1/{resource}/")["results"] if r["id"] == record.pk]
+        assert {name: row[name] for name in links} == {name: detail[name] for name in links}
+        # the list carries the columns; what only the record's page shows stays on the detail
+        assert "lines" not in row and set(row) < set(detail)
+
+
 def test_an_amended_contract_is_the_one_in_force():
     chain = make_chain()
     from contracts.models import Contract
@@ -137,9 +152,12 @@ def test_an_amended_contract_is_the_one_in_force():
     newer.superseded = False
     newer.amended_from_id = chain.contract.pk
     newer.save()
-    body = get(api(user_with("manager")), f"/api/v1/opportunities/{chain.opportunity.pk}/")
+    client = api(user_with("manager"))
+    body = get(client, f"/api/v1/opportunities/{chain.opportunity.pk}/")
     assert body["contract"] == newer.pk
     assert body["contracts"] == [chain.contract.pk, newer.pk]
+    (row,) = get(client, "/api/v1/opportunities/", {"lead": chain.lead.pk})["results"]
+    assert row["contract"] == newer.pk
 
 
 FILTERS = [

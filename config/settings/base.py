@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "notifications",
     "ltc",
     "activities",
+    "listviews",
     "roles",
     "company",
     "customers",
@@ -254,8 +255,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field name ("status") collides across components get a stable name.
     "ENUM_NAME_OVERRIDES": {
+        "ContractStatusEnum": "contracts.models.ContractStatus",
         "FeedbackStatusEnum": "feedback.models.FeedbackStatus",
         "LeadStatusEnum": "leads.models.LeadStatus",
+        "OrderStatusEnum": "orders.models.OrderStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
