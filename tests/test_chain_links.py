@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from billing import services as billing_services
 from billing.models import Invoice
 from billing.tests.factories import issued_invoice, pay
+from customers.tests.factories import ContactFactory
 from leads.models import Lead
 from leads.tests.factories import lead_in
 from opportunities.models import Opportunity
@@ -48,7 +49,8 @@ def make_chain(*, seller=None, finance=None) -> Chain:
     order = order_in("in_fulfillment", owner=seller)
     contract = order.contract
     opportunity = contract.opportunity
-    lead = lead_in("converted", owner=seller, account=opportunity.account)
+    contact = ContactFactory(account=opportunity.account)
+    lead = lead_in("converted", owner=seller, account=opportunity.account, contact=contact)
     Opportunity.objects.filter(pk=opportunity.pk).update(lead=lead)
     shipment = Shipment.objects.create(
         order=order, carrier="SF Express", tracking_number=f"SF{order.pk}", created_by=seller
@@ -95,6 +97,8 @@ def test_each_record_names_the_next_records_of_its_chain():
     lead = get(client, f"/api/v1/leads/{chain.lead.pk}/")
     assert lead["opportunity"] == chain.opportunity.pk
     assert lead["account"] == chain.opportunity.account_id
+    assert chain.lead.contact_id is not None
+    assert lead["contact"] == chain.lead.contact_id
 
     opportunity = get(client, f"/api/v1/opportunities/{chain.opportunity.pk}/")
     assert opportunity["lead"] == chain.lead.pk
@@ -225,7 +229,18 @@ def test_a_filter_on_a_record_the_caller_may_not_see_lists_nothing():
 
 
 @pytest.mark.parametrize(
-    "resource", ["leads", "opportunities", "quotes", "contracts", "orders", "invoices", "payments"]
+    "resource",
+    [
+        "leads",
+        "opportunities",
+        "quotes",
+        "contracts",
+        "orders",
+        "shipments",
+        "invoices",
+        "payments",
+        "credit-notes",
+    ],
 )
 def test_the_links_cost_a_fixed_number_of_queries_whatever_the_page_size(resource):
     manager = user_with("manager", "finance")
