@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from listviews.lists import open_list
 from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
 from ltc.exports import export_page
@@ -16,6 +17,7 @@ from roles.policies import can
 from . import selectors, services
 from .exports import ACCOUNTS, CONTACTS
 from .forms import AccountFilterForm, AccountForm, ContactFilterForm, ContactForm, MergeForm
+from .listing import ACCOUNT_LIST, CONTACT_LIST
 from .models import Account, Contact
 
 PAGE_SIZE = 25
@@ -23,6 +25,9 @@ PAGE_SIZE = 25
 
 @login_required
 def account_list(request):
+    listing = open_list(request, ACCOUNT_LIST)
+    if listing.redirect:
+        return listing.redirect  # the user's default view
     form = AccountFilterForm(request.GET or None)
     qs = selectors.account_list(user=request.user)
     if form.is_valid():
@@ -31,6 +36,7 @@ def account_list(request):
             qs = qs.filter(search_q(q))  # name, tax ID, email, phone
         if form.cleaned_data["industry"]:
             qs = qs.filter(industry=form.cleaned_data["industry"])
+    qs = listing.sorted(qs)
     if download := export_page(request, ACCOUNTS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -40,6 +46,7 @@ def account_list(request):
         {
             "page": page,
             "filter_form": form,
+            "listing": listing,
             "can_create": selectors.account_can_edit(user=request.user),
         },
     )
@@ -93,11 +100,15 @@ def account_edit(request, pk=None):
 
 @login_required
 def contact_list(request):
+    listing = open_list(request, CONTACT_LIST)
+    if listing.redirect:
+        return listing.redirect  # the user's default view
     form = ContactFilterForm(request.GET or None)
     qs = selectors.contact_list(user=request.user)
     if form.is_valid() and form.cleaned_data["q"].strip():
         q = form.cleaned_data["q"].strip()
         qs = qs.filter(selectors.contact_matching(q))
+    qs = listing.sorted(qs)
     if download := export_page(request, CONTACTS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -107,6 +118,7 @@ def contact_list(request):
         {
             "page": page,
             "filter_form": form,
+            "listing": listing,
             "can_create": selectors.account_can_edit(user=request.user),
         },
     )
