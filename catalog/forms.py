@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customfields.forms import CustomFieldsFormMixin
+
 from .models import Product
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(CustomFieldsFormMixin, forms.ModelForm):
     class Meta:
         model = Product
         fields = [

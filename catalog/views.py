@@ -56,7 +56,7 @@ def product_edit(request, pk=None):
     if not selectors.product_can_edit(user=request.user):
         raise PermissionDenied
     product = get_object_or_404(selectors.product_list(user=request.user), pk=pk) if pk else None
-    form = ProductForm(request.POST or None, instance=product)
+    form = ProductForm(request.POST or None, instance=product, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         with outcome:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customfields.forms import CustomFieldsFormMixin
 from ltc.forms import VisibleChoicesMixin
 from ltc.uploads import LimitedFileField
 
@@ -26,7 +27,7 @@ class ContractFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *ContractStatus.choices]
 
 
-class ContractForm(VisibleChoicesMixin, forms.ModelForm):
+class ContractForm(CustomFieldsFormMixin, VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["start_date", "end_date", "signatories", "terms"]

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customfields.forms import CustomFieldsFormMixin
 from ltc.forms import ConfirmDuplicateMixin, VisibleChoicesMixin
 
 from .models import Account, Contact, Industry
 
 
-class AccountForm(ConfirmDuplicateMixin, forms.ModelForm):
+class AccountForm(CustomFieldsFormMixin, ConfirmDuplicateMixin, forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -29,7 +30,7 @@ class AccountForm(ConfirmDuplicateMixin, forms.ModelForm):
         }
 
 
-class ContactForm(VisibleChoicesMixin, forms.ModelForm):
+class ContactForm(CustomFieldsFormMixin, VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [

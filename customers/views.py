@@ -68,7 +68,7 @@ def account_edit(request, pk=None):
     account = get_object_or_404(selectors.account_list(user=request.user), pk=pk) if pk else None
     if not selectors.account_can_edit(user=request.user, account=account):
         raise PermissionDenied
-    form = AccountForm(request.POST or None, instance=account)
+    form = AccountForm(request.POST or None, instance=account, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

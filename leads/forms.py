@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account
+from customfields.forms import CustomFieldsFormMixin
 from ltc.forms import ConfirmDuplicateMixin, VisibleChoicesMixin
 from ltc.uploads import SpreadsheetFileField
 from roles.permissions import users_with_role
@@ -29,7 +30,7 @@ class SourceChoiceMixin:
         )
 
 
-class LeadForm(SourceChoiceMixin, ConfirmDuplicateMixin, forms.ModelForm):
+class LeadForm(CustomFieldsFormMixin, SourceChoiceMixin, ConfirmDuplicateMixin, forms.ModelForm):
     class Meta:
         model = Lead
         fields = [

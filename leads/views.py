@@ -107,7 +107,7 @@ def _converted_opportunity(lead, user):
 def lead_create(request):
     if not can(request.user, "leads.create"):
         raise PermissionDenied
-    form = LeadForm(request.POST or None)
+    form = LeadForm(request.POST or None, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -130,7 +130,7 @@ def lead_edit(request, pk):
     lead = _get_lead(request, pk)
     if not lead_can_edit(user=request.user, lead=lead):
         raise PermissionDenied
-    form = LeadForm(request.POST or None, instance=lead)
+    form = LeadForm(request.POST or None, instance=lead, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

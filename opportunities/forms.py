@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customfields.forms import CustomFieldsFormMixin
 from leads.forms import SourceChoiceMixin
 from ltc.forms import VisibleChoicesMixin
 
@@ -32,7 +33,9 @@ def _people(role):
     return users_with_role(role)
 
 
-class OpportunityForm(SourceChoiceMixin, VisibleChoicesMixin, forms.ModelForm):
+class OpportunityForm(
+    CustomFieldsFormMixin, SourceChoiceMixin, VisibleChoicesMixin, forms.ModelForm
+):
     class Meta:
         from .models import Opportunity
 
