@@ -13,6 +13,7 @@ API_APPS = [
     "notifications",
     "ltc",
     "activities",
+    "listviews",
     "customers",
     "catalog",
     "leads",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("activities.urls")),
     path("roles/", include("roles.urls")),
+    path("list-views/", include("listviews.urls")),
     path("company/", include("company.urls")),
     path("customers/", include("customers.urls")),
     path("catalog/", include("catalog.urls")),

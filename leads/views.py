@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from listviews.lists import open_list
 from ltc import uploads
 from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
@@ -24,6 +25,7 @@ from . import services
 from .exports import LEADS
 from .forms import AssignForm, ImportForm, LeadFilterForm, LeadForm
 from .importer import lead_import_queue
+from .listing import LEAD_LIST
 from .models import LeadImport
 from .selectors import lead_can_edit
 from .selectors import lead_list as visible_leads
@@ -57,7 +59,11 @@ def _filtered(request):
 def lead_list(request):
     if not has_role(request.user, "marketing", "sales", "manager"):
         raise PermissionDenied
+    listing = open_list(request, LEAD_LIST)
+    if listing.redirect:
+        return listing.redirect  # the user's default view
     form, qs = _filtered(request)
+    qs = listing.sorted(qs)
     if download := export_page(request, LEADS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -67,6 +73,7 @@ def lead_list(request):
         {
             "page": page,
             "filter_form": form,
+            "listing": listing,
             "can_create": can(request.user, "leads.create"),
             "can_assign": can(request.user, "leads.assign"),
             "assign_form": AssignForm(),

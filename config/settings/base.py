@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ltc",
     "activities",
     "customfields",
+    "listviews",
     "roles",
     "company",
     "customers",

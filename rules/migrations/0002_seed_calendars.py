@@ -1,6 +1,6 @@
 """The holiday calendars of 2026 and 2027, as data a manager edits on the settings page.
 
-2026: the State Council's schedule (国办发明电〔2025〕7号): every day off, and the weekend days
+2026: the State Council's schedule (国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04): every day off, and the weekend days
 worked in exchange (调休). 2027: the statutory holidays only (全国年节及纪念日放假办法: New Year's
 Day, the Spring Festival eve to its third day, Qingming, May 1–2, Dragon Boat, Mid-Autumn,
 October 1–3); its bridging days and 调休 are entered once the State Council publishes them."""
