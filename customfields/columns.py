@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from ltc import extra_fields
 from ltc.exports import Column
+from roles.permissions import memo
 
 from . import values as value_rules
 from .models import FieldType, record_of
 from .selectors import live_definitions, may_edit, may_view
 
-PREFIX = "custom."
+PREFIX = extra_fields.PREFIX
 CURRENCY = ".currency"
 
 KINDS = {
@@ -43,6 +45,27 @@ def _currency_reader(definition):
     return read
 
 
+def _shown(definition, user):
+    """The value as the record's page shows it (user names read once per request)."""
+
+    def read(obj):
+        value = (obj.custom or {}).get(definition.key)
+        if value_rules.is_empty(value):
+            return None
+        names = None
+        if definition.type == FieldType.USER:
+            names = memo(user, "customfields:user-names", _all_user_names)
+        return value_rules.display(definition, value, users=names)
+
+    return read
+
+
+def _all_user_names() -> dict[int, str]:
+    from django.contrib.auth import get_user_model
+
+    return {u.pk: u.get_full_name() or u.get_username() for u in get_user_model().objects.all()}
+
+
 def currency_header(label: str) -> str:
     return _("%(field)s currency") % {"field": label}
 
@@ -63,6 +86,19 @@ class CustomFieldColumns:
                     )
                 )
         return columns
+
+    def list_columns(self, model, user) -> list[tuple[Column, bool]]:
+        record = record_of(model)
+        pairs: list[tuple[Column, bool]] = []
+        for d in live_definitions(record, user) if record else ():
+            if not may_view(d, user):
+                continue
+            if d.type in (FieldType.INTEGER, FieldType.DECIMAL, FieldType.DATE, FieldType.BOOLEAN):
+                column = Column(f"{PREFIX}{d.key}", d.label, _reader(d), kind=KINDS[d.type])
+            else:
+                column = Column(f"{PREFIX}{d.key}", d.label, _shown(d, user))
+            pairs.append((column, d.in_list))
+        return pairs
 
     def import_headers(self, model) -> dict[str, str]:
         from django.utils import translation

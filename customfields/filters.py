@@ -62,3 +62,16 @@ def filter_by(queryset, params, user):
     if errors:
         raise ValidationError(errors)
     return queryset
+
+
+def search_q(model, user, term: str) -> Q:
+    """The rows whose text custom fields (those `user` may see) contain `term`, any case:
+    OR-ed with a list's own search so a record is found by its custom text too."""
+    term = (term or "").strip()
+    q = Q()
+    if not term:
+        return q
+    for definition in visible_definitions(model, user):
+        if definition.type in (FieldType.TEXT, FieldType.LONG_TEXT):
+            q |= Q(**{f"custom__{definition.key}__icontains": term})
+    return q

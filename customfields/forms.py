@@ -257,3 +257,88 @@ class CustomFieldsFormMixin:
                 self.add_error(PREFIX + key if PREFIX + key in self.fields else None, message)  # type: ignore[attr-defined]
         cleaned["custom"] = values
         return cleaned
+
+
+# --- list filters -------------------------------------------------------------------------------
+
+
+def filter_field(definition) -> forms.Field:
+    """A compact filter input for one field: a select for choices and yes/no, else text."""
+    label = definition.label
+    if definition.type in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
+        return forms.ChoiceField(
+            label=label,
+            required=False,
+            choices=[("", _("Any %(field)s") % {"field": label})]
+            + [(c, c) for c in definition.choices],
+        )
+    if definition.type == FieldType.BOOLEAN:
+        return forms.ChoiceField(
+            label=label,
+            required=False,
+            choices=[
+                ("", _("Any %(field)s") % {"field": label}),
+                ("yes", _("Yes")),
+                ("no", _("No")),
+            ],
+        )
+    if definition.type == FieldType.USER:
+        return forms.ChoiceField(label=label, required=False, choices=_user_choices)
+    widget = forms.TextInput(attrs={"placeholder": label})
+    if definition.type == FieldType.DATE:
+        widget = forms.DateInput(attrs={"type": "date"})
+    return forms.CharField(label=label, required=False, widget=widget)
+
+
+class CustomFilterFormMixin:
+    """Adds a `cf_<key>` filter to a list's filter form for each custom field of its record
+    that `user` may see (every live field without a user: the names a saved view may use).
+    `filter_custom(queryset)` applies the valid ones (customfields.filters)."""
+
+    custom_model = None
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import live_definitions, visible_definitions
+
+        record = record_of(self.custom_model)
+        self.custom_user = user
+        self.custom_definitions = (
+            visible_definitions(record, user) if user is not None else live_definitions(record)
+        )
+        for definition in self.custom_definitions:
+            self.fields[PREFIX + definition.key] = filter_field(definition)  # type: ignore[attr-defined]
+
+    def custom_bound_fields(self):
+        return [self[PREFIX + d.key] for d in self.custom_definitions]  # type: ignore[index]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        cleaned = super().clean()  # type: ignore[misc]
+        if cleaned is None:
+            cleaned = self.cleaned_data  # type: ignore[attr-defined]
+        for definition in self.custom_definitions:
+            name = PREFIX + definition.key
+            raw = cleaned.get(name)
+            if raw in (None, ""):
+                continue
+            try:
+                value_rules.parse(definition, raw, text=True)
+            except ValidationError as exc:
+                self.add_error(name, exc.messages)  # type: ignore[attr-defined]
+        return cleaned
+
+    def filter_custom(self, queryset):
+        """`queryset` narrowed by the form's valid custom field filters."""
+        from .filters import value_q
+
+        data = getattr(self, "cleaned_data", None) or {}
+        for definition in self.custom_definitions:
+            raw = data.get(PREFIX + definition.key)
+            if raw in (None, ""):
+                continue
+            value = value_rules.parse(definition, raw, text=True)
+            if value is not None:
+                queryset = queryset.filter(value_q(definition, value))
+        return queryset
