@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customfields.forms import CustomFieldsFormMixin
+from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 
 from .models import Product
 
@@ -23,6 +23,8 @@ class ProductForm(CustomFieldsFormMixin, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ProductFilterForm(forms.Form):
+class ProductFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Product
+
     q = forms.CharField(label=_("Search"), required=False)
     active = forms.NullBooleanField(label=_("Active"), required=False)

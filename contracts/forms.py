@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customfields.forms import CustomFieldsFormMixin
+from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 from ltc.forms import VisibleChoicesMixin
 from ltc.uploads import LimitedFileField
 
@@ -18,7 +18,9 @@ class SignForm(forms.Form):
     signed_by_name = forms.CharField(label=_("Signed by (customer)"), max_length=200)
 
 
-class ContractFilterForm(forms.Form):
+class ContractFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Contract
+
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from company.documents import document_language
+from customfields.filters import search_q as custom_search_q
 from ltc.errors import Outcome, form_labels, report_form
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
@@ -27,7 +28,7 @@ from roles.policies import can
 from . import services
 from .exports import CONTRACTS
 from .forms import AttachmentForm, ContractFilterForm, ContractForm, MilestoneFormSet
-from .models import ContractLine, ContractSignOff, PaymentMilestone
+from .models import Contract, ContractLine, ContractSignOff, PaymentMilestone
 from .selectors import contract_list
 
 PAGE_SIZE = 25
@@ -66,7 +67,7 @@ def contract_pdf(request, pk):
 def contract_list_view(request):
     if not has_role(request.user, *ROLES):
         raise PermissionDenied
-    form = ContractFilterForm(request.GET or None)
+    form = ContractFilterForm(request.GET or None, user=request.user)
     qs = filter_by_account(request, contract_list(user=request.user))
     if form.is_valid():
         data = form.cleaned_data
@@ -76,9 +77,11 @@ def contract_list_view(request):
                 Q(number__icontains=q)
                 | Q(account__name__icontains=q)
                 | Q(opportunity__name__icontains=q)
+                | custom_search_q(Contract, request.user, q)
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
+    qs = form.filter_custom(qs)
     if download := export_page(request, CONTRACTS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

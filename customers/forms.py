@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customfields.forms import CustomFieldsFormMixin
+from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 from ltc.forms import ConfirmDuplicateMixin, VisibleChoicesMixin
 
 from .models import Account, Contact, Industry
@@ -52,14 +52,18 @@ class ContactForm(CustomFieldsFormMixin, VisibleChoicesMixin, forms.ModelForm):
             self.fields["account"].queryset = accounts
 
 
-class AccountFilterForm(forms.Form):
+class AccountFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Account
+
     q = forms.CharField(label=_("Search"), required=False)
     industry = forms.ChoiceField(
         label=_("Industry"), required=False, choices=[("", _("Any industry")), *Industry.choices]
     )
 
 
-class ContactFilterForm(forms.Form):
+class ContactFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Contact
+
     q = forms.CharField(label=_("Search"), required=False)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from customfields.filters import search_q as custom_search_q
 from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
 from ltc.exports import export_page
@@ -23,14 +24,16 @@ PAGE_SIZE = 25
 
 @login_required
 def account_list(request):
-    form = AccountFilterForm(request.GET or None)
+    form = AccountFilterForm(request.GET or None, user=request.user)
     qs = selectors.account_list(user=request.user)
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
         if q:
-            qs = qs.filter(search_q(q))  # name, tax ID, email, phone
+            # name, tax ID, email, phone; and the text custom fields the user may see
+            qs = qs.filter(search_q(q) | custom_search_q(Account, request.user, q))
         if form.cleaned_data["industry"]:
             qs = qs.filter(industry=form.cleaned_data["industry"])
+    qs = form.filter_custom(qs)
     if download := export_page(request, ACCOUNTS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -93,11 +96,12 @@ def account_edit(request, pk=None):
 
 @login_required
 def contact_list(request):
-    form = ContactFilterForm(request.GET or None)
+    form = ContactFilterForm(request.GET or None, user=request.user)
     qs = selectors.contact_list(user=request.user)
     if form.is_valid() and form.cleaned_data["q"].strip():
         q = form.cleaned_data["q"].strip()
-        qs = qs.filter(selectors.contact_matching(q))
+        qs = qs.filter(selectors.contact_matching(q) | custom_search_q(Contact, request.user, q))
+    qs = form.filter_custom(qs)
     if download := export_page(request, CONTACTS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from customfields.filters import search_q as custom_search_q
 from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
@@ -25,7 +26,7 @@ from roles.policies import can
 from . import services
 from .exports import ORDERS
 from .forms import OrderFilterForm, ShipmentForm
-from .models import OrderLine, OrderStatus, Shipment, ShipmentLine
+from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from .selectors import operations_queue, order_list
 
 PAGE_SIZE = 25
@@ -51,7 +52,7 @@ def _get(request, pk):
 def order_list_view(request):
     if not has_role(request.user, "sales", "operations", "service", "manager"):
         raise PermissionDenied
-    form = OrderFilterForm(request.GET or None)
+    form = OrderFilterForm(request.GET or None, user=request.user)
     qs = filter_by_account(request, order_list(user=request.user))
     if form.is_valid():
         data = form.cleaned_data
@@ -61,9 +62,11 @@ def order_list_view(request):
                 Q(number__icontains=q)
                 | Q(account__name__icontains=q)
                 | Q(contract__number__icontains=q)
+                | custom_search_q(Order, request.user, q)
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
+    qs = form.filter_custom(qs)
     if download := export_page(request, ORDERS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

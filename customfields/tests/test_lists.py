@@ -78,3 +78,76 @@ def test_list_page_queries_do_not_grow_with_rows(fields, django_assert_max_num_q
             assert client.get("/leads/").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def _account(name):
+    from customers.tests.factories import AccountFactory
+
+    return AccountFactory(name=name)
+
+
+def _contact(name):
+    from customers.tests.factories import ContactFactory
+
+    return ContactFactory(name=name)
+
+
+def _product(name):
+    from catalog.tests.factories import ProductFactory
+
+    return ProductFactory(name=name)
+
+
+def _opportunity(name):
+    from opportunities.tests.factories import OpportunityFactory
+
+    return OpportunityFactory(name=name)
+
+
+def _contract(name):
+    from contracts.tests.factories import draft_contract
+
+    contract = draft_contract()
+    contract.account.__class__.objects.filter(pk=contract.account_id).update(name=name)
+    return contract
+
+
+def _order(name):
+    from orders.tests.factories import order_in
+
+    order = order_in()
+    order.account.__class__.objects.filter(pk=order.account_id).update(name=name)
+    return order
+
+
+@pytest.mark.parametrize(
+    "record,url,make",
+    [
+        ("account", "/customers/accounts/", _account),
+        ("contact", "/customers/contacts/", _contact),
+        ("product", "/catalog/products/", _product),
+        ("opportunity", "/opportunities/", _opportunity),
+        ("contract", "/contracts/", _contract),
+        ("order", "/orders/", _order),
+    ],
+)
+def test_each_list_page_filters_by_a_custom_field(record, url, make):
+    define(record, "tier", FieldType.CHOICE, choices=["Gold", "Silver"], label_en="Tier")
+    define(record, "motto", FieldType.TEXT, label_en="Motto")
+    model = None
+    for name, tier, motto in (
+        ("Alpha Gold Co", "Gold", "find me"),
+        ("Beta Plain Co", "Silver", ""),
+    ):
+        obj = make(name)
+        model = type(obj)
+        model.objects.filter(pk=obj.pk).update(custom={"tier": tier, "motto": motto})
+    client = browser(user_with("manager"))
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="cf_tier"' in page.content.decode()
+    filtered = client.get(url, {"cf_tier": "Gold"}).content.decode()
+    assert "Alpha Gold Co" in filtered and "Beta Plain Co" not in filtered
+    if record != "order":  # the order list searches numbers and accounts only by design
+        found = client.get(url, {"q": "find me"}).content.decode()
+        assert "Alpha Gold Co" in found and "Beta Plain Co" not in found
