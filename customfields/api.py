@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
 from rest_framework.filters import BaseFilterBackend
 
 from .filters import PARAM, filter_by, param_name
@@ -248,3 +249,102 @@ def with_custom_filter(backends=None) -> list:
 
     base = list(api_settings.DEFAULT_FILTER_BACKENDS if backends is None else backends)
     return [*base, CustomFieldFilter]
+
+
+# --- the definitions, for integrators ----------------------------------------------------------
+
+
+class DefinitionSerializer(serializers.ModelSerializer):
+    record = serializers.CharField(
+        read_only=True,
+        help_text="The kind of record the field belongs to: " + ", ".join(Record.values),
+    )
+    key = serializers.CharField(read_only=True, help_text="The field's key in `custom`")
+    label_en = serializers.CharField(read_only=True, help_text="The English label")
+    label_zh = serializers.CharField(read_only=True, help_text="The Chinese label")
+    type = serializers.CharField(
+        read_only=True, help_text="The value's type: " + ", ".join(FieldType.values)
+    )
+    choices = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The allowed values of a single or multiple choice field",
+    )
+    required = serializers.BooleanField(
+        read_only=True, help_text="A create or full update must give a value"
+    )
+    help_text = serializers.CharField(read_only=True, help_text="What the field is for")
+    order = serializers.IntegerField(read_only=True, help_text="Position among the fields")
+    required_for = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The transitions refused while the field is empty",
+    )
+    in_list = serializers.BooleanField(
+        read_only=True, help_text="Shown as a column of the record's list by default"
+    )
+    editable = serializers.SerializerMethodField(
+        help_text="Whether the caller's role may change the field"
+    )
+
+    class Meta:
+        from .models import CustomFieldDefinition
+
+        model = CustomFieldDefinition
+        fields = [
+            "id",
+            "record",
+            "key",
+            "label_en",
+            "label_zh",
+            "type",
+            "choices",
+            "required",
+            "help_text",
+            "order",
+            "required_for",
+            "in_list",
+            "editable",
+        ]
+
+    def get_editable(self, definition) -> bool:
+        from .selectors import may_edit
+
+        return may_edit(definition, _user(self))
+
+
+def _definition_filterset():
+    import django_filters
+
+    from .models import CustomFieldDefinition
+
+    class DefinitionFilter(django_filters.FilterSet):
+        record = django_filters.ChoiceFilter(
+            choices=Record.choices, help_text="Only the fields of this kind of record"
+        )
+
+        class Meta:
+            model = CustomFieldDefinition
+            fields = ["record"]
+
+    return DefinitionFilter
+
+
+@extend_schema(tags=["custom fields"])
+class DefinitionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The live custom fields the caller may see, per kind of record (`?record=lead`): what
+    each record's `custom` object may hold. Defined by managers at /settings/custom-fields/."""
+
+    serializer_class = DefinitionSerializer
+    filterset_class = _definition_filterset()
+    pagination_class = None
+
+    def get_queryset(self):
+        from .models import CustomFieldDefinition
+        from .selectors import may_view
+
+        live = CustomFieldDefinition.objects.filter(retired_at__isnull=True).order_by(
+            "record", "order", "pk"
+        )
+        visible = [d.pk for d in live if may_view(d, self.request.user)]
+        return live.filter(pk__in=visible)

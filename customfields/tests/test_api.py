@@ -194,3 +194,20 @@ def test_every_record_kind_carries_custom_in_its_api(path, record):
     schema = client_for(user_with("manager")).get("/api/schema/?format=json").json()
     names = [p["name"] for p in schema["paths"][path]["get"]["parameters"]]
     assert "cf_tier" in names
+
+
+def test_integrators_read_the_definitions_they_may_see():
+    define("lead", "industry", FieldType.CHOICE, label_en="Industry", label_zh="行业",
+           required_for=["qualify"])  # fmt: skip
+    define("lead", "margin", FieldType.DECIMAL, view_roles=["manager"])
+    define("lead", "rating", FieldType.INTEGER, edit_roles=["manager"])
+    define("account", "tier", FieldType.TEXT)
+    define("lead", "old", FieldType.TEXT).__class__.objects.filter(key="old").update(
+        retired_at="2026-01-01T00:00:00Z"
+    )
+    client = client_for(user_with("marketing"))
+    rows = client.get("/api/v1/custom-fields/", {"record": "lead"}).json()
+    assert [(r["key"], r["editable"]) for r in rows] == [("industry", True), ("rating", False)]
+    assert rows[0]["label_zh"] == "行业" and rows[0]["required_for"] == ["qualify"]
+    assert client.get("/api/v1/custom-fields/", {"record": "nothing"}).status_code == 400
+    assert client.get("/api/v1/custom-fields/", {"recrod": "lead"}).status_code == 400
