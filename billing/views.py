@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from company.documents import document_language
 from customers.models import Account
+from listviews.lists import open_list
 from ltc.errors import Outcome, form_labels, report_form, reshow
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
@@ -37,6 +38,7 @@ from .forms import (
     PaymentForm,
     StatementUploadForm,
 )
+from .listing import INVOICE_LIST
 from .models import (
     OPEN_STATES,
     BankLineMatch,
@@ -65,6 +67,9 @@ def _need(request, policy: str):
 def invoice_list_view(request):
     if not (sees_money(request.user) or has_role(request.user, "sales", "marketing")):
         raise PermissionDenied
+    listing = open_list(request, INVOICE_LIST)
+    if listing.redirect:
+        return listing.redirect  # the user's default view
     form = InvoiceFilterForm(request.GET or None)
     qs = filter_by_account(request, invoice_list(user=request.user))
     if form.is_valid():
@@ -75,6 +80,7 @@ def invoice_list_view(request):
             )
         if form.cleaned_data["status"]:
             qs = qs.filter(status=form.cleaned_data["status"])
+    qs = listing.sorted(qs)
     if download := export_page(request, INVOICES, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -84,6 +90,7 @@ def invoice_list_view(request):
         {
             "page": page,
             "filter_form": form,
+            "listing": listing,
             "money": sees_money(request.user),
             "is_finance": can(request.user, "billing.invoice"),
         },

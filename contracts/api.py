@@ -270,6 +270,70 @@ class ContractSerializer(
         return [str(r) for r in contract.required_sign_offs() if r not in done]
 
 
+class ContractListSerializer(ContractSerializer):
+    """The list's columns and the chain's links (opportunity, quote, lead, its orders and
+    invoices); GET {id}/ carries the rest (lines, payment plan, sign-offs, attachments,
+    signatories, terms, the review). The orders and invoices are read as ids for the whole
+    page (two queries), not as records."""
+
+    orders = serializers.SerializerMethodField(help_text="Its orders (created by signing)")
+    invoices = serializers.SerializerMethodField(
+        help_text="Its invoices (drafts and voided ones too)"
+    )
+
+    class Meta(ContractSerializer.Meta):
+        fields = [
+            "id",
+            "number",
+            "version",
+            "amended_from",
+            "superseded",
+            "opportunity",
+            "quote",
+            "lead",
+            "account",
+            "account_name",
+            "account_flags",
+            "status",
+            "start_date",
+            "end_date",
+            "currency",
+            "total",
+            "owner",
+            "owner_name",
+            "solution_owner",
+            "orders",
+            "invoices",
+            "submitted_at",
+            "approved_at",
+            "signed_on",
+            "completed_at",
+            "terminated_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def load_page(self, contracts) -> None:
+        ids = [c.pk for c in contracts]
+        links: dict[str, dict[int, list[int]]] = {}
+        for accessor in ("orders", "invoices"):
+            found: dict[int, list[int]] = {}
+            # Later stages: the models behind the reverse accessors, never imported.
+            for contract_id, pk in (
+                _related(accessor).filter(contract_id__in=ids).values_list("contract_id", "pk")
+            ):
+                found.setdefault(contract_id, []).append(pk)
+            links[accessor] = found
+        self.context["_links"] = links
+
+    def get_orders(self, contract) -> list[int]:
+        return self.context["_links"]["orders"].get(contract.pk, [])
+
+    def get_invoices(self, contract) -> list[int]:
+        return self.context["_links"]["invoices"].get(contract.pk, [])
+
+
 def _related(accessor: str):
     """The rows behind a reverse accessor of Contract, ordered by id."""
     return Contract._meta.get_field(accessor).related_model.objects.order_by("pk")
@@ -325,7 +389,12 @@ class ContractViewSet(
     ordering_fields = ["created_at", "end_date", "total", "signed_on"]
     ordering = ["-created_at", "-pk"]
 
+    def get_serializer_class(self):
+        return ContractListSerializer if self.action == "list" else ContractSerializer
+
     def get_queryset(self):
+        if self.action == "list":
+            return contract_list(user=self.request.user)
         return contract_list(user=self.request.user).prefetch_related(
             "signatories",
             Prefetch("lines", queryset=ContractLine.objects.order_by("position", "pk")),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 from ltc.forms import VisibleChoicesMixin
@@ -47,7 +48,7 @@ class ContractForm(CustomFieldsFormMixin, VisibleChoicesMixin, forms.ModelForm):
 
 
 class MilestoneForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    name = forms.CharField(label=_("Milestone"), max_length=120, required=False)
     percentage = forms.DecimalField(
         label=_("%"), max_digits=7, decimal_places=4, required=False, min_value=0
     )
@@ -73,4 +74,4 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, can_delete=True
 
 class AttachmentForm(forms.Form):
     file = LimitedFileField(label=_("File"))
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200, required=False)

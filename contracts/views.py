@@ -17,6 +17,7 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from company.documents import document_language
 from customfields.filters import search_q as custom_search_q
+from listviews.lists import open_list
 from ltc.errors import Outcome, form_labels, report_form
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
@@ -28,6 +29,7 @@ from roles.policies import can
 from . import services
 from .exports import CONTRACTS
 from .forms import AttachmentForm, ContractFilterForm, ContractForm, MilestoneFormSet
+from .listing import CONTRACT_LIST
 from .models import Contract, ContractLine, ContractSignOff, PaymentMilestone
 from .selectors import contract_list
 
@@ -67,6 +69,9 @@ def contract_pdf(request, pk):
 def contract_list_view(request):
     if not has_role(request.user, *ROLES):
         raise PermissionDenied
+    listing = open_list(request, CONTRACT_LIST)
+    if listing.redirect:
+        return listing.redirect  # the user's default view
     form = ContractFilterForm(request.GET or None, user=request.user)
     qs = filter_by_account(request, contract_list(user=request.user))
     if form.is_valid():
@@ -82,10 +87,13 @@ def contract_list_view(request):
         if data["status"]:
             qs = qs.filter(status=data["status"])
     qs = form.filter_custom(qs)
+    qs = listing.sorted(qs)
     if download := export_page(request, CONTRACTS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "contracts/list.html", {"page": page, "filter_form": form})
+    return render(
+        request, "contracts/list.html", {"page": page, "filter_form": form, "listing": listing}
+    )
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django.contrib.auth import get_user_model
 
+from activities.models import Activity
+from activities.services import activity_create
 from ltc.demo_records import demo_get_or_create
 
 from .models import Account, Contact
@@ -14,6 +16,16 @@ CONTACTS = [
     (0, "李娜", "财务经理", "li.na@minghui.example.cn", "13800000002", False),
     (1, "Chen Yu", "CTO", "chen.yu@cloudpeak.example.com", "13900000003", True),
     (2, "赵磊", "运营经理", "zhao.lei@suda.example.cn", "13700000004", True),
+]
+
+ACTIVITIES = [
+    (
+        "minghui-call",
+        "call",
+        "与王建国电话沟通 MES 需求",
+        "确认二期产线 12 台设备接入，预算待财务确认。",
+    ),
+    ("minghui-visit", "meeting", "上门拜访：工厂产线参观", "李娜提出按 30/60/10 分期付款。"),
 ]
 
 
@@ -62,6 +74,20 @@ def seed(out):
                     is_primary=primary,
                     is_billing=title.startswith("财务"),
                 )
+            ),
+        )
+    # The first hour's customer has been talked to: its page shows a last activity.
+    for key, kind, subject, notes in ACTIVITIES:
+        demo_get_or_create(
+            f"activity:{key}",
+            Activity,
+            lambda kind=kind, subject=subject, notes=notes: activity_create(
+                record=accounts[0],
+                owner=accounts[0].owner,
+                kind=kind,
+                subject=subject,
+                notes=notes,
+                done=True,
             ),
         )
     out.write(f"Accounts: {Account.objects.count()}, contacts: {Contact.objects.count()}\n")

@@ -20,6 +20,12 @@ POLICIES = (
         refusal=_("You may not change this account."),
     ),
     Policy(
+        "customers.assign",
+        _("Give accounts to another salesperson"),
+        roles=("manager",),
+        refusal=_("Only a manager gives accounts to another salesperson."),
+    ),
+    Policy(
         "customers.merge",
         _("Merge two accounts or two contacts"),
         roles=("manager",),

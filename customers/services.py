@@ -93,6 +93,24 @@ def account_save(
 
 
 @transaction.atomic
+def account_assign_owner(*, user: User, account: Account, owner: User) -> Account:
+    """A manager gives an account to another salesperson (a seller leaving, territories
+    redrawn). The new owner must be an active salesperson; the account is locked while its
+    owner changes. (Sales take unowned accounts from the public pool instead.)"""
+    from roles.permissions import has_role
+
+    require(user, "customers.assign")
+    require_visible(user, account=account)
+    if not (owner.is_active and has_role(owner, "sales")):
+        raise ValidationError({"owner": [_("Choose an active salesperson.")]})
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    if locked.owner_id != owner.pk:
+        locked.owner = owner
+        locked.save(update_fields=["owner", "updated_at"])
+    return locked
+
+
+@transaction.atomic
 def contact_save(
     *,
     user: User,

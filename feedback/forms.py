@@ -5,7 +5,21 @@ from django.utils.translation import gettext_lazy as _
 from customfields.forms import CustomFieldsFormMixin
 from ltc.forms import VisibleChoicesMixin
 
-from .models import FeedbackItem, Ticket
+from .models import FeedbackItem, Ticket, TicketStatus
+
+
+class TicketFilterForm(forms.Form):
+    """The ticket list's filters, as a saved list view checks them."""
+
+    q = forms.CharField(label=_("Search subject"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", ""), *TicketStatus.choices]
+    )
+    assigned_role = forms.ChoiceField(
+        label=_("Handled by"),
+        required=False,
+        choices=[("", ""), ("service", _("Customer service")), ("operations", _("Operations"))],
+    )
 
 
 class ResolveForm(forms.Form):

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from activities.models import ActivityKind
 from activities.services import activity_create
@@ -205,8 +205,8 @@ def ticket_resolve(*, obj: Ticket, user: User, data=None) -> Ticket:
 
 
 TARGET_LABELS = {
-    clock.FIRST_RESPONSE: _("first response"),
-    clock.RESOLUTION: _("resolution"),
+    clock.FIRST_RESPONSE: gettext_lazy("first response"),
+    clock.RESOLUTION: gettext_lazy("resolution"),
 }
 
 
@@ -223,8 +223,11 @@ def ticket_breach(*, ticket: Ticket, target: str, escalate: bool = True, now=Non
             account=ticket.account,
             reason=FlagReason.SLA_BREACH,
             ticket=ticket,
-            note=_("Ticket %(ticket)s missed its %(target)s target.")
-            % {"ticket": ticket, "target": TARGET_LABELS[target]},
+            note=Message(
+                gettext_noop("Ticket %(ticket)s missed its %(target)s target."),
+                ticket=ticket,
+                target=TARGET_LABELS[target],
+            ),
         )
     if escalate:
         # the leads of the service agents' teams (the service lead), else the managers

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from customers.selectors import account_list, contact_list
+from listviews.lists import open_list
 from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
@@ -25,6 +26,7 @@ from roles.policies import can
 from . import clock, services
 from .exports import SURVEYS, TICKETS
 from .forms import FeedbackItemForm, TicketForm
+from .listing import TICKET_LIST
 from .models import FeedbackStatus, SurveyKind, TicketStatus
 from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
 from .sla import Calendar
@@ -58,6 +60,9 @@ def _limit_ticket_form(form, user):
 # --- tickets -------------------------------------------------------------------------------------
 @login_required
 def ticket_index(request):
+    listing = open_list(request, TICKET_LIST)
+    if listing.redirect:
+        return listing.redirect  # the user's default view
     qs = filter_by_account(request, ticket_list(user=request.user))
     status = request.GET.get("status", "")
     if status in TicketStatus.values:
@@ -68,6 +73,7 @@ def ticket_index(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(subject__icontains=q)
+    qs = listing.sorted(qs)
     if download := export_page(request, TICKETS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -79,6 +85,7 @@ def ticket_index(request):
             "statuses": TicketStatus.choices,
             "status": status,
             "q": q,
+            "listing": listing,
             "can_create": can(request.user, "feedback.ticket_create"),
         },
     )

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -352,7 +353,34 @@ def state_roles(model_label: str, state: str) -> str:
     for spec in transition_specs(model):
         if state in spec.sources or "*" in spec.sources:
             roles.extend(r for r in spec.roles if r not in roles)
-    return ", ".join(roles)
+    return ", ".join(role_label(r) for r in roles)
+
+
+def role_label(slug: str) -> str:
+    from roles.models import Role
+
+    return str(Role(slug).label) if slug in Role.values else slug
+
+
+def split_label(part: str, *, roles: bool) -> str:
+    """A split metric's part in words: a hand-off's name, or a record type and state with the
+    roles that move it on ("Quote · Pending approval (Manager, Finance)")."""
+    from django.apps import apps
+
+    from ltc.timers import TIMERS
+    from ltc.transitions import state_field
+
+    if not roles:
+        timer = TIMERS.get(part)
+        return capfirst(str(timer.label)) if timer is not None else part
+    app, model_name, state = part.rsplit(".", 2)
+    try:
+        model = apps.get_model(app, model_name)
+    except LookupError:
+        return part
+    states = dict(state_field(model).flatchoices)
+    owners = state_roles(f"{app}.{model_name}", state) or "—"
+    return f"{capfirst(model._meta.verbose_name)} · {states.get(state, state)} ({owners})"
 
 
 def split_values(user, key, period, *, team=None, owner=None, roles=False):
@@ -369,12 +397,7 @@ def split_values(user, key, period, *, team=None, owner=None, roles=False):
     )
     labels, data = [], []
     for r in rows:
-        part = r["metric"].split(":", 1)[1]
-        label = part
-        if roles:
-            app, model, state = part.rsplit(".", 2)
-            label = f"{model} · {state} ({state_roles(f'{app}.{model}', state) or '—'})"
-        labels.append(label)
+        labels.append(split_label(r["metric"].split(":", 1)[1], roles=roles))
         data.append(_num(metric.value(r["n"], r["d"])))
     return labels, data
 

@@ -1,5 +1,5 @@
 """Bulk actions on the lead list: assign an owner (marketing, manager), run a transition,
-tag, export the selection."""
+tag (whoever may edit the lead: marketing, its sales owner), export the selection."""
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -31,5 +31,6 @@ LEADS = register(
         assign_owner=_assign,
         owner_choices=_owner_choices,
         export="leads",
+        tag_allowed=lambda user, lead: can(user, "leads.edit", lead),
     )
 )

@@ -181,7 +181,9 @@ def lead_assign(request, pk):
 def lead_round_robin(request):
     if not can(request.user, "leads.assign"):
         raise PermissionDenied
-    ids = [i for i in request.POST.getlist("lead") if i.isdigit()]
+    # The list's bulk form names its checkboxes `ids`; only the unassigned leads among them
+    # are distributed, the others are counted as left alone.
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 19]
     leads = list(visible_leads(user=request.user).filter(pk__in=ids, owner__isnull=True))
     if not leads:
         messages.error(request, _("Select unassigned leads to distribute."))
@@ -190,6 +192,16 @@ def lead_round_robin(request):
             services.lead_assign_round_robin(leads=leads, user=request.user)
         if outcome.ok:
             messages.success(request, _("%(count)d leads distributed.") % {"count": len(leads)})
+            skipped = len(set(ids)) - len(leads)
+            if skipped:
+                messages.info(
+                    request,
+                    _(
+                        "%(count)d selected leads were left as they were: only unassigned "
+                        "leads are distributed."
+                    )
+                    % {"count": skipped},
+                )
     return redirect("leads:list")
 
 

@@ -35,17 +35,6 @@ def views_for(*, user, list_name: str):
     )
 
 
-def default_view(*, user, list_name: str):
-    """The user's default view of the list, while they may still open it (one query)."""
-    if user is None or not user.is_authenticated:
-        return None
-    return (
-        visible_views(user=user)
-        .filter(list_name=list_name, defaults__user=user, defaults__list_name=list_name)
-        .first()
-    )
-
-
 def shareable_teams(*, user):
     """The teams `user` may share a view with: any team for a manager, else the teams they
     lead."""

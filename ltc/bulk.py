@@ -12,7 +12,14 @@ owner or a team member to ONE record. `run_bulk` then treats every selected id o
   transaction, so a refused record is left untouched while the others go through;
 - an owner or team member must be one the caller may pick (the same people the record's own
   form offers); the stage's service checks role and rules again per record;
-- a tag is a shared `ltc.models.Tag` put on any record the caller may see.
+- a transition's own fields (a reason, a date, ...) are the same for every record: they are
+  checked once, first, so a missing or bad field refuses the whole request with the field's
+  error and changes nothing;
+- a tag is a shared `ltc.models.Tag` put on a record the caller may see and, where the list
+  says so (`tag_allowed`), may change: checked per record.
+
+`BulkList.offer(user)` says which of these the caller's role may use: the bulk bar shows
+only those, and no bar (nor row checkboxes) when there is none.
 
 The answer lists one `Result` per id (ok, status as the single-record API would answer,
 message), in the order given.
@@ -25,14 +32,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from roles.models import SYSTEM
+from roles.permissions import has_role
+
 from .errors import REFUSALS, error_lines, status_for
 from .models import Tag, TaggedRecord
-from .transitions import UnknownTransition, run, transition_specs
+from .transitions import (
+    TransitionSpec,
+    UnknownTransition,
+    get_spec,
+    run,
+    transition_specs,
+    validate_fields,
+)
 
 MAX_IDS = 500
 ACTIONS = ("transition", "assign_owner", "add_to_team", "tag")
@@ -46,7 +63,9 @@ class BulkList:
     assign_owner(obj=, owner=, user=): the stage's one-record owner service;
     owner_choices(user): the people the caller may give records to;
     add_to_team(obj=, member=, user=): the one-record team service;
-    team_choices(user): the people the caller may add to a record's team.
+    team_choices(user): the people the caller may add to a record's team;
+    may_tag(user, record): whether the caller may tag `record` (None: may tag some record of
+    the list, the bar's question); unset: anyone who sees a record may tag it.
     """
 
     name: str
@@ -59,6 +78,7 @@ class BulkList:
     transitions: bool = True
     tags: bool = True
     export: str | None = None  # the `ltc.exports` name of the selection's export
+    tag_allowed: Callable[[Any, Any], bool] | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
     def model(self, user):
@@ -83,6 +103,47 @@ class BulkList:
             return [(s.name, str(s.label)) for s in transition_specs(model)]
         except TypeError:  # a model without a state machine
             return []
+
+    def offered_transitions(self, user) -> list[TransitionSpec]:
+        """The transitions the caller's role may run (on some record of the list); those
+        only the system runs are never offered. Each record is still checked on its own."""
+        if not self.transitions:
+            return []
+        try:
+            specs = transition_specs(self.model(user))
+        except TypeError:
+            return []
+        people = [s for s in specs if set(s.roles) - {SYSTEM}]
+        if user.is_superuser:
+            return people
+        return [s for s in people if has_role(user, *s.roles)]
+
+    def may_tag(self, user, record=None) -> bool:
+        return self.tags and (self.tag_allowed is None or bool(self.tag_allowed(user, record)))
+
+    def may_export(self, user) -> bool:
+        if not self.export:
+            return False
+        from .exports import registry as exports
+
+        export = exports().get(self.export)
+        return export is not None and export.allowed(user)
+
+    def offer(self, user) -> dict:
+        """What the bulk bar offers `user`: the people they may assign or add, the
+        transitions their role may run, tagging, exporting; `any` is False when nothing."""
+        owners = list(self.owner_choices(user)) if self.assign_owner and self.owner_choices else []
+        members = list(self.team_choices(user)) if self.add_to_team and self.team_choices else []
+        transitions = self.offered_transitions(user)
+        offer = {
+            "owners": owners,
+            "members": members,
+            "transitions": [(s.name, str(s.label)) for s in transitions],
+            "tags": self.may_tag(user),
+            "export": self.may_export(user),
+        }
+        offer["any"] = any(offer.values())
+        return offer
 
 
 @dataclass(frozen=True)
@@ -181,6 +242,8 @@ def run_bulk(*, spec: BulkList, user, ids, action: str, params) -> list[Result]:
         if name not in dict(spec.transition_choices(spec.model(user))):
             raise ValidationError({"transition": [_("Choose one of the actions offered.")]})
         data = {k: v for k, v in params.items() if k not in ("action", "ids", "transition")}
+        # The fields are the same for every record: wrong ones refuse the request as a whole.
+        validate_fields(get_spec(spec.model(user), name), data, user=user)
 
         def act(obj):
             return lambda: run(obj=obj, name=name, user=user, data=data)
@@ -209,7 +272,12 @@ def run_bulk(*, spec: BulkList, user, ids, action: str, params) -> list[Result]:
         tag_name = _tag_name(params.get("tag"))
 
         def act(obj):
-            return lambda: tag_record(obj=obj, name=tag_name, user=user)
+            def do():
+                if not spec.may_tag(user, obj):
+                    raise PermissionDenied(_("You may not change this record."))
+                tag_record(obj=obj, name=tag_name, user=user)
+
+            return do
 
     results = []
     for record_id in ids:
@@ -219,6 +287,36 @@ def run_bulk(*, spec: BulkList, user, ids, action: str, params) -> list[Result]:
             continue
         results.append(_one(record_id, act(obj)))
     return results
+
+
+def transition_form(spec: BulkList, name: str, user):
+    """An unbound instance of transition `name`'s own form for the bulk bar, or None for a
+    transition the list does not have. Its record choices are those `user` may see."""
+    from .forms import VisibleChoicesMixin
+
+    if name not in dict(spec.transition_choices(spec.model(user))):
+        return None
+    form_class = get_spec(spec.model(user), name).form_class()
+    kwargs: dict[str, Any] = {"auto_id": "id_bulk_%s"}
+    if issubclass(form_class, VisibleChoicesMixin):
+        kwargs["user"] = user
+    return form_class(**kwargs)
+
+
+def field_labels(spec: BulkList, params, user) -> dict[str, str]:
+    """Field name -> label, to name the fields in a refusal of the whole request."""
+    labels = {
+        "ids": str(_("Selection")),
+        "owner": str(_("New owner")),
+        "member": str(_("Team member")),
+        "tag": str(_("Tag")),
+        "transition": str(_("Action")),
+    }
+    if params.get("action") == "transition":
+        form = transition_form(spec, str(params.get("transition") or ""), user)
+        if form is not None:
+            labels.update({k: str(f.label) for k, f in form.fields.items() if f.label})
+    return labels
 
 
 @transaction.atomic

@@ -42,9 +42,17 @@ def search_q(term: str, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}{FIELD}__contains": term.strip().lower()})
 
 
-def trigram_index_sql(table: str, name: str) -> tuple[str, str]:
-    """(create, drop) SQL of the GIN trigram index on a table's search column (PostgreSQL)."""
+def trigram_index_sql(table: str, name: str, *, lead_column: str = "") -> tuple[str, str]:
+    """(create, drop) SQL of the GIN trigram index on a table's search column (PostgreSQL).
+
+    `lead_column` (e.g. the owner) is put in the same GIN index (btree_gin): a multicolumn
+    GIN index serves a condition on either column or both, so a salesperson's search reads
+    only the keys that are theirs AND match, while a search over every row uses it as the
+    plain trigram index."""
+    columns = (
+        f'"{lead_column}", "{FIELD}" gin_trgm_ops' if lead_column else f'"{FIELD}" gin_trgm_ops'
+    )
     return (
-        f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{FIELD}" gin_trgm_ops)',
+        f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ({columns})',
         f'DROP INDEX IF EXISTS "{name}"',
     )

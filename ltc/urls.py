@@ -20,6 +20,7 @@ urlpatterns = [
         name="import-template",
     ),
     path("bulk/<slug:name>/", views.bulk, name="bulk"),
+    path("bulk/<slug:name>/fields/", views.bulk_fields, name="bulk-fields"),
     path(
         "records/<str:app_label>/<str:model>/<int:pk>/transitions/<str:name>/",
         views.transition,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from notifications.outbox import max_attempts
@@ -115,7 +116,7 @@ def bulk(request, name):
     from django.http import Http404
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    from .bulk import ACTION_LABELS, get, run_bulk, summary
+    from .bulk import ACTION_LABELS, field_labels, get, run_bulk, summary
     from .errors import error_lines
 
     spec = get(name)
@@ -138,7 +139,8 @@ def bulk(request, name):
             params=request.POST,
         )
     except ValidationError as exc:
-        for line in error_lines(exc):
+        messages.error(request, _("Nothing was changed."))
+        for line in error_lines(exc, field_labels(spec, request.POST, request.user)):
             messages.error(request, line)
         return redirect(back)
     shown = {o.pk: o for o in spec.queryset(request.user).filter(pk__in=[r.id for r in results])}
@@ -154,6 +156,20 @@ def bulk(request, name):
             "back": back,
         },
     )
+
+
+@login_required
+def bulk_fields(request, name):
+    """The bulk bar's fields for the transition chosen (?transition=), swapped in by htmx."""
+    from django.http import Http404
+
+    from .bulk import get, transition_form
+
+    spec = get(name)
+    if spec is None:
+        raise Http404
+    form = transition_form(spec, request.GET.get("transition", ""), request.user)
+    return render(request, "includes/bulk_fields.html", {"form": form})
 
 
 def _export_selection(request, back: str, fmt: str):

@@ -158,6 +158,67 @@ class OpportunitySerializer(
         return sorted(o.pk for c in opportunity.contracts.all() for o in c.orders.all())
 
 
+class OpportunityListSerializer(OpportunitySerializer):
+    """The list's columns and the chain's next links (quotes, the contract in force); GET
+    {id}/ carries every field (the contracts of every version, the orders, the notes). The
+    links are read as ids for the whole page (two queries), not as records."""
+
+    quotes = serializers.SerializerMethodField(help_text="Its quotes, every version")
+
+    class Meta(OpportunitySerializer.Meta):
+        fields = [
+            "id",
+            "name",
+            "account",
+            "account_name",
+            "account_flags",
+            "contact",
+            "lead",
+            "stage",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "probability",
+            "weighted_amount",
+            "source",
+            "next_follow_up_at",
+            "owner",
+            "owner_name",
+            "solution_owner",
+            "fulfilment_owner",
+            "stage_changed_at",
+            "closed_at",
+            "quotes",
+            "contract",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def load_page(self, opportunities) -> None:
+        ids = [o.pk for o in opportunities]
+        quotes: dict[int, list[int]] = {}
+        for opportunity_id, pk in (
+            Quote.objects.filter(opportunity_id__in=ids)
+            .order_by("pk")
+            .values_list("opportunity_id", "pk")
+        ):
+            quotes.setdefault(opportunity_id, []).append(pk)
+        contract_model = Opportunity._meta.get_field("contracts").related_model
+        contract: dict[int, tuple] = {}
+        for opportunity_id, version, pk in contract_model.objects.filter(
+            opportunity_id__in=ids, superseded=False
+        ).values_list("opportunity_id", "version", "pk"):
+            contract[opportunity_id] = max(contract.get(opportunity_id, ()), (version, pk))
+        self.context["_links"] = (quotes, {k: v[1] for k, v in contract.items()})
+
+    def get_quotes(self, opportunity) -> list[int]:
+        return self.context["_links"][0].get(opportunity.pk, [])
+
+    def get_contract(self, opportunity) -> int | None:
+        return self.context["_links"][1].get(opportunity.pk)
+
+
 def with_links(queryset):
     """Opportunities with the ids of their quotes, contracts and orders in three queries
     whatever the page size. Contracts and orders are later stages: reached through the reverse
@@ -220,7 +281,17 @@ class OpportunityViewSet(
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
+        if self.action == "list":
+            # OpportunityListSerializer: the owner's and account's names, links read per page.
+            return (
+                opportunity_list(user=self.request.user)
+                .select_related(None)
+                .select_related("owner", "account")
+            )
         return with_links(opportunity_list(user=self.request.user))
+
+    def get_serializer_class(self):
+        return OpportunityListSerializer if self.action == "list" else OpportunitySerializer
 
     def perform_create(self, serializer):
         serializer.instance = services.opportunity_create(

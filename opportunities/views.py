@@ -20,6 +20,7 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from company.documents import document_language
 from customfields.filters import search_q as custom_search_q
+from listviews.lists import open_list
 from ltc.errors import REFUSALS, Outcome, plain, transition_labels
 from ltc.exports import export_page
 from ltc.money import money
@@ -43,6 +44,7 @@ from .forms import (
     QuoteLineForm,
     TeamForm,
 )
+from .listing import OPPORTUNITY_LIST
 from .models import (
     OPEN_STAGES,
     LostReason,
@@ -94,11 +96,19 @@ def _filtered(request):
 @login_required
 def opportunity_list_view(request):
     _check_role(request.user)
+    listing = open_list(request, OPPORTUNITY_LIST)
+    if listing.redirect:
+        return listing.redirect  # the user's default view
     form, qs = _filtered(request)
+    qs = listing.sorted(qs)
     if download := export_page(request, OPPORTUNITIES, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "opportunities/list.html", {"page": page, "filter_form": form})
+    return render(
+        request,
+        "opportunities/list.html",
+        {"page": page, "filter_form": form, "listing": listing},
+    )
 
 
 # --- the pipeline board -------------------------------------------------------------------------
@@ -415,7 +425,7 @@ def quote_revise(request, pk):
 @login_required
 def forecast_view(request):
     _check_role(request.user)
-    form = OpportunityFilterForm(request.GET or None)
+    form = OpportunityFilterForm(request.GET or None, user=request.user)
     owner = team = None
     if form.is_valid():
         owner, team = form.cleaned_data["owner"], form.cleaned_data["team"]

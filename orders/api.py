@@ -119,6 +119,37 @@ class OrderSerializer(
         return bool(order.acceptance_document)
 
 
+class OrderListSerializer(OrderSerializer):
+    """The list's columns and links (contract, shipments); GET {id}/ carries the lines and
+    the delivery details."""
+
+    class Meta(OrderSerializer.Meta):
+        fields = [
+            "id",
+            "number",
+            "contract",
+            "contract_number",
+            "account",
+            "account_name",
+            "account_flags",
+            "owner",
+            "owner_name",
+            "status",
+            "currency",
+            "total",
+            "promised_delivery_date",
+            "shipments",
+            "confirmed_at",
+            "shipped_at",
+            "delivered_on",
+            "accepted_on",
+            "cancelled_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
     account = VisibleFilter(field_name="account", selector=account_list)
@@ -169,10 +200,15 @@ class OrderViewSet(
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
+        shipments = Prefetch("shipments", queryset=Shipment.objects.only("pk", "order_id"))
+        if self.action == "list":
+            return order_list(user=self.request.user).prefetch_related(shipments)
         return order_list(user=self.request.user).prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.order_by("position", "pk")),
-            Prefetch("shipments", queryset=Shipment.objects.only("pk", "order_id")),
+            Prefetch("lines", queryset=OrderLine.objects.order_by("position", "pk")), shipments
         )
+
+    def get_serializer_class(self):
+        return OrderListSerializer if self.action == "list" else OrderSerializer
 
     def perform_update(self, serializer):
         serializer.instance = services.order_update(

@@ -90,7 +90,8 @@ class ShipmentForm(forms.Form):
         self.order_lines = list(order_lines)
         for line in self.order_lines:
             self.fields[f"line_{line.pk}"] = forms.DecimalField(
-                label=f"{line} ({_('left')}: {line.remaining.normalize():f})",
+                label=_("%(line)s (left: %(remaining)s)")
+                % {"line": line, "remaining": f"{line.remaining.normalize():f}"},
                 required=False,
                 min_value=0,
                 max_digits=12,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from customfields.filters import search_q as custom_search_q
+from listviews.lists import Listing, open_list
 from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator, filter_by_account
@@ -26,6 +27,7 @@ from roles.policies import can
 from . import services
 from .exports import ORDERS
 from .forms import OrderFilterForm, ShipmentForm
+from .listing import ORDER_LIST
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from .selectors import operations_queue, order_list
 
@@ -52,6 +54,9 @@ def _get(request, pk):
 def order_list_view(request):
     if not has_role(request.user, "sales", "operations", "service", "manager"):
         raise PermissionDenied
+    listing = open_list(request, ORDER_LIST)
+    if listing.redirect:
+        return listing.redirect  # the user's default view
     form = OrderFilterForm(request.GET or None, user=request.user)
     qs = filter_by_account(request, order_list(user=request.user))
     if form.is_valid():
@@ -67,13 +72,20 @@ def order_list_view(request):
         if data["status"]:
             qs = qs.filter(status=data["status"])
     qs = form.filter_custom(qs)
+    qs = listing.sorted(qs)
     if download := export_page(request, ORDERS, qs):
         return download
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/list.html",
-        {"page": page, "filter_form": form, "title": _("Orders"), "queue": False},
+        {
+            "page": page,
+            "filter_form": form,
+            "listing": listing,
+            "title": _("Orders"),
+            "queue": False,
+        },
     )
 
 
@@ -82,11 +94,13 @@ def operations_queue_view(request):
     """Orders waiting on operations (to start, to ship, to deliver), oldest first."""
     if not has_role(request.user, "operations", "manager"):
         raise PermissionDenied
+    # The queue shows the order list's columns (chosen with ?cols=), in its own order.
+    listing = Listing(request, ORDER_LIST)
     page = CappedPaginator(operations_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/list.html",
-        {"page": page, "title": _("Operations queue"), "queue": True},
+        {"page": page, "listing": listing, "title": _("Operations queue"), "queue": True},
     )
 
 

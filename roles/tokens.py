@@ -66,8 +66,12 @@ class ApiTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>` against ApiToken: refused when unknown, revoked, expired
     or its user is inactive."""
 
+    # Read with the token in its one query; a subclass may add relations of the user.
+    related: tuple[str, ...] = ("user",)
+
     def authenticate_credentials(self, key):
-        token = ApiToken.objects.select_related("user").filter(digest=digest(key)).first()
+        tokens = ApiToken.objects.select_related(*self.related)
+        token = tokens.filter(digest=digest(key)).first()
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         now = timezone.now()

@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -375,16 +377,31 @@ def calendar_spec(year: int) -> Spec:
     )
 
 
+# Built once per process: rules are read on every list row (a lead's source label), and
+# building every section each time cost milliseconds per page. Cleared when a test changes
+# the settings the specs and defaults are built from.
+_SPECS: dict[str, Spec] = {}
+_DEFAULTS: dict[str, Any] = {}
+
+
+@receiver(setting_changed)
+def _forget_specs(*, setting, **kwargs):
+    if setting in ("LTC", "LANGUAGES"):
+        _SPECS.clear()
+        _DEFAULTS.clear()
+
+
 def spec_for(key: str) -> Spec:
     if key.startswith(CALENDAR_PREFIX):
         year = key.removeprefix(CALENDAR_PREFIX)
         if year.isdigit() and MIN_YEAR <= int(year) <= MAX_YEAR:
             return calendar_spec(int(year))
-    for candidate in sections():
-        for spec in candidate.specs:
-            if spec.key == key:
-                return spec
-    raise LookupError(f"no business rule {key!r}")
+    if not _SPECS:
+        _SPECS.update({spec.key: spec for section in sections() for spec in section.specs})
+    try:
+        return _SPECS[key]
+    except KeyError:
+        raise LookupError(f"no business rule {key!r}") from None
 
 
 # --- values --------------------------------------------------------------------------------
@@ -402,6 +419,12 @@ def _from_settings(key: str):
 
 def default(key: str):
     """The canonical default of a rule: the settings file's value, else the rule's own."""
+    if key not in _DEFAULTS:
+        _DEFAULTS[key] = _default(key)
+    return _DEFAULTS[key]  # shared, as the stored values are: callers read, never change
+
+
+def _default(key: str):
     if key.startswith(CALENDAR_PREFIX):
         year = key.removeprefix(CALENDAR_PREFIX)
         return _canonical(

@@ -8,11 +8,15 @@ commits (a process that reloaded in between, still seeing the old rows, reloads 
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
+from celery.signals import task_prerun
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import request_started
+from django.dispatch import receiver
 
 VERSION_KEY = "rules:version"
 
@@ -24,7 +28,32 @@ def _cache():
     return caches["rules" if "rules" in settings.CACHES else "default"]
 
 
+# The stamp read last and when: a request or a task checks the shared stamp once (a page reads
+# rules on every row), and a long-running shell or command again after RECHECK_SECONDS.
+RECHECK_SECONDS = 1.0
+_checked: tuple[str | None, float] = (None, 0.0)
+
+
+@receiver(request_started)
+@task_prerun.connect
+def recheck(**kwargs) -> None:
+    """A new request or task: the next read checks the shared stamp again."""
+    global _checked
+    _checked = (None, 0.0)
+
+
 def _version() -> str:
+    global _checked
+    version, at = _checked
+    now = time.monotonic()
+    if version is not None and now - at < RECHECK_SECONDS:
+        return version
+    version = _shared_version()
+    _checked = (version, now)
+    return version
+
+
+def _shared_version() -> str:
     cache = _cache()
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -51,6 +80,7 @@ def changed() -> None:
     global _snapshot
     _cache().set(VERSION_KEY, uuid.uuid4().hex, None)
     _snapshot = (None, {})
+    recheck()
 
 
 def forget() -> None:
@@ -58,3 +88,4 @@ def forget() -> None:
     global _snapshot
     _snapshot = (None, {})
     _cache().delete(VERSION_KEY)
+    recheck()

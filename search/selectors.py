@@ -62,15 +62,34 @@ SOURCES = [
 ]
 
 
-def _matching(fields: tuple[str, ...], query: str) -> Q:
+def _rows_matching(model, path: str, query: str) -> QuerySet:
+    """The ids of `model` rows whose field `path` contains `query` (any case). Through a
+    relation ("account__name") it is the rows whose foreign key is among the matching related
+    rows: each step is one index lookup (the trigram index on the column, ltc/trigram.py,
+    then the foreign key's index), not a join filtered row by row."""
+    relation, _sep, rest = path.partition("__")
+    if not rest:
+        return model.objects.filter(**{f"{path}__icontains": query}).values("pk").order_by()
+    related = model._meta.get_field(relation).related_model
+    matching = _rows_matching(related, rest, query)
+    return model.objects.filter(**{f"{relation}__in": matching}).values("pk").order_by()
+
+
+def _matching(fields: tuple[str, ...], query: str, model=None) -> Q:
+    """Rows with `query` in any of `fields`. The search columns (SEARCH_TEXT, CONTACT) are
+    matched on their own trigram indexes; other fields (of `model`) as one set of ids, the
+    UNION of each field's matches, so an OR across tables does not force a full scan."""
     condition = Q()
+    plain = []
     for field in fields:
         if field == SEARCH_TEXT:
             condition |= search_q(query)
         elif field == CONTACT:
             condition |= contact_matching(query)
         else:
-            condition |= Q(**{f"{field}__icontains": query})
+            plain.append(_rows_matching(model, field, query))
+    if plain:
+        condition |= Q(pk__in=plain[0].union(*plain[1:]) if len(plain) > 1 else plain[0])
     return condition
 
 
@@ -84,10 +103,11 @@ def global_search(*, user, query: str, per_kind: int = PER_KIND) -> list[dict]:
         return []
     groups = []
     for source in SOURCES:
+        visible = source.records(user=user)
         records = list(
-            source.records(user=user)
-            .filter(_matching(source.fields, query))
-            .order_by("-pk")[:per_kind]
+            visible.filter(_matching(source.fields, query, visible.model)).order_by("-pk")[
+                :per_kind
+            ]
         )
         if records:
             groups.append(

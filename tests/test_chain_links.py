@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from billing import services as billing_services
 from billing.models import Invoice
 from billing.tests.factories import issued_invoice, pay
+from customers.tests.factories import ContactFactory
 from leads.models import Lead
 from leads.tests.factories import lead_in
 from opportunities.models import Opportunity
@@ -48,7 +49,8 @@ def make_chain(*, seller=None, finance=None) -> Chain:
     order = order_in("in_fulfillment", owner=seller)
     contract = order.contract
     opportunity = contract.opportunity
-    lead = lead_in("converted", owner=seller, account=opportunity.account)
+    contact = ContactFactory(account=opportunity.account)
+    lead = lead_in("converted", owner=seller, account=opportunity.account, contact=contact)
     Opportunity.objects.filter(pk=opportunity.pk).update(lead=lead)
     shipment = Shipment.objects.create(
         order=order, carrier="SF Express", tracking_number=f"SF{order.pk}", created_by=seller
@@ -95,6 +97,8 @@ def test_each_record_names_the_next_records_of_its_chain():
     lead = get(client, f"/api/v1/leads/{chain.lead.pk}/")
     assert lead["opportunity"] == chain.opportunity.pk
     assert lead["account"] == chain.opportunity.account_id
+    assert chain.lead.contact_id is not None
+    assert lead["contact"] == chain.lead.contact_id
 
     opportunity = get(client, f"/api/v1/opportunities/{chain.opportunity.pk}/")
     assert opportunity["lead"] == chain.lead.pk
@@ -126,6 +130,21 @@ def test_each_record_names_the_next_records_of_its_chain():
     assert [a["invoice"] for a in payment["allocations"]] == [chain.invoice.pk]
 
 
+def test_the_lists_name_the_same_next_records_as_the_details():
+    chain = make_chain()
+    client = api(user_with("manager"))
+    for resource, record, links in [
+        ("opportunities", chain.opportunity, ["lead", "quotes", "contract"]),
+        ("contracts", chain.contract, ["opportunity", "quote", "lead", "orders", "invoices"]),
+        ("orders", chain.order, ["contract", "shipments"]),
+    ]:
+        detail = get(client, f"/api/v1/{resource}/{record.pk}/")
+        (row,) = [r for r in get(client, f"/api/v1/{resource}/")["results"] if r["id"] == record.pk]
+        assert {name: row[name] for name in links} == {name: detail[name] for name in links}
+        # the list carries the columns; what only the record's page shows stays on the detail
+        assert "lines" not in row and set(row) < set(detail)
+
+
 def test_an_amended_contract_is_the_one_in_force():
     chain = make_chain()
     from contracts.models import Contract
@@ -137,9 +156,12 @@ def test_an_amended_contract_is_the_one_in_force():
     newer.superseded = False
     newer.amended_from_id = chain.contract.pk
     newer.save()
-    body = get(api(user_with("manager")), f"/api/v1/opportunities/{chain.opportunity.pk}/")
+    client = api(user_with("manager"))
+    body = get(client, f"/api/v1/opportunities/{chain.opportunity.pk}/")
     assert body["contract"] == newer.pk
     assert body["contracts"] == [chain.contract.pk, newer.pk]
+    (row,) = get(client, "/api/v1/opportunities/", {"lead": chain.lead.pk})["results"]
+    assert row["contract"] == newer.pk
 
 
 FILTERS = [
@@ -207,7 +229,18 @@ def test_a_filter_on_a_record_the_caller_may_not_see_lists_nothing():
 
 
 @pytest.mark.parametrize(
-    "resource", ["leads", "opportunities", "quotes", "contracts", "orders", "invoices", "payments"]
+    "resource",
+    [
+        "leads",
+        "opportunities",
+        "quotes",
+        "contracts",
+        "orders",
+        "shipments",
+        "invoices",
+        "payments",
+        "credit-notes",
+    ],
 )
 def test_the_links_cost_a_fixed_number_of_queries_whatever_the_page_size(resource):
     manager = user_with("manager", "finance")

@@ -136,3 +136,30 @@ def test_the_account_page_shows_who_changed_which_field():
     assert 'data-testid="field-changes"' in page
     assert "Old Name" in page and "New Name" in page
     assert seller.username in page or seller.get_full_name() in page
+
+
+def test_the_history_panel_shows_labels_and_yes_no_not_codes():
+    from django.utils import translation
+
+    from opportunities.models import Quote
+    from opportunities.tests.factories import quote_in
+
+    seller = user_with("sales")
+    account = AccountFactory(owner=seller, industry="")
+    client = api(seller)
+    response = client.patch(f"/api/v1/accounts/{account.pk}/", {"industry": "manufacturing"})
+    assert response.status_code == 200, response.content
+    quote = quote_in("draft", opportunity__owner=seller, opportunity__account=account)
+    quote.needs_manager_sign_off = True
+    quote.save()
+    assert Quote.history.filter(id=quote.pk).count() >= 2
+    client.force_login(seller)
+    with translation.override("zh-hans"):
+        page = client.get(
+            f"/customers/accounts/{account.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+        ).content.decode()
+        assert "制造业" in page and ">manufacturing<" not in page
+        page = client.get(quote.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    changes = page[page.index('data-testid="field-changes"') :]
+    assert "False" not in changes and "True" not in changes
+    assert "否" in changes and "是" in changes

@@ -218,7 +218,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LTC CRM <crm@example.com
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "roles.tokens.ApiTokenAuthentication",
+        "notifications.authentication.ReaderTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -256,8 +256,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field name ("status") collides across components get a stable name.
     "ENUM_NAME_OVERRIDES": {
+        "ContractStatusEnum": "contracts.models.ContractStatus",
         "FeedbackStatusEnum": "feedback.models.FeedbackStatus",
         "LeadStatusEnum": "leads.models.LeadStatus",
+        "OrderStatusEnum": "orders.models.OrderStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -201,3 +201,25 @@ def test_paused_clock_never_exceeds_the_unpaused_one(created, steps, horizon):
         CAL,
     )
     assert full == business_time_between(created, until, CAL)
+
+
+@pytest.mark.django_db
+def test_the_breach_notice_to_the_account_owner_is_written_in_the_readers_language():
+    from django.utils import translation
+
+    from customers.tests.factories import AccountFactory
+    from feedback.services import ticket_breach
+    from feedback.tests.factories import ticket_in
+    from notifications.models import Notification, UserLanguage
+    from roles.tests.factories import user_with
+
+    owner = user_with("sales")
+    UserLanguage.objects.create(user=owner, language="zh-hans")
+    ticket = ticket_in("open", account=AccountFactory(owner=owner))
+    with translation.override("en"):  # the task runs in the site's language
+        assert ticket_breach(ticket=ticket, target="first_response", escalate=False)
+    notice = Notification.objects.get(recipient=owner, key__startswith="account-flag:")
+    with translation.override("zh-hans"):
+        assert "未达到首次响应目标" in notice.display_body
+    with translation.override("en"):
+        assert "missed its first response target" in notice.display_body

@@ -194,3 +194,22 @@ def test_drill_down_and_targets_pages_run_a_fixed_number_of_queries(
                               value=Decimal("10"))  # fmt: skip
     with django_assert_max_num_queries(15):
         assert c.get(reverse("kpis:targets")).status_code == 200
+
+
+def test_split_parts_are_named_in_words_in_the_readers_language():
+    from django.utils import translation
+
+    from kpis.dashboard import split_label
+
+    with translation.override("zh-hans"):
+        dwell = split_label("opportunities.quote.pending_approval", roles=True)
+        handoff = split_label("order_fulfilment", roles=False)
+    assert "pending_approval" not in dwell and "quote" not in dwell
+    assert "待审批" in dwell or "审批" in dwell, dwell
+    assert "经理" in dwell and "财务" in dwell, dwell
+    assert handoff != "order_fulfilment" and not handoff.isascii(), handoff
+    with translation.override("en"):
+        assert split_label("opportunities.quote.pending_approval", roles=True).startswith(
+            "Quote · "
+        )
+    assert split_label("gone.model.state", roles=True) == "gone.model.state"

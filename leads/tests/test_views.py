@@ -490,13 +490,13 @@ def test_round_robin_distributes_in_turn_and_continues(client):
     a, b, c = user_with("sales"), user_with("sales"), user_with("sales")
     client.force_login(user_with("marketing"))
     first = [LeadFactory() for _ in range(4)]
-    response = client.post(reverse("leads:round-robin"), {"lead": [x.pk for x in first]})
+    response = client.post(reverse("leads:round-robin"), {"ids": [x.pk for x in first]})
     assert response.status_code == 302
     owners = [Lead.objects.get(pk=x.pk).owner_id for x in first]
     assert sorted(owners) == sorted([a.pk, b.pk, c.pk, a.pk])
     assert RoundRobinCursor.objects.get(rule="leads").last_user_id == a.pk
     second = [LeadFactory() for _ in range(2)]
-    client.post(reverse("leads:round-robin"), {"lead": [x.pk for x in second]})
+    client.post(reverse("leads:round-robin"), {"ids": [x.pk for x in second]})
     assert sorted(Lead.objects.get(pk=x.pk).owner_id for x in second) == [b.pk, c.pk]
 
 
@@ -506,7 +506,7 @@ def test_round_robin_leaves_assigned_leads_alone(client):
     taken = LeadFactory(owner=b)
     free = LeadFactory()
     client.force_login(user_with("manager"))
-    client.post(reverse("leads:round-robin"), {"lead": [taken.pk, free.pk]})
+    client.post(reverse("leads:round-robin"), {"ids": [taken.pk, free.pk]})
     assert Lead.objects.get(pk=taken.pk).owner == b
     assert Lead.objects.get(pk=free.pk).owner == a
 
@@ -515,7 +515,7 @@ def test_round_robin_refused_for_sales(client, people):
     lead = people.lead(S.NEW)
     Lead.objects.filter(pk=lead.pk).update(owner=None)
     client.force_login(people.granted)
-    response = client.post(reverse("leads:round-robin"), {"lead": [lead.pk]})
+    response = client.post(reverse("leads:round-robin"), {"ids": [lead.pk]})
     assert response.status_code == 403
     assert Lead.objects.get(pk=lead.pk).owner is None
 
@@ -523,7 +523,7 @@ def test_round_robin_refused_for_sales(client, people):
 def test_round_robin_bad_ids_are_a_message_not_a_crash(client):
     user_with("sales")
     client.force_login(user_with("marketing"))
-    response = client.post(reverse("leads:round-robin"), {"lead": ["abc", "", "1e3"]})
+    response = client.post(reverse("leads:round-robin"), {"ids": ["abc", "", "1e3"]})
     assert response.status_code == 302
     follow = client.get(response["Location"])
     assert "Select unassigned leads to distribute." in page_text(follow)

@@ -13,9 +13,14 @@ register = template.Library()
 
 @register.simple_tag
 def list_value(column, obj):
+    from ltc.exports import Column
+    from ltc.templatetags.ltc_ui import money
+
     value = column.read(obj)
     if value is None or value == "":
         return "—"
+    if isinstance(column.value, Column) and column.value.kind == "money":
+        return money(value, getattr(obj, "currency", ""))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, Decimal):

@@ -9,10 +9,11 @@ The body names the action and the ids, and what the action needs:
 
 Every record is handled as the single-record endpoint would (ltc.bulk.run_bulk): records
 the caller cannot see are refused (404) for that id, a transition is checked for each
-record (403 role, 409 state, 400 rule fields), and a refused record is left untouched while
-the others go through. The answer is 200 with each id's result; a request wrong as a whole
-(no ids, an action or person not offered) is 400 and changes nothing. Export the selection
-with GET export/?ids=….
+record (403 role, 409 state, 400 a rule on the record), and a refused record is left
+untouched while the others go through. The answer is 200 with each id's result; a request
+wrong as a whole (no ids, an action or person not offered, a transition's own field missing
+or wrong, e.g. no `reason` to disqualify) is 400 with the field errors and changes nothing.
+Export the selection with GET export/?ids=….
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ BulkRequest = inline_serializer(
         "member": serializers.IntegerField(required=False, help_text="action=add_to_team"),
         "tag": serializers.CharField(required=False, help_text="action=tag"),
         "comment": serializers.CharField(required=False, help_text="Transition comment"),
+        "reason": serializers.CharField(
+            required=False,
+            help_text="action=transition: the transition's own fields, named as on the "
+            "single-record transition (reason, lost_reason, delivered_on, ...)",
+        ),
     },
 )
 

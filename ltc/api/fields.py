@@ -119,7 +119,9 @@ class AccountFlagsField(serializers.Field):
 
 class FlagsListSerializer(serializers.ListSerializer):
     """A list whose child has an AccountFlagsField: the flags of all its accounts are read in
-    one go (one query per provider, whatever the page size)."""
+    one go (one query per provider, whatever the page size). A child with a `load_page(items)`
+    method reads there what every row of the page needs (linked ids), in a few set queries,
+    into its context."""
 
     def to_representation(self, data):
         from django.db.models import Manager
@@ -132,6 +134,8 @@ class FlagsListSerializer(serializers.ListSerializer):
         }
         ids = {_account_id(item, path) for item in items for path in paths}
         self.context["_account_flags"] = flags_for_accounts(ids)
+        if load_page := getattr(self.child, "load_page", None):
+            load_page(items)
         return super().to_representation(items)
 
 

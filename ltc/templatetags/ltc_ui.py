@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms, template
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -338,3 +339,20 @@ def record_changes(record, fields=None):
         if entry.kind == "created" or entry.changes:
             kept.append(entry)
     return kept
+
+
+@register.simple_tag
+def change_value(record, field_name, value):
+    """One side of a field change as a reader reads it: yes/no, a choice's label, — for
+    nothing; other values as they were kept."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    try:
+        field = type(record)._meta.get_field(field_name)
+    except FieldDoesNotExist:  # a field since removed: the value as kept
+        return value
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
+    return value

@@ -197,13 +197,13 @@ def test_lead_list_offers_round_robin_to_assigners_only(client):
     LeadFactory.create_batch(2)
     client.force_login(user_with("marketing"))
     html = client.get(reverse("leads:list")).content.decode()
-    assert f'action="{reverse("leads:round-robin")}"' in html
-    assert html.count('name="lead"') == 2
+    assert f'formaction="{reverse("leads:round-robin")}"' in html
+    assert html.count('name="ids"') == 2 and html.count("data-unassigned") == 2
     assert reverse("leads:import") in html and reverse("leads:create") in html
 
     client.force_login(user_with("sales"))
     html = client.get(reverse("leads:list")).content.decode()
-    assert 'name="lead"' not in html and 'id="round-robin"' not in html
+    assert 'id="round-robin"' not in html and 'value="assign_owner"' not in html
 
 
 def test_import_page_reports_every_bad_row(client, django_capture_on_commit_callbacks):

@@ -224,3 +224,60 @@ def test_a_real_event_flagging_an_account_reaches_the_owner_in_their_language():
 def test_superuser_reader_defaults():
     admin = UserFactory(is_superuser=True)
     assert recipient_language(admin) == "en"
+
+
+def _token_client(user):
+    from roles.tokens import token_issue
+
+    _token, key = token_issue(user=user, name="reader language")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return api
+
+
+@pytest.mark.parametrize("stored", [None, "en", "zh-hans"])
+def test_the_token_api_answers_in_the_language_asked_for(stored):
+    user = reader(stored)
+    notify(recipient=user, key="contract-review:10:1:x", **review_message())
+    api = _token_client(user)
+    zh = api.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert zh.status_code == 200 and zh["Content-Language"] == "zh-hans"
+    assert zh.json()["results"][0]["title"] == "合同 C-7 待您审核"
+    assert zh.json()["results"][0]["body"] == "总额 ¥13,950.50，客户 上海明辉。"
+    en = api.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="en")
+    assert en.status_code == 200 and en["Content-Language"] == "en"
+    assert en.json()["results"][0]["title"] == "Contract C-7 needs your review"
+    assert en.json()["results"][0]["body"] == "Total ¥13,950.50, account 上海明辉."
+
+
+@pytest.mark.parametrize(
+    ("stored", "title"),
+    [
+        ("zh-hans", "合同 C-7 待您审核"),
+        ("en", "Contract C-7 needs your review"),
+        (None, "Contract C-7 needs your review"),  # the site's language
+    ],
+)
+def test_without_accept_language_the_token_api_answers_in_the_stored_language(stored, title):
+    user = reader(stored)
+    notify(recipient=user, key="contract-review:11:1:x", **review_message())
+    response = _token_client(user).get("/api/v1/notifications/")
+    assert response.json()["results"][0]["title"] == title
+    assert response["Content-Language"] == (stored or "en")
+
+
+def test_an_unknown_accept_language_falls_back_to_the_stored_language():
+    user = reader("zh-hans")
+    notify(recipient=user, key="contract-review:12:1:x", **review_message())
+    response = _token_client(user).get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="fr-FR")
+    assert response.json()["results"][0]["title"] == "合同 C-7 待您审核"
+
+
+def test_the_stored_language_costs_the_token_api_no_query(django_assert_max_num_queries):
+    user = reader("zh-hans")
+    api = _token_client(user)
+    api.get("/api/v1/notifications/unread-count/")  # warm-up
+    # the token (with its user and saved language), then the count
+    with django_assert_max_num_queries(2):
+        unread = api.get("/api/v1/notifications/unread-count/", HTTP_ACCEPT_LANGUAGE="")
+    assert unread.status_code == 200 and unread["Content-Language"] == "zh-hans"

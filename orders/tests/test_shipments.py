@@ -233,3 +233,18 @@ def test_a_retried_shipment_post_with_an_idempotency_key_records_once():
     assert first.status_code == again.status_code == 201
     assert first.json()["id"] == again.json()["id"]
     assert Shipment.objects.count() == 1 and shipped(order) == [Decimal("3")]
+
+
+def test_the_shipment_form_names_what_is_left_in_the_readers_language():
+    from django.utils import translation
+
+    from orders.forms import ShipmentForm
+
+    order = order_in("in_fulfillment", quantity="4", lines=1)
+    line = order.lines.get()
+    with translation.override("zh-hans"):
+        label = str(ShipmentForm(order_lines=[line]).fields[f"line_{line.pk}"].label)
+    assert label == f"{line}（剩余：4）"
+    with translation.override("en"):
+        label = str(ShipmentForm(order_lines=[line]).fields[f"line_{line.pk}"].label)
+    assert label == f"{line} (left: 4)"

@@ -221,6 +221,38 @@ def test_reads_come_from_the_process_copy_until_the_version_stamp_changes(
     with django_assert_num_queries(0):
         assert accessors.pool_return_days() == 30  # the stamp is unchanged: still the copy
     store._cache().set(store.VERSION_KEY, "from-another-process", None)
+    assert accessors.pool_return_days() == 30  # checked once per request or task
+    store.recheck()  # the next request or task begins
+    assert accessors.pool_return_days() == 45
+
+
+def test_each_request_checks_the_stamp_once():
+    from django.core.signals import request_started
+
+    assert accessors.pool_return_days() == 30
+    Rule.objects.create(key="POOL_RETURN_DAYS", value=45)
+    store._cache().set(store.VERSION_KEY, "from-another-process", None)
+    request_started.send(sender=None)  # what Django sends when a request comes in
+    assert accessors.pool_return_days() == 45
+
+
+def test_a_task_checks_the_stamp_when_it_starts():
+    from celery.signals import task_prerun
+
+    assert accessors.pool_return_days() == 30
+    Rule.objects.create(key="POOL_RETURN_DAYS", value=45)
+    store._cache().set(store.VERSION_KEY, "from-another-process", None)
+    assert accessors.pool_return_days() == 30
+    task_prerun.send(sender=None, task_id="t", task=None, args=(), kwargs={})
+    assert accessors.pool_return_days() == 45
+
+
+def test_a_long_running_process_checks_again_after_a_second(monkeypatch):
+    assert accessors.pool_return_days() == 30
+    Rule.objects.create(key="POOL_RETURN_DAYS", value=45)
+    store._cache().set(store.VERSION_KEY, "from-another-process", None)
+    later = store.time.monotonic() + store.RECHECK_SECONDS + 0.1
+    monkeypatch.setattr(store.time, "monotonic", lambda: later)
     assert accessors.pool_return_days() == 45
 
 
@@ -228,6 +260,7 @@ def test_a_lost_stamp_reloads(django_assert_num_queries):
     assert accessors.pool_return_days() == 30
     Rule.objects.create(key="POOL_RETURN_DAYS", value=45)
     store._cache().delete(store.VERSION_KEY)  # evicted, or the cache server restarted
+    store.recheck()
     assert accessors.pool_return_days() == 45
 
 

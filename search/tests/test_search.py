@@ -11,7 +11,7 @@ from feedback.tests.factories import ticket_in
 from leads.tests.factories import LeadFactory
 from opportunities.tests.factories import OpportunityFactory
 from roles.tests.factories import user_with
-from search.selectors import SOURCES, global_search
+from search.selectors import SOURCES, _matching, global_search
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +110,50 @@ def test_api_is_role_scoped_and_refuses_short_queries():
     short = api.get("/api/v1/search/", {"q": "o"})
     assert short.status_code == 400
     assert "q" in short.json()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("kind", "table", "indexes"),
+    [
+        ("opportunity", "opportunities_opportunity", ["opportunity_name_trgm_idx"]),
+        ("quote", "opportunities_quote", ["opportunity_name_trgm_idx"]),
+        ("contract", "contracts_contract", ["contract_number_trgm_idx"]),
+        ("order", "orders_order", ["order_number_trgm_idx"]),
+        ("invoice", "billing_invoice", ["invoice_number_trgm_idx"]),
+        ("ticket", "feedback_ticket", ["ticket_subject_trgm_idx"]),
+    ],
+)
+def test_later_stages_are_searched_through_indexes(kind, table, indexes):
+    """Numbers, names and subjects on their trigram indexes, the account's name on its own
+    and the foreign key's: no kind reads its whole table (nor the accounts')."""
+    from django.db import connection
+
+    source = next(s for s in SOURCES if s.kind == kind)
+    visible = source.records(user=user_with("manager"))
+    qs = visible.filter(_matching(source.fields, "nova", visible.model))
+    with connection.cursor() as cursor:
+        # On near-empty tables the planner may read everything anyway; with the full reads
+        # ruled out, what remains is what the indexes allow.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = qs.explain()
+    for index in [*indexes, "customers_account_name_trgm_idx"]:
+        assert index in plan, plan
+    assert f"Seq Scan on {table}" not in plan, plan
+    assert "Seq Scan on customers_account" not in plan, plan
+
+
+def test_a_later_stage_is_found_by_its_own_field_or_its_accounts_name():
+    from contracts.models import Contract
+    from contracts.tests.factories import draft_contract
+
+    manager = user_with("manager")
+    by_number = draft_contract(account=AccountFactory(name="Lumen"))
+    Contract.objects.filter(pk=by_number.pk).update(number="CT-NOVA-7")
+    by_number.refresh_from_db()
+    by_account = draft_contract(account=AccountFactory(name="Nova Works"))
+    other = draft_contract(account=AccountFactory(name="Apex"))
+    Contract.objects.filter(pk=other.pk).update(number="CT-APEX-1")
+    found = {h["title"] for h in _group(global_search(user=manager, query="nova"), "contract")}
+    assert found == {str(by_number), str(by_account)}

@@ -46,3 +46,48 @@ def test_select_all_and_run_a_transition(browser, live_server):  # noqa: F811
     page.click("#bulk-back")
     page.wait_for_url(f"{live_server.url}/opportunities/")
     assert page.outside_requests == []
+
+
+def test_leads_list_two_rows_disqualified_with_the_reason_the_bar_asks_for(
+    browser,  # noqa: F811
+    live_server,
+):
+    """Marketing ticks two leads, chooses "Disqualify": the bar swaps in the reason it needs
+    (htmx); Run without it is held by the browser; with it, both leads are disqualified and
+    the third, unticked, is left as it was."""
+    from leads.models import Lead
+    from leads.tests.factories import LeadFactory
+
+    user_with("marketing", username="mei")
+    user_with("sales", username="wei")  # someone to assign leads to
+    picked = [LeadFactory(name=f"Picked lead {i}") for i in range(2)]
+    left = LeadFactory(name="Left lead")
+
+    page = _page(browser, live_server)
+    _login(page, live_server, "mei")
+    page.goto(f"{live_server.url}/leads/")
+    bar = page.locator("[data-testid=bulk-bar]")
+    assert bar.locator("#bulk-assign").count() == 1 and bar.locator("#round-robin").count() == 1
+    for lead in picked:
+        page.check(f"input[name=ids][value='{lead.pk}']")
+    assert page.inner_text("[data-bulk-count]") == "2"
+    page.select_option("#bulk-transition", "disqualify")
+    reason = page.locator("#bulk-fields [name=reason]")
+    reason.wait_for()  # swapped in by htmx for the transition chosen
+    page.click("#bulk-run")
+    assert page.url == f"{live_server.url}/leads/"  # the browser holds the form: reason required
+    reason.fill("No budget this year")
+    page.click("#bulk-run")
+    page.wait_for_url(re.compile(r"/bulk/leads/$"))
+    assert "2 of 2 done." in page.inner_text("h1")
+    table = page.locator("[data-testid=bulk-results]")
+    for lead in picked:
+        assert table.locator(f"tr[data-record='{lead.pk}'][data-ok='1']").count() == 1
+    states = dict(Lead.objects.values_list("pk", "status"))
+    assert [states[x.pk] for x in picked] == ["disqualified", "disqualified"]
+    assert states[left.pk] == "new"
+    reasons = Lead.objects.filter(pk__in=[x.pk for x in picked]).values_list(
+        "disqualify_reason", flat=True
+    )
+    assert set(reasons) == {"No budget this year"}
+    assert page.outside_requests == []

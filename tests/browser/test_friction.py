@@ -1,9 +1,12 @@
 """The first-hour friction of issue 15 in a real browser, and the accessibility audit: axe-core
 (from the npm registry, vendored into static/vendor/axe-core by scripts/vendor-assets.sh) is
-injected by this test into every page of the navigation, for every role, and must report no
-WCAG 2 A/AA violation. No page of the app loads axe itself.
+injected by this test into every page of the navigation and into the page of each kind of
+record (lead, account, contact, opportunity, quote, contract, order, invoice, ticket), for
+every role that may see it, in English and in Chinese, and must report no WCAG 2 A/AA
+violation. No page of the app loads axe itself.
 
-One browser for the module; one context per role, reused for all of that role's pages."""
+One browser for the module; one signed-in context per role, reused for all of that role's
+pages; one test per language, so two test workers audit the languages side by side."""
 
 import datetime
 import json
@@ -21,12 +24,13 @@ from customers.tests.factories import AccountFactory, ContactFactory
 from feedback.models import AccountFlag, FeedbackItem
 from feedback.tests.factories import ticket_in
 from leads.tests.factories import lead_in
+from ltc.models import TransitionLog
 from ltc.signoffs import SignOffDecision, SignOffRole
 from opportunities.models import QuoteSignOff
 from opportunities.tests.factories import opportunity_in, quote_in
 from orders.tests.factories import order_in
 from roles.models import Role
-from roles.tests.factories import user_with
+from roles.tests.factories import UserFactory, user_with
 from tests.browser.test_smoke import _login, _page, browser, role_groups  # noqa: F401
 
 pytestmark = [
@@ -47,52 +51,94 @@ AXE_RUN = """async (tags) => {
 
 
 def _world():
-    """A little of everything, so each list page shows rows, filters, badges and buttons."""
+    """A little of everything, so each list page shows rows, filters, badges and buttons.
+    Returns the users by role and the page of one record of each kind (sales owns them where
+    a record has an owner, so a salesperson audits them too)."""
     users = {role: user_with(role, username=role) for role in Role.values}
     sales = users["sales"]
     account = AccountFactory(name="Suzhou Hengda Electronics", owner=sales)
-    lead_in("working", owner=sales, name="Liu Yang", company="Suzhou Hengda")
-    opportunity_in("proposal", owner=sales, account=account)
-    contract_in("in_review")
-    order_in("in_fulfillment")
-    invoice_in("overdue")
-    ticket_in("open", account=account)
+    contact = ContactFactory(account=account, name="Ms Zhou", email="zhou@hengda.example.cn")
+    lead = lead_in("working", owner=sales, name="Liu Yang", company="Suzhou Hengda")
+    opportunity = opportunity_in("proposal", owner=sales, account=account)
+    quote = quote_in("draft", opportunity=opportunity)
+    contract = contract_in("in_review", owner=sales, account=account)
+    order = order_in("in_fulfillment", owner=sales, account=account)
+    invoice = invoice_in("overdue", account=account)
+    ticket = ticket_in("open", account=account, contact=contact)
     AccountFlag.objects.create(account=account, reason="detractor", note="NPS 3")
     FeedbackItem.objects.create(kind="suggestion", category="product", title="Dark mode")
-    return users
+    # A history table on the contract page, so it is audited too.
+    TransitionLog.objects.create(
+        record=contract,
+        transition="submit",
+        source="draft",
+        target="in_review",
+        by=sales,
+        comment="Submitted for review with the customer's procurement terms (采购条款).",
+    )
+    records = [lead, account, contact, opportunity, quote, contract, order, invoice, ticket]
+    return users, [r.get_absolute_url() for r in records]
 
 
 def _audit(page, url) -> list[dict]:
-    page.goto(url)
+    """axe's violations on `url` (None: the page already open)."""
+    if url is not None:
+        page.goto(url)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate("src => { (0, eval)(src); }", AXE.read_text())
     return page.evaluate(AXE_RUN, WCAG2)
 
 
-def test_every_page_of_the_navigation_passes_wcag2_aa_for_every_role(browser, live_server):  # noqa: F811
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_every_page_of_the_navigation_and_every_record_page_passes_wcag2_aa(
+    browser,  # noqa: F811
+    live_server,
+    language,
+):
     assert AXE.exists(), "run scripts/vendor-assets.sh (axe-core comes from the npm registry)"
-    _world()
-    found = {}
-    audited = 0
-    for role in Role.values:
+    users, record_pages = _world()
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    found, audited, seen_records = {}, set(), set()
+    for role in [*Role.values, "admin"]:
         page = _page(browser, live_server)
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
         _login(page, live_server, role)
+        assert page.get_attribute("html", "lang") == language
         links = page.eval_on_selector_all(
             ".sidebar-nav a.nav-link", "els => els.map(e => e.getAttribute('href'))"
         )
         assert len(links) >= 8, (role, links)
+        if role == "admin":  # the superuser: only the pages no role has shown yet
+            links = [href for href in links if not any(href == a[1] for a in audited)]
+            assert links, "the staff pages (admin site, API docs) are in the superuser's nav"
         for href in links:
             violations = _audit(page, f"{live_server.url}{href}")
-            audited += 1
+            audited.add((role, href))
             if violations:
-                found[f"{role} {href}"] = violations
+                found[f"{language} {role} {href}"] = violations
+        for href in record_pages if role != "admin" else []:
+            response = page.goto(f"{live_server.url}{href}")
+            assert response is not None
+            if response.status in (403, 404):  # not a record this role may see
+                continue
+            assert response.status == 200, (role, href, response.status)
+            violations = _audit(page, None)
+            audited.add((role, href))
+            seen_records.add(href)
+            if violations:
+                found[f"{language} {role} {href}"] = violations
         page.context.close()
-    assert audited >= 7 * 8
+    assert seen_records == set(record_pages)  # each record page audited by some role
+    # every role saw at least its nav and some record pages (sales all but the ticket)
+    assert sum(1 for role, href in audited if role == "sales" and href in record_pages) >= 7
+    assert len(audited) >= 7 * 8 + 7 * 3
     assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
 
 
 def test_first_hour_friction(browser, live_server):  # noqa: F811
-    users = _world()
+    users, _records = _world()
     sales, manager = users["sales"], users["manager"]
 
     # The qualify dialog opens with the BANT facts the lead already has; qualifying says so.
