@@ -7,14 +7,19 @@ from customfields.indexes import custom_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0002_csat_flag_reason"),
+        ("orders", "0008_number_trigram_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="ticket",
+            model_name="historicalorder",
             name="custom",
             field=models.JSONField(blank=True, default=dict, verbose_name="custom fields"),
         ),
-        custom_index("feedback_ticket", "ticket_custom_gin"),
+        migrations.AddField(
+            model_name="order",
+            name="custom",
+            field=models.JSONField(blank=True, default=dict, verbose_name="custom fields"),
+        ),
+        custom_index("orders_order", "order_custom_gin"),
     ]

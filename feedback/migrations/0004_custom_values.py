@@ -7,19 +7,14 @@ from customfields.indexes import custom_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0007_shipment_carrier_for_goods_only"),
+        ("feedback", "0003_subject_trigram_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="historicalorder",
+            model_name="ticket",
             name="custom",
             field=models.JSONField(blank=True, default=dict, verbose_name="custom fields"),
         ),
-        migrations.AddField(
-            model_name="order",
-            name="custom",
-            field=models.JSONField(blank=True, default=dict, verbose_name="custom fields"),
-        ),
-        custom_index("orders_order", "order_custom_gin"),
+        custom_index("feedback_ticket", "ticket_custom_gin"),
     ]

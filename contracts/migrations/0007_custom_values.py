@@ -7,7 +7,7 @@ from customfields.indexes import custom_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contracts", "0005_drop_owner_grants"),
+        ("contracts", "0006_number_trigram_index"),
     ]
 
     operations = [

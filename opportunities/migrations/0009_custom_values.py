@@ -7,7 +7,7 @@ from customfields.indexes import custom_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("opportunities", "0007_opportunity_source_rule"),
+        ("opportunities", "0008_name_trigram_index"),
     ]
 
     operations = [

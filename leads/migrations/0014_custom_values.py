@@ -7,7 +7,7 @@ from customfields.indexes import custom_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("leads", "0012_owner_filter_index"),
+        ("leads", "0013_owner_search_index"),
     ]
 
     operations = [
