@@ -200,9 +200,9 @@ def register(spec: ListSpec) -> ListSpec:
 
 def registry() -> dict[str, ListSpec]:
     """Every declared list by name (each app's `listing` module is loaded once)."""
-    from django.utils.module_loading import autodiscover_modules
+    from ltc.discovery import discover
 
-    autodiscover_modules("listing")
+    discover("listing")
     return dict(_REGISTRY)
 
 

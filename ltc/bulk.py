@@ -166,9 +166,9 @@ def register(spec: BulkList) -> BulkList:
 
 
 def registry() -> dict[str, BulkList]:
-    from django.utils.module_loading import autodiscover_modules
+    from ltc.discovery import discover
 
-    autodiscover_modules("bulk")
+    discover("bulk")
     return dict(_REGISTRY)
 
 

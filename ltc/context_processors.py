@@ -1,4 +1,7 @@
-from django.urls import reverse
+from functools import cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.selectors import inbox
@@ -44,6 +47,12 @@ NAVIGATION = [
 ]
 
 
+@cache
+def _url(name: str, prefix: str, urlconf: str) -> str:
+    """The address of a navigation entry, computed once per script prefix and URLconf."""
+    return reverse(name)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -52,7 +61,7 @@ def navigation(request):
     for label, name, roles in NAVIGATION:
         if roles and not has_role(user, *roles):
             continue
-        url = reverse(name)
+        url = _url(name, get_script_prefix(), getattr(request, "urlconf", settings.ROOT_URLCONF))
         matches = request.path.startswith(url) and (url != "/" or request.path == "/")
         items.append({"label": label, "url": url, "active": matches})
     # Only the most specific match is the current page (the forecast, not also the KPIs).

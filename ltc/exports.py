@@ -310,9 +310,9 @@ def export_page(request, spec: Export, queryset):
 
 def registry() -> dict[str, Export]:
     """Every declared export by name (each app's `exports` module is loaded once)."""
-    from django.utils.module_loading import autodiscover_modules
+    from ltc.discovery import discover
 
-    autodiscover_modules("exports")
+    discover("exports")
     return dict(_REGISTRY)
 
 
