@@ -46,8 +46,9 @@ class CustomValuesField(serializers.Field):
         return record_of(self.parent.Meta.model)
 
     def to_representation(self, value):
+        if not value:
+            return {}  # nothing to show: the definitions are not read (lists stay at their count)
         user = _user(self)
-        value = value or {}
         return {
             d.key: value[d.key] for d in visible_definitions(self.record, user) if d.key in value
         }
