@@ -5,6 +5,7 @@ operations maintain it (catalog.services holds that check). Products are retired
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 
+from customfields.api import CustomValuesSerializerMixin, with_custom_filter
 from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.history import HistoryMixin
@@ -23,7 +24,9 @@ from .selectors import product_list
     price="The list price per unit, before discount and tax",
     tax_rate="The tax rate in percent that lines of this product start with (e.g. 13.00)",
 )
-class ProductSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+class ProductSerializer(
+    CustomValuesSerializerMixin, VisibleRelationsMixin, serializers.ModelSerializer
+):
     class Meta:
         model = Product
         fields = [
@@ -39,6 +42,7 @@ class ProductSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "active",
             "created_at",
             "updated_at",
+            "custom",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -57,7 +61,7 @@ class ProductViewSet(
 ):
     queryset = Product.objects.none()
     serializer_class = ProductSerializer
-    filter_backends = API_FILTERS
+    filter_backends = with_custom_filter(API_FILTERS)
     export_spec = PRODUCTS
     filterset_class = ProductFilter
     search_fields = ["code", "name"]

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
+
 from .models import Product
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(CustomFieldsFormMixin, forms.ModelForm):
     class Meta:
         model = Product
         fields = [
@@ -21,6 +23,8 @@ class ProductForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ProductFilterForm(forms.Form):
+class ProductFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Product
+
     q = forms.CharField(label=_("Search"), required=False)
     active = forms.NullBooleanField(label=_("Active"), required=False)

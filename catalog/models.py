@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from customfields.models import CustomValuesMixin
 from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
 from rules import accessors as rule_values
@@ -33,7 +34,7 @@ def unit_label(unit: str) -> str:
     return str(UNIT_LABELS.get(unit, unit))
 
 
-class Product(models.Model):
+class Product(CustomValuesMixin, models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from customfields.services import apply_values
+
 from .models import Product
 from .selectors import product_can_edit
 
@@ -31,7 +33,11 @@ FIELDS = tuple(ProductFields.__annotations__)
 
 @transaction.atomic
 def product_save(
-    *, user: User, product: Product | None = None, **fields: Unpack[ProductFields]
+    *,
+    user: User,
+    product: Product | None = None,
+    custom: dict | None = None,
+    **fields: Unpack[ProductFields],
 ) -> Product:
     if not product_can_edit(user=user):
         raise PermissionDenied(_("Only sales support and operations maintain the catalog."))
@@ -39,6 +45,8 @@ def product_save(
     for key, value in fields.items():
         if key in FIELDS:
             setattr(product, key, value)
+    if custom is not None:
+        apply_values(product, custom, user=user, partial=product.pk is not None)
     product.full_clean()
     product.save()
     return product

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from customfields.filters import search_q as custom_search_q
 from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator
@@ -12,18 +13,24 @@ from ltc.paging import CappedPaginator
 from . import selectors, services
 from .exports import PRODUCTS
 from .forms import ProductFilterForm, ProductForm
+from .models import Product
 
 
 @login_required
 def product_list(request):
-    form = ProductFilterForm(request.GET or None)
+    form = ProductFilterForm(request.GET or None, user=request.user)
     qs = selectors.product_list(user=request.user)
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
         if q:
-            qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+            qs = qs.filter(
+                Q(code__icontains=q)
+                | Q(name__icontains=q)
+                | custom_search_q(Product, request.user, q)
+            )
         if form.cleaned_data["active"] is not None:
             qs = qs.filter(active=form.cleaned_data["active"])
+    qs = form.filter_custom(qs)
     if download := export_page(request, PRODUCTS, qs):
         return download
     page = CappedPaginator(qs, 25).get_page(request.GET.get("page"))
@@ -56,7 +63,7 @@ def product_edit(request, pk=None):
     if not selectors.product_can_edit(user=request.user):
         raise PermissionDenied
     product = get_object_or_404(selectors.product_list(user=request.user), pk=pk) if pk else None
-    form = ProductForm(request.POST or None, instance=product)
+    form = ProductForm(request.POST or None, instance=product, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         with outcome:

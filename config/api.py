@@ -14,6 +14,7 @@ API_APPS = [
     "ltc",
     "activities",
     "listviews",
+    "customfields",
     "customers",
     "catalog",
     "leads",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("kpis/", include("kpis.urls")),
     path("settings/rules/", include("rules.urls")),
+    path("settings/custom-fields/", include("customfields.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

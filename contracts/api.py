@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from customers.models import Contact
 from customers.selectors import account_list
+from customfields.api import CustomValuesSerializerMixin, with_custom_filter
 from leads.selectors import lead_list
 from ltc.api.bulking import BulkMixin
 from ltc.api.descriptions import described
@@ -163,7 +164,9 @@ class AttachmentSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     termination_reason="Why the contract was terminated",
     quote="The accepted quote the contract was drawn from",
 )
-class ContractSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+class ContractSerializer(
+    CustomValuesSerializerMixin, VisibleRelationsMixin, serializers.ModelSerializer
+):
     lead = serializers.IntegerField(source="opportunity.lead_id", read_only=True, allow_null=True)
     account_name = serializers.CharField(source="account.name", read_only=True)
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
@@ -238,6 +241,7 @@ class ContractSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "termination_reason",
             "created_at",
             "updated_at",
+            "custom",
         ]
         read_only_fields = [
             f for f in fields if f not in ("start_date", "end_date", "terms", "signatories")
@@ -376,6 +380,7 @@ class ContractViewSet(
     when over the value threshold or the account's credit limit); sales signs."""
 
     queryset = Contract.objects.none()
+    filter_backends = with_custom_filter()
     serializer_class = ContractSerializer
     bulk_name = "contracts"
     export_spec = CONTRACTS

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 from ltc.forms import VisibleChoicesMixin
 from ltc.uploads import LimitedFileField
 
@@ -18,7 +19,9 @@ class SignForm(forms.Form):
     signed_by_name = forms.CharField(label=_("Signed by (customer)"), max_length=200)
 
 
-class ContractFilterForm(forms.Form):
+class ContractFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Contract
+
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
 
@@ -27,7 +30,7 @@ class ContractFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *ContractStatus.choices]
 
 
-class ContractForm(VisibleChoicesMixin, forms.ModelForm):
+class ContractForm(CustomFieldsFormMixin, VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["start_date", "end_date", "signatories", "terms"]

@@ -13,6 +13,7 @@ CONTRACT_LIST = register(
         name="contracts",
         title=_("Contracts"),
         url_name="contracts:list",
+        model="contracts.Contract",
         filter_form=ContractFilterForm,
         columns=(
             ListColumn("number", _("Contract"), sort="number"),

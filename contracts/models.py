@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from customfields.models import CustomValuesMixin
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import HUNDRED, CurrencyField, MoneyField, line_amounts
@@ -50,7 +51,7 @@ def value_threshold() -> Decimal:
     return rule_values.contract_value_threshold()
 
 
-class Contract(SignOffSteps, StateMachineModel, CreatedBy, TimeStamped):
+class Contract(SignOffSteps, StateMachineModel, CreatedBy, TimeStamped, CustomValuesMixin):
     # Each signer's decisions in a review round: closed once that signer has signed off.
     sign_off_steps = {
         "approve": SignOffRole.FINANCE,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from customfields.services import apply_values
 from ltc.handoffs import contract_signed
 from ltc.records import require_visible
 from ltc.signoffs import record_rejection, sign_off
@@ -167,6 +168,7 @@ def contract_update(
     contract: Contract,
     user: User,
     signatories: list | None = None,
+    custom: dict | None = None,
     **fields: Unpack[ContractFields],
 ) -> Contract:
     locked = _lock_editable(contract, user)
@@ -174,6 +176,8 @@ def contract_update(
     for key, value in fields.items():
         if key in EDITABLE:
             setattr(locked, key, value)
+    if custom is not None:
+        apply_values(locked, custom, user=user)
     locked.full_clean()
     locked.save()
     if signatories is not None:

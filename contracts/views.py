@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from company.documents import document_language
+from customfields.filters import search_q as custom_search_q
 from listviews.lists import open_list
 from ltc.errors import Outcome, form_labels, report_form
 from ltc.exports import export_page
@@ -29,7 +30,7 @@ from . import services
 from .exports import CONTRACTS
 from .forms import AttachmentForm, ContractFilterForm, ContractForm, MilestoneFormSet
 from .listing import CONTRACT_LIST
-from .models import ContractLine, ContractSignOff, PaymentMilestone
+from .models import Contract, ContractLine, ContractSignOff, PaymentMilestone
 from .selectors import contract_list
 
 PAGE_SIZE = 25
@@ -71,7 +72,7 @@ def contract_list_view(request):
     listing = open_list(request, CONTRACT_LIST)
     if listing.redirect:
         return listing.redirect  # the user's default view
-    form = ContractFilterForm(request.GET or None)
+    form = ContractFilterForm(request.GET or None, user=request.user)
     qs = filter_by_account(request, contract_list(user=request.user))
     if form.is_valid():
         data = form.cleaned_data
@@ -81,9 +82,11 @@ def contract_list_view(request):
                 Q(number__icontains=q)
                 | Q(account__name__icontains=q)
                 | Q(opportunity__name__icontains=q)
+                | custom_search_q(Contract, request.user, q)
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
+    qs = form.filter_custom(qs)
     qs = listing.sorted(qs)
     if download := export_page(request, CONTRACTS, qs):
         return download

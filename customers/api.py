@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from activities.models import Activity
+from customfields.api import CustomValuesSerializerMixin, with_custom_filter
 from ltc.api.bulking import BulkMixin
 from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
@@ -43,7 +44,9 @@ from .selectors import account_list, account_summary, contact_list
     "currency; a contract review that would go beyond it also needs a manager's sign-off. "
     "Null: no limit",
 )
-class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+class AccountSerializer(
+    CustomValuesSerializerMixin, VisibleRelationsMixin, serializers.ModelSerializer
+):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
 
     account_flags = AccountFlagsField(account="pk")
@@ -71,6 +74,7 @@ class AccountSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "confirm_duplicate",
+            "custom",
         ]
         read_only_fields = ["owner", "last_activity_at", "created_at", "updated_at"]
 
@@ -164,7 +168,9 @@ class VisibleAccountField(serializers.PrimaryKeyRelatedField):
     is_primary="The account's main contact",
     is_billing="Receives the account's invoices and statements",
 )
-class ContactSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+class ContactSerializer(
+    CustomValuesSerializerMixin, VisibleRelationsMixin, serializers.ModelSerializer
+):
     account = VisibleAccountField(queryset=Account.objects.all())
     account_name = serializers.CharField(source="account.name", read_only=True)
 
@@ -184,6 +190,7 @@ class ContactSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "notes",
             "created_at",
             "updated_at",
+            "custom",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -215,7 +222,7 @@ class AccountViewSet(MergeMixin, BulkMixin, ExportMixin, HistoryMixin, _SavingVi
 
     queryset = Account.objects.none()
     serializer_class = AccountSerializer
-    filter_backends = SEARCH_TEXT_FILTERS
+    filter_backends = with_custom_filter(SEARCH_TEXT_FILTERS)
     bulk_name = "accounts"
     export_spec = ACCOUNTS
     filterset_class = AccountFilter
@@ -264,7 +271,7 @@ class ContactViewSet(MergeMixin, BulkMixin, ExportMixin, HistoryMixin, _SavingVi
 
     queryset = Contact.objects.none()
     serializer_class = ContactSerializer
-    filter_backends = SEARCH_TEXT_FILTERS
+    filter_backends = with_custom_filter(SEARCH_TEXT_FILTERS)
     bulk_name = "contacts"
     export_spec = CONTACTS
     filterset_class = ContactFilter

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 from ltc.forms import ConfirmDuplicateMixin, VisibleChoicesMixin
 
 from .models import Account, Contact, Industry
 
 
-class AccountForm(ConfirmDuplicateMixin, forms.ModelForm):
+class AccountForm(CustomFieldsFormMixin, ConfirmDuplicateMixin, forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -29,7 +30,7 @@ class AccountForm(ConfirmDuplicateMixin, forms.ModelForm):
         }
 
 
-class ContactForm(VisibleChoicesMixin, forms.ModelForm):
+class ContactForm(CustomFieldsFormMixin, VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
@@ -51,14 +52,18 @@ class ContactForm(VisibleChoicesMixin, forms.ModelForm):
             self.fields["account"].queryset = accounts
 
 
-class AccountFilterForm(forms.Form):
+class AccountFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Account
+
     q = forms.CharField(label=_("Search"), required=False)
     industry = forms.ChoiceField(
         label=_("Industry"), required=False, choices=[("", _("Any industry")), *Industry.choices]
     )
 
 
-class ContactFilterForm(forms.Form):
+class ContactFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Contact
+
     q = forms.CharField(label=_("Search"), required=False)
 
 

@@ -4,6 +4,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from customfields.models import CustomValuesMixin
 from ltc.audit import audit_history
 from ltc.money import CurrencyField, MoneyField
 from ltc.searchtext import search_text_field
@@ -23,7 +24,7 @@ class Industry(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Account(models.Model):
+class Account(CustomValuesMixin, models.Model):
     """A customer company; shared by every stage."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -91,7 +92,7 @@ class Account(models.Model):
         Account.objects.filter(pk=self.pk).update(last_activity_at=activity.created_at)
 
 
-class Contact(models.Model):
+class Contact(CustomValuesMixin, models.Model):
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="contacts"
     )

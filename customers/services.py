@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
+from customfields.services import apply_values
 from ltc.duplicates import DuplicateError
 from ltc.records import require_visible
 from roles.policies import require
@@ -62,6 +63,7 @@ def account_save(
     user: User,
     account: Account | None = None,
     confirm_duplicate: bool | None = None,
+    custom: dict | None = None,
     **fields: Unpack[AccountFields],
 ) -> Account:
     """Create or edit an account. A new account whose company name, email or phone matches an
@@ -83,6 +85,8 @@ def account_save(
     for key, value in fields.items():
         if key in ACCOUNT_FIELDS:
             setattr(account, key, value)
+    if custom is not None:
+        apply_values(account, custom, user=user, partial=account.pk is not None)
     account.full_clean()
     account.save()
     return account
@@ -108,7 +112,11 @@ def account_assign_owner(*, user: User, account: Account, owner: User) -> Accoun
 
 @transaction.atomic
 def contact_save(
-    *, user: User, contact: Contact | None = None, **fields: Unpack[ContactFields]
+    *,
+    user: User,
+    contact: Contact | None = None,
+    custom: dict | None = None,
+    **fields: Unpack[ContactFields],
 ) -> Contact:
     account = fields.get("account") or (contact.account if contact else None)
     require_visible(user, account=fields.get("account"))
@@ -118,6 +126,8 @@ def contact_save(
     for key, value in fields.items():
         if key in CONTACT_FIELDS:
             setattr(contact, key, value)
+    if custom is not None:
+        apply_values(contact, custom, user=user, partial=contact.pk is not None)
     contact.full_clean()
     contact.save()
     return contact

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from customfields.filters import search_q as custom_search_q
 from listviews.lists import open_list
 from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
@@ -28,14 +29,16 @@ def account_list(request):
     listing = open_list(request, ACCOUNT_LIST)
     if listing.redirect:
         return listing.redirect  # the user's default view
-    form = AccountFilterForm(request.GET or None)
+    form = AccountFilterForm(request.GET or None, user=request.user)
     qs = selectors.account_list(user=request.user)
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
         if q:
-            qs = qs.filter(search_q(q))  # name, tax ID, email, phone
+            # name, tax ID, email, phone; and the text custom fields the user may see
+            qs = qs.filter(search_q(q) | custom_search_q(Account, request.user, q))
         if form.cleaned_data["industry"]:
             qs = qs.filter(industry=form.cleaned_data["industry"])
+    qs = form.filter_custom(qs)
     qs = listing.sorted(qs)
     if download := export_page(request, ACCOUNTS, qs):
         return download
@@ -75,7 +78,7 @@ def account_edit(request, pk=None):
     account = get_object_or_404(selectors.account_list(user=request.user), pk=pk) if pk else None
     if not selectors.account_can_edit(user=request.user, account=account):
         raise PermissionDenied
-    form = AccountForm(request.POST or None, instance=account)
+    form = AccountForm(request.POST or None, instance=account, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -103,11 +106,12 @@ def contact_list(request):
     listing = open_list(request, CONTACT_LIST)
     if listing.redirect:
         return listing.redirect  # the user's default view
-    form = ContactFilterForm(request.GET or None)
+    form = ContactFilterForm(request.GET or None, user=request.user)
     qs = selectors.contact_list(user=request.user)
     if form.is_valid() and form.cleaned_data["q"].strip():
         q = form.cleaned_data["q"].strip()
-        qs = qs.filter(selectors.contact_matching(q))
+        qs = qs.filter(selectors.contact_matching(q) | custom_search_q(Contact, request.user, q))
+    qs = form.filter_custom(qs)
     qs = listing.sorted(qs)
     if download := export_page(request, CONTACTS, qs):
         return download

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from customers.models import Account, Contact
 from customers.selectors import account_list
+from customfields.api import CustomValuesSerializerMixin, with_custom_filter
 from ltc.api.bulking import BulkMixin
 from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
@@ -43,7 +44,9 @@ from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
     first_response_breached_at="When the first-response target was missed; null if met",
     resolution_breached_at="When the resolution target was missed; null if met",
 )
-class TicketSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+class TicketSerializer(
+    CustomValuesSerializerMixin, VisibleRelationsMixin, serializers.ModelSerializer
+):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contact = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True
@@ -72,6 +75,7 @@ class TicketSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "custom",
         ]
         read_only_fields = [
             "status",
@@ -129,6 +133,7 @@ class TicketViewSet(
     sales; state changes only by transitions."""
 
     queryset = Ticket.objects.none()
+    filter_backends = with_custom_filter()
     serializer_class = TicketSerializer
     bulk_name = "tickets"
     export_spec = TICKETS

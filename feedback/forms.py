@@ -2,6 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from customfields.forms import CustomFieldsFormMixin
 from ltc.forms import VisibleChoicesMixin
 
 from .models import FeedbackItem, Ticket, TicketStatus
@@ -34,7 +35,7 @@ class ResolveForm(forms.Form):
         return value
 
 
-class TicketForm(VisibleChoicesMixin, forms.ModelForm):
+class TicketForm(CustomFieldsFormMixin, VisibleChoicesMixin, forms.ModelForm):
     # The fields that belong to the chosen account, reloaded when it changes.
     ACCOUNT_LINKS = ("contact", "order")
 

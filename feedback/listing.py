@@ -13,6 +13,7 @@ TICKET_LIST = register(
         name="tickets",
         title=_("Tickets"),
         url_name="feedback:ticket-list",
+        model="feedback.Ticket",
         filter_form=TicketFilterForm,
         columns=(
             ListColumn("subject", _("Ticket")),

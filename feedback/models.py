@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from customfields.models import CustomValuesMixin
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.transitions import StateMachineModel
 from roles.permissions import RolePermission
@@ -53,7 +54,7 @@ def role_for_category(category: str) -> str:
     return "operations" if category in AFTER_SALES else "service"
 
 
-class Ticket(StateMachineModel, CreatedBy, TimeStamped):
+class Ticket(StateMachineModel, CreatedBy, TimeStamped, CustomValuesMixin):
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from activities.models import ActivityKind
 from activities.services import activity_create
 from customers.models import Account, Contact
+from customfields.services import apply_values
 from ltc.records import require_visible
 from ltc.timers import escalation_recipients
 from ltc.transitions import perform_transition
@@ -95,6 +96,7 @@ def ticket_create(
     contact: Contact | None = None,
     order=None,
     assignee=None,
+    custom: dict | None = None,
 ) -> Ticket:
     """Open a case; after-sales categories (product, delivery) go to operations, the rest to
     customer service."""
@@ -113,6 +115,8 @@ def ticket_create(
         created_by=user,
         assigned_role=role_for_category(category),
     )
+    if custom is not None:
+        apply_values(ticket, custom, user=user, partial=False)
     ticket.full_clean()
     ticket.save()
     return ticket
@@ -123,7 +127,9 @@ def ticket_can_edit(*, user: User, ticket: Ticket) -> bool:
 
 
 @transaction.atomic
-def ticket_update(*, user: User, ticket: Ticket, **fields: Unpack[TicketFields]) -> Ticket:
+def ticket_update(
+    *, user: User, ticket: Ticket, custom: dict | None = None, **fields: Unpack[TicketFields]
+) -> Ticket:
     if not ticket_can_edit(user=user, ticket=ticket):
         raise PermissionDenied(_("You may not edit this ticket."))
     require_visible(
@@ -138,6 +144,8 @@ def ticket_update(*, user: User, ticket: Ticket, **fields: Unpack[TicketFields])
     _check_ticket_links(account=ticket.account, contact=ticket.contact, order=ticket.order)
     if "category" in fields:
         ticket.assigned_role = role_for_category(ticket.category)
+    if custom is not None:
+        apply_values(ticket, custom, user=user)
     ticket.full_clean()
     ticket.save()
     return ticket

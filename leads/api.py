@@ -14,6 +14,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from customfields.api import CustomValuesSerializerMixin, with_custom_filter
 from ltc.api.bulking import BulkMixin
 from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
@@ -56,7 +57,9 @@ from .selectors import lead_list
     converted_at="When the lead was converted into an opportunity",
     assigned_at="When the lead was last assigned to its owner",
 )
-class LeadSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+class LeadSerializer(
+    CustomValuesSerializerMixin, VisibleRelationsMixin, serializers.ModelSerializer
+):
     owner_name = serializers.StringRelatedField(source="owner", read_only=True, allow_null=True)
     confirm_duplicate = ConfirmDuplicateField()
     opportunity = serializers.PrimaryKeyRelatedField(
@@ -96,6 +99,7 @@ class LeadSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "custom",
         ]
         # The state changes only by transitions, the owner only by assignment.
         read_only_fields = [
@@ -226,7 +230,7 @@ class LeadViewSet(
 
     queryset = Lead.objects.none()  # for the schema; requests use get_queryset
     serializer_class = LeadSerializer
-    filter_backends = [API_FILTERS[0], LeadSearchFilter, *API_FILTERS[2:]]
+    filter_backends = with_custom_filter([API_FILTERS[0], LeadSearchFilter, *API_FILTERS[2:]])
     bulk_name = "leads"
     export_spec = LEADS
     filterset_class = LeadFilter

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account
+from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 from ltc.forms import ConfirmDuplicateMixin, VisibleChoicesMixin
 from ltc.uploads import SpreadsheetFileField
 from roles.permissions import users_with_role
@@ -29,7 +30,7 @@ class SourceChoiceMixin:
         )
 
 
-class LeadForm(SourceChoiceMixin, ConfirmDuplicateMixin, forms.ModelForm):
+class LeadForm(CustomFieldsFormMixin, SourceChoiceMixin, ConfirmDuplicateMixin, forms.ModelForm):
     class Meta:
         model = Lead
         fields = [
@@ -108,7 +109,9 @@ class AssignForm(forms.Form):
         self.fields["owner"].queryset = users_with_role("sales")
 
 
-class LeadFilterForm(forms.Form):
+class LeadFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Lead
+
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import logging
 import re
 from collections import Counter
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +37,7 @@ from django.utils.translation import gettext_noop
 
 from customers.names import company_key
 from customers.phones import validate_phone
+from ltc import extra_fields
 from ltc.imports import FileProblem, ImportReport, RowError, report_as_dict
 from ltc.imports import cell_text as _text
 from ltc.imports import header_key as _header_key
@@ -119,7 +121,9 @@ MONEY_NOISE = re.compile(r"[,\s¥￥$€£]")
 
 
 def _header_map() -> dict[str, str]:
-    mapping = {}
+    # The custom fields' columns (by key or label in either language) first: a lead's own
+    # column of the same name wins.
+    mapping = dict(extra_fields.import_headers(Lead))
     for name in FIELDS:
         mapping[_header_key(name)] = name
         for alias in ALIASES.get(name, ()):
@@ -265,6 +269,10 @@ class _Validator:
             elif owner != self.user and not self.may_assign:
                 reasons.append(_("Only marketing assigns leads to other salespeople."))
         values["owner"] = owner
+        extra = {n: v for n, v in raw.items() if n.startswith(extra_fields.PREFIX)}
+        if extra:
+            values["custom"], problems = extra_fields.import_values(Lead, self.user, extra)
+            reasons.extend(problems)
         return _Row(line=line, values=values, reasons=reasons)
 
 
@@ -417,6 +425,14 @@ def bulk_insert_leads(records: list[dict]) -> list[int]:
         else:
             defaults[f.attname] = f.get_default()
     attnames = [f.attname for f in fields]
+    # JSON columns (the custom fields) go through COPY as JSON text.
+    json_names = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    records = [
+        {k: json.dumps(v) if k in json_names else v for k, v in record.items()}
+        for record in records
+    ]
+    for name in json_names:
+        defaults[name] = json.dumps(defaults[name])
     ids = _next_ids(Lead, len(records))
     _copy_rows(
         Lead._meta.db_table,
@@ -439,6 +455,7 @@ def _create(rows: list[_Row], user: User) -> int:
         record["created_at"] = now
         record["score"] = lead_score(SimpleNamespace(pk=None, **record), activity_count=0)
         record["company_key"] = company_key(record["company"])
+        record["custom"] = values.get("custom") or {}
         records.append(record)
     ids = bulk_insert_leads(records)  # owners need no grant: the owner rule covers them
     per_owner = Counter(row.values["owner"] for row in rows if row.values["owner"] is not None)

@@ -14,6 +14,7 @@ LEAD_LIST = register(
         name="leads",
         title=_("Leads"),
         url_name="leads:list",
+        model="leads.Lead",
         filter_form=LeadFilterForm,
         only_for=lambda user: has_role(user, "marketing", "sales", "manager"),
         columns=(

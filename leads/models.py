@@ -10,6 +10,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from customers.names import company_key as name_key
 from customers.phones import validate_phone
+from customfields.models import CustomValuesMixin
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
 from ltc.money import CurrencyField, MoneyField
@@ -67,7 +68,7 @@ def lead_source_display(record) -> str:
     return rule_values.lead_source_label(record.source)
 
 
-class Lead(StateMachineModel, CreatedBy, TimeStamped):
+class Lead(StateMachineModel, CreatedBy, TimeStamped, CustomValuesMixin):
     name = models.CharField(_("contact name"), max_length=120)
     company = models.CharField(_("company"), max_length=200, blank=True)
     # The company name as compared for duplicates (customers.names), kept by save() and the

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from customers.models import Account, Contact
+from customfields.services import apply_values
 from ltc.duplicates import DuplicateError
 from ltc.handoffs import lead_converted
 from ltc.transitions import perform_transition
@@ -60,6 +61,7 @@ def lead_create(
     user: User,
     owner: User | None = None,
     confirm_duplicate: bool | None = None,
+    custom: dict | None = None,
     **fields: Unpack[LeadFields],
 ) -> Lead:
     """Create a lead. One whose company, email or phone matches a lead, account or contact is
@@ -81,6 +83,8 @@ def lead_create(
         check_offered_source(lead.source)  # the channels set by the system are not chosen
     if owner is None and has_role(user, "sales") and not has_role(user, "marketing"):
         owner = user  # a salesperson's own lead is theirs
+    if custom is not None:
+        apply_values(lead, custom, user=user, partial=False)
     lead.full_clean(exclude=["owner"])
     lead.score = lead_score(lead, activity_count=0)
     lead.save()
@@ -90,7 +94,9 @@ def lead_create(
 
 
 @transaction.atomic
-def lead_update(*, lead: Lead, user: User, **fields: Unpack[LeadFields]) -> Lead:
+def lead_update(
+    *, lead: Lead, user: User, custom: dict | None = None, **fields: Unpack[LeadFields]
+) -> Lead:
     from .selectors import lead_can_edit
 
     if not lead_can_edit(user=user, lead=lead):
@@ -100,6 +106,8 @@ def lead_update(*, lead: Lead, user: User, **fields: Unpack[LeadFields]) -> Lead
     for key, value in fields.items():
         if key in EDITABLE:
             setattr(lead, key, value)
+    if custom is not None:
+        apply_values(lead, custom, user=user)
     lead.full_clean()
     lead.score = lead_score(lead)
     lead.save()

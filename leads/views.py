@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from customfields.filters import search_q as custom_search_q
 from listviews.lists import open_list
 from ltc import uploads
 from ltc.duplicates import duplicates_of
@@ -26,7 +27,7 @@ from .exports import LEADS
 from .forms import AssignForm, ImportForm, LeadFilterForm, LeadForm
 from .importer import lead_import_queue
 from .listing import LEAD_LIST
-from .models import LeadImport
+from .models import Lead, LeadImport
 from .selectors import lead_can_edit
 from .selectors import lead_list as visible_leads
 
@@ -38,18 +39,20 @@ def _get_lead(request, pk):
 
 
 def _filtered(request):
-    form = LeadFilterForm(request.GET or None)
+    form = LeadFilterForm(request.GET or None, user=request.user)
     qs = visible_leads(user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            qs = qs.filter(search_q(data["q"]))  # name, company, email, phone
+            # name, company, email, phone; and the text custom fields the user may see
+            qs = qs.filter(search_q(data["q"]) | custom_search_q(Lead, request.user, data["q"]))
         if data["status"]:
             qs = qs.filter(status=data["status"])
         if data["source"]:
             qs = qs.filter(source=data["source"])
         if data["owner"]:
             qs = qs.filter(owner=data["owner"])
+        qs = form.filter_custom(qs)
         if data["q"]:
             qs = narrow_search(qs)
     return form, qs
@@ -114,7 +117,7 @@ def _converted_opportunity(lead, user):
 def lead_create(request):
     if not can(request.user, "leads.create"):
         raise PermissionDenied
-    form = LeadForm(request.POST or None)
+    form = LeadForm(request.POST or None, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -137,7 +140,7 @@ def lead_edit(request, pk):
     lead = _get_lead(request, pk)
     if not lead_can_edit(user=request.user, lead=lead):
         raise PermissionDenied
-    form = LeadForm(request.POST or None, instance=lead)
+    form = LeadForm(request.POST or None, instance=lead, user=request.user)
     outcome = Outcome(request, form=form)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

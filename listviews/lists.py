@@ -92,6 +92,9 @@ class ListSpec:
     filter_form: Any
     extra_params: tuple[str, ...] = ("account",)
     only_for: Callable[[Any], bool] | None = field(default=None, compare=False)
+    # The listed model ("leads.Lead"): its records' extra fields (custom fields) are columns
+    # too, shown by default where the field says so (ltc/extra_fields.py).
+    model: str = ""
 
     def allowed(self, user) -> bool:
         return self.only_for is None or bool(self.only_for(user))
@@ -100,7 +103,24 @@ class ListSpec:
         return reverse(self.url_name)
 
     def columns_for(self, user) -> list[ListColumn]:
-        return [c for c in self.columns if c.when is None or c.when(user)]
+        own = [c for c in self.columns if c.when is None or c.when(user)]
+        if not self.model:
+            return own
+        from django.apps import apps
+
+        from ltc import extra_fields
+
+        extra = [
+            ListColumn(
+                column.key,
+                column.label,
+                value=column,
+                default=shown,
+                numeric=column.kind in ("number", "money"),
+            )
+            for column, shown in extra_fields.list_columns(apps.get_model(self.model), user)
+        ]
+        return own + extra
 
     def default_keys(self, user) -> list[str]:
         return [c.key for c in self.columns_for(user) if c.default]

@@ -43,6 +43,7 @@ NAVIGATION = [
     ),
     (_("Company details"), "company:settings", ("manager",)),
     (_("Business rules"), "rules:settings", ("manager",)),
+    (_("Custom fields"), "customfields:list", ("manager",)),
 ]
 
 

@@ -212,11 +212,16 @@ class Export:
     def allowed(self, user) -> bool:
         return self.only_for is None or bool(self.only_for(user))
 
-    def columns_for(self, user) -> list[Column]:
-        return [c for c in self.columns if c.when is None or c.when(user)]
+    def columns_for(self, user, model=None) -> list[Column]:
+        """The columns `user` may read; with the rows' `model`, also the fields a base app
+        adds to that model's records (the custom fields, ltc/extra_fields.py)."""
+        from . import extra_fields
 
-    def header(self, user) -> list[str]:
-        return [str(c.label) for c in self.columns_for(user)]
+        own = [c for c in self.columns if c.when is None or c.when(user)]
+        return own + extra_fields.export_columns(model, user)
+
+    def header(self, user, model=None) -> list[str]:
+        return [str(c.label) for c in self.columns_for(user, model)]
 
     def keys(self) -> list[str]:
         return [c.key for c in self.columns]
@@ -233,14 +238,14 @@ class Export:
 
     def rows(self, queryset, user) -> Iterator[list]:
         """The rows of `queryset` (in its own order), read in chunks."""
-        columns = self.columns_for(user)
+        columns = self.columns_for(user, queryset.model)
         for obj in self.prepare(queryset).iterator(chunk_size=CHUNK):
             yield [c.read(obj) for c in columns]
 
     def response(self, queryset, fmt: str, user):
         """The download of `queryset`; raises TooLarge beyond MAX_ROWS rows."""
         check_size(queryset)
-        header = self.header(user)
+        header = self.header(user, queryset.model)
         stamp = timezone.localdate().isoformat()
         filename = f"{self.name}-{stamp}.{fmt}"
         if fmt == "xlsx":

@@ -458,7 +458,11 @@ class Importer:
         our columns (ids, computed figures, links), which is then ignored. Precedence, from
         the lowest: the model fields' labels, our names and aliases, the export's headers
         (exactly what an export of the list writes, in every language)."""
-        mapping: dict[str, str] = {}
+        from . import extra_fields
+
+        # The extra fields' columns (custom fields, by key or label in either language) have
+        # the lowest precedence: an entity's own column of the same name wins.
+        mapping: dict[str, str] = dict(extra_fields.import_headers(cls.model))
         labels: dict[str, str] = {}
         exported: dict[str, str] = {}
         names = {c.name for c in cls.columns}
@@ -506,6 +510,17 @@ class Importer:
 
     def check_all(self, rows: list[Row]) -> None:
         """Set-based checks over every row (they run inside the import's transaction)."""
+
+    def check_extra(self, row: Row) -> None:
+        """The row's extra columns (custom fields, ltc/extra_fields.py): read and checked into
+        `row.values["custom"]`, which `create` puts on the record."""
+        from . import extra_fields
+
+        extra = {n: v for n, v in row.raw.items() if n.startswith(extra_fields.PREFIX)}
+        if not extra:
+            return
+        row.values["custom"], problems = extra_fields.import_values(self.model, self.user, extra)
+        row.reasons.extend(problems)
 
     def create(self, rows: list[Row]) -> int:
         raise NotImplementedError
@@ -731,6 +746,7 @@ def run_import(
         _lock(importer_class.entity)
         for row in rows:
             importer.check(row)
+            importer.check_extra(row)
         importer.check_all(rows)
         good = [row for row in rows if not row.reasons]
         report.good = len(good)

@@ -246,6 +246,11 @@ def validate_fields(spec: TransitionSpec, data, user=None) -> dict:
 # (ltc/wiring.py); browser, API, admin and Celery all dispatch through `run`.
 SERVICES: dict[tuple[type, str], Callable[..., Any]] = {}
 
+# Checks a person's transition must also pass, `check(*, obj, name, user)` raising
+# ValidationError (400): e.g. the custom fields a step needs (customfields). Filled from the
+# apps' declarations (ltc/wiring.py `transition_checks`).
+CHECKS: list[Callable[..., None]] = []
+
 
 def run(*, obj, name: str, user, data=None):
     """The one entry for running a transition: the stage's declared service, else the
@@ -308,6 +313,9 @@ def check_transition(*, obj, name: str, user, data=None, system: bool = False) -
     if not system:
         _check_open(spec, obj)
     fields = validate_fields(spec, data, user=user)
+    if not system:
+        for check in CHECKS:
+            check(obj=obj, name=name, user=user)
     return Checked(
         spec=spec,
         state_name=state_name,

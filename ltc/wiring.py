@@ -23,6 +23,10 @@ imported before the models, so nothing is imported there):
   this stage that receiver calls
 - email_attachments: attachment name -> builder(object id) -> (filename, content, mimetype)
   of outbox emails (notifications/outbox.py ATTACHMENTS), rendered when the email leaves
+- transition_checks: checks(*, obj, name, user) a person's transition must also pass (they
+  raise ValidationError: 400), e.g. the custom fields a step needs (ltc.transitions CHECKS)
+- record_fields: providers of fields a base app adds to records: export columns and
+  import columns (ltc/exports.py and ltc/imports.py FIELD_PROVIDERS)
 
 The engine reads every installed app's declaration once, in LtcConfig.ready (`wire`);
 nothing registers itself as a side effect of an import. `python manage.py ltc_wiring`
@@ -71,6 +75,8 @@ class Contributes:
     services: tuple[Service, ...] = ()
     receivers: tuple[Receiver, ...] = ()
     email_attachments: dict[str, str] = field(default_factory=dict)
+    transition_checks: tuple[str, ...] = ()
+    record_fields: tuple[str, ...] = ()
 
 
 def declarations(app_configs=None) -> list[tuple[AppConfig, Contributes]]:
@@ -104,7 +110,7 @@ def wire(app_configs=None) -> None:
     from notifications import events, outbox
     from rules import specs as rule_specs
 
-    from . import flags, panels, records, summaries, timers, transitions, workqueue
+    from . import extra_fields, flags, panels, records, summaries, timers, transitions, workqueue
 
     found = declarations(app_configs)
     records.SELECTORS.clear()
@@ -117,6 +123,8 @@ def wire(app_configs=None) -> None:
     workqueue.FOLLOW_UP_NOTICES.clear()
     workqueue.FOLLOW_UPS.clear()
     transitions.SERVICES.clear()
+    transitions.CHECKS.clear()
+    extra_fields.PROVIDERS.clear()
     outbox.ATTACHMENTS.clear()
     for config, contributes in found:
         for label, selector in contributes.records.items():
@@ -145,6 +153,8 @@ def wire(app_configs=None) -> None:
             model = apps.get_model(service.model)
             transitions.get_spec(model, service.transition)  # an unknown name fails here
             transitions.SERVICES[(model, service.transition)] = import_string(service.path)
+        transitions.CHECKS.extend(import_string(p) for p in contributes.transition_checks)
+        extra_fields.PROVIDERS.extend(import_string(p) for p in contributes.record_fields)
         for name, builder in contributes.email_attachments.items():
             outbox.ATTACHMENTS[name] = import_string(builder)
         for receiver in contributes.receivers:

@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Account, Contact
+from customfields.api import CustomValuesSerializerMixin, with_custom_filter
 from leads.models import check_offered_source
 from ltc.api.bulking import BulkMixin
 from ltc.api.descriptions import described
@@ -64,7 +65,9 @@ User = get_user_model()
     closed_at="When the deal was won or lost; null while open",
     lead="The lead the opportunity was converted from",
 )
-class OpportunitySerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+class OpportunitySerializer(
+    CustomValuesSerializerMixin, VisibleRelationsMixin, serializers.ModelSerializer
+):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
     contact = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True
@@ -121,6 +124,7 @@ class OpportunitySerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "custom",
         ]
         # The stage changes only by transitions (lost reason with `lose`), the team only by
         # assign-team, the lead link only by the convert hand-off.
@@ -267,6 +271,7 @@ class OpportunityViewSet(
     solution and fulfilment owner) is set with assign-team; the stage moves by transitions."""
 
     queryset = Opportunity.objects.none()
+    filter_backends = with_custom_filter()
     serializer_class = OpportunitySerializer
     bulk_name = "opportunities"
     export_spec = OPPORTUNITIES
@@ -397,7 +402,9 @@ class QuoteSignOffSerializer(serializers.ModelSerializer):
     subtotal="Sum of the lines' gross amounts, before discount and tax",
     missing_sign_offs="The roles whose sign-off is still needed (while pending approval)",
 )
-class QuoteSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+class QuoteSerializer(
+    CustomValuesSerializerMixin, VisibleRelationsMixin, serializers.ModelSerializer
+):
     fixed_on_update = ("opportunity",)
     number = serializers.CharField(read_only=True)
     lines = QuoteLineSerializer(many=True, read_only=True)
@@ -445,6 +452,7 @@ class QuoteSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "custom",
         ]
         read_only_fields = [
             f for f in fields if f not in ("opportunity", "valid_until", "currency", "notes")
@@ -507,6 +515,7 @@ class QuoteViewSet(
     required sign-off is in."""
 
     queryset = Quote.objects.none()
+    filter_backends = with_custom_filter()
     serializer_class = QuoteSerializer
     export_spec = QUOTES
     filterset_class = QuoteFilter

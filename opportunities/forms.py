@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 from leads.forms import SourceChoiceMixin
 from ltc.forms import VisibleChoicesMixin
 
-from .models import LostReason
+from .models import LostReason, Opportunity
 
 
 class DeclineForm(forms.Form):
@@ -32,7 +33,9 @@ def _people(role):
     return users_with_role(role)
 
 
-class OpportunityForm(SourceChoiceMixin, VisibleChoicesMixin, forms.ModelForm):
+class OpportunityForm(
+    CustomFieldsFormMixin, SourceChoiceMixin, VisibleChoicesMixin, forms.ModelForm
+):
     class Meta:
         from .models import Opportunity
 
@@ -72,7 +75,9 @@ class TeamForm(forms.Form):
         self.fields["fulfilment_owner"].queryset = _people("operations")
 
 
-class OpportunityFilterForm(forms.Form):
+class OpportunityFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Opportunity
+
     q = forms.CharField(label=_("Search"), required=False)
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=None)

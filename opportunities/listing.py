@@ -14,6 +14,7 @@ OPPORTUNITY_LIST = register(
         name="opportunities",
         title=_("Opportunities"),
         url_name="opportunities:list",
+        model="opportunities.Opportunity",
         filter_form=OpportunityFilterForm,
         only_for=lambda user: has_role(user, "sales", "sales_support", "operations", "manager"),
         columns=(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from customfields.models import CustomValuesMixin
 from leads.models import LeadSource, lead_source_display, validate_lead_source
 from ltc.audit import audit_history
 from ltc.bases import CreatedBy, TimeStamped
@@ -75,7 +76,7 @@ class LostReason(models.Model):
         return self.name
 
 
-class Opportunity(StateMachineModel, CreatedBy, TimeStamped):
+class Opportunity(StateMachineModel, CreatedBy, TimeStamped, CustomValuesMixin):
     name = models.CharField(_("name"), max_length=200)
     account = models.ForeignKey(
         "customers.Account",
@@ -308,7 +309,7 @@ def required_sign_offs(max_discount_pct: Decimal) -> list[str]:
     return [SignOffRole(role) for role in rule_values.discount_sign_offs(max_discount_pct)]
 
 
-class Quote(SignOffSteps, StateMachineModel, CreatedBy, TimeStamped):
+class Quote(SignOffSteps, StateMachineModel, CreatedBy, TimeStamped, CustomValuesMixin):
     # Each signer's decisions: closed once that signer has signed off (ltc.signoffs).
     sign_off_steps = {
         "approve": SignOffRole.MANAGER,

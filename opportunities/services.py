@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from guardian.shortcuts import remove_perm
 
+from customfields.services import apply_values
 from ltc.handoffs import opportunity_won
 from ltc.records import require_visible
 from ltc.signoffs import record_rejection, sign_off
@@ -103,7 +104,12 @@ def _check_contact(opportunity: Opportunity):
 
 @transaction.atomic
 def opportunity_create(
-    *, user: User, account: Account, owner: User | None = None, **fields: Unpack[OpportunityFields]
+    *,
+    user: User,
+    account: Account,
+    owner: User | None = None,
+    custom: dict | None = None,
+    **fields: Unpack[OpportunityFields],
 ) -> Opportunity:
     require(user, "opportunities.create")
     owner = owner or user
@@ -117,6 +123,8 @@ def opportunity_create(
         **{k: v for k, v in fields.items() if k in EDITABLE and k != "account"},
     )
     _check_contact(opportunity)
+    if custom is not None:
+        apply_values(opportunity, custom, user=user, partial=False)
     opportunity.full_clean()
     opportunity.save()
     return opportunity
@@ -147,7 +155,11 @@ def opportunity_create_from_lead(*, lead, account, contact, user: User) -> Oppor
 
 @transaction.atomic
 def opportunity_update(
-    *, opportunity: Opportunity, user: User, **fields: Unpack[OpportunityUpdateFields]
+    *,
+    opportunity: Opportunity,
+    user: User,
+    custom: dict | None = None,
+    **fields: Unpack[OpportunityUpdateFields],
 ) -> Opportunity:
     from .selectors import opportunity_can_edit
 
@@ -158,6 +170,8 @@ def opportunity_update(
         if key in EDITABLE:
             setattr(opportunity, key, value)
     _check_contact(opportunity)
+    if custom is not None:
+        apply_values(opportunity, custom, user=user)
     opportunity.full_clean()
     opportunity.save()
     return opportunity
@@ -333,7 +347,14 @@ def _next_version(opportunity: Opportunity) -> int:
 
 @transaction.atomic
 def quote_create(
-    *, opportunity: Opportunity, user: User, valid_until=None, currency=None, notes="", lines=()
+    *,
+    opportunity: Opportunity,
+    user: User,
+    valid_until=None,
+    currency=None,
+    notes="",
+    lines=(),
+    custom: dict | None = None,
 ) -> Quote:
     _check_quote_writer(user, opportunity)
     require_visible(user, opportunity=opportunity)
@@ -349,6 +370,8 @@ def quote_create(
     )
     if valid_until is not None:
         quote.valid_until = valid_until
+    if custom is not None:
+        apply_values(quote, custom, user=user, partial=False)
     quote.full_clean()
     quote.save()
     for line in lines:
@@ -358,7 +381,9 @@ def quote_create(
 
 
 @transaction.atomic
-def quote_update(*, quote: Quote, user: User, **fields: Unpack[QuoteFields]) -> Quote:
+def quote_update(
+    *, quote: Quote, user: User, custom: dict | None = None, **fields: Unpack[QuoteFields]
+) -> Quote:
     _check_quote_writer(user, quote.opportunity)
     quote = _lock_editable(quote)
     for key in ("valid_until", "notes"):
@@ -368,6 +393,8 @@ def quote_update(*, quote: Quote, user: User, **fields: Unpack[QuoteFields]) -> 
         if quote.lines.exists():
             raise ValidationError({"currency": _("Remove the lines before changing currency.")})
         quote.currency = fields["currency"]
+    if custom is not None:
+        apply_values(quote, custom, user=user)
     quote.full_clean()
     quote.save()
     return quote

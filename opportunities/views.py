@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from company.documents import document_language
+from customfields.filters import search_q as custom_search_q
 from listviews.lists import open_list
 from ltc.errors import REFUSALS, Outcome, plain, transition_labels
 from ltc.exports import export_page
@@ -72,18 +73,23 @@ def _check_role(user):
 
 
 def _filtered(request):
-    form = OpportunityFilterForm(request.GET or None)
+    form = OpportunityFilterForm(request.GET or None, user=request.user)
     qs = filter_by_account(request, opportunity_list(user=request.user))
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
             q = data["q"].strip()
-            qs = qs.filter(Q(name__icontains=q) | Q(account__name__icontains=q))
+            qs = qs.filter(
+                Q(name__icontains=q)
+                | Q(account__name__icontains=q)
+                | custom_search_q(Opportunity, request.user, q)
+            )
         if data["stage"]:
             qs = qs.filter(stage=data["stage"])
         qs = opportunity_filter(
             qs, owner=data["owner"], team=data["team"], close_month=data["close_month"] or None
         )
+    qs = form.filter_custom(qs)
     return form, qs
 
 
@@ -419,7 +425,7 @@ def quote_revise(request, pk):
 @login_required
 def forecast_view(request):
     _check_role(request.user)
-    form = OpportunityFilterForm(request.GET or None)
+    form = OpportunityFilterForm(request.GET or None, user=request.user)
     owner = team = None
     if form.is_valid():
         owner, team = form.cleaned_data["owner"], form.cleaned_data["team"]

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from contracts.selectors import contract_list
 from customers.selectors import account_list
+from customfields.api import CustomValuesSerializerMixin, with_custom_filter
 from leads.selectors import lead_list
 from ltc.api.bulking import BulkMixin
 from ltc.api.descriptions import described
@@ -68,7 +69,9 @@ class OrderLineSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
     cancelled_at="When the order was cancelled",
     cancel_reason="Why the order was cancelled",
 )
-class OrderSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
+class OrderSerializer(
+    CustomValuesSerializerMixin, VisibleRelationsMixin, serializers.ModelSerializer
+):
     account_name = serializers.CharField(source="account.name", read_only=True)
     contract_number = serializers.CharField(source="contract.number", read_only=True)
     owner_name = serializers.StringRelatedField(source="owner", read_only=True)
@@ -108,6 +111,7 @@ class OrderSerializer(VisibleRelationsMixin, serializers.ModelSerializer):
             "cancel_reason",
             "created_at",
             "updated_at",
+            "custom",
         ]
         read_only_fields = [f for f in fields if f != "promised_delivery_date"]
 
@@ -186,6 +190,7 @@ class OrderViewSet(
     and deliver; sales cancel a pending or confirmed order, the manager one in fulfilment."""
 
     queryset = Order.objects.none()
+    filter_backends = with_custom_filter()
     serializer_class = OrderSerializer
     bulk_name = "orders"
     export_spec = ORDERS

@@ -4,7 +4,9 @@ from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrderStatus
+from customfields.forms import CustomFilterFormMixin
+
+from .models import Order, OrderStatus
 
 
 class ConfirmForm(forms.Form):
@@ -54,7 +56,9 @@ class AcceptForm(forms.Form):
         return document
 
 
-class OrderFilterForm(forms.Form):
+class OrderFilterForm(CustomFilterFormMixin, forms.Form):
+    custom_model = Order
+
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
 

@@ -14,6 +14,7 @@ ORDER_LIST = register(
         name="orders",
         title=_("Orders"),
         url_name="orders:list",
+        model="orders.Order",
         filter_form=OrderFilterForm,
         only_for=lambda user: has_role(user, "sales", "operations", "service", "manager"),
         columns=(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from customfields.models import CustomValuesMixin
 from ltc.audit import audit_history
 from ltc.bases import TimeStamped
 from ltc.money import CurrencyField, MoneyField
@@ -71,7 +72,7 @@ class StateRolePermission(RolePermission):
         return "; ".join(parts)
 
 
-class Order(StateMachineModel, TimeStamped):
+class Order(StateMachineModel, TimeStamped, CustomValuesMixin):
     number = models.CharField(_("number"), max_length=30, blank=True, db_index=True)
     contract = models.ForeignKey(
         "contracts.Contract",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from catalog.models import Product
+from customfields.services import apply_values
 from ltc.faults import fault_point
 from ltc.handoffs import order_accepted, order_delivered
 from ltc.records import require_visible
@@ -79,14 +80,19 @@ def order_create_from_contract(*, contract, user: User) -> Order | None:
 
 
 @transaction.atomic
-def order_update(*, order: Order, user: User, promised_delivery_date=None) -> Order:
-    """The promised delivery date, by the owner (sales) or operations, until delivery."""
+def order_update(
+    *, order: Order, user: User, promised_delivery_date=None, custom: dict | None = None
+) -> Order:
+    """The promised delivery date and the custom fields, by the owner (sales) or operations,
+    until delivery."""
     require(user, "orders.edit", order)
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.status in (OrderStatus.DELIVERED, OrderStatus.ACCEPTED, OrderStatus.CANCELLED):
         raise ValidationError(_("A delivered or cancelled order is read-only."))
     locked.promised_delivery_date = promised_delivery_date
-    locked.save(update_fields=["promised_delivery_date", "updated_at"])
+    if custom is not None:
+        apply_values(locked, custom, user=user)
+    locked.save(update_fields=["promised_delivery_date", "custom", "updated_at"])
     return locked
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
+from customfields.filters import search_q as custom_search_q
 from listviews.lists import Listing, open_list
 from ltc.errors import Outcome
 from ltc.exports import export_page
@@ -27,7 +28,7 @@ from . import services
 from .exports import ORDERS
 from .forms import OrderFilterForm, ShipmentForm
 from .listing import ORDER_LIST
-from .models import OrderLine, OrderStatus, Shipment, ShipmentLine
+from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from .selectors import operations_queue, order_list
 
 PAGE_SIZE = 25
@@ -56,7 +57,7 @@ def order_list_view(request):
     listing = open_list(request, ORDER_LIST)
     if listing.redirect:
         return listing.redirect  # the user's default view
-    form = OrderFilterForm(request.GET or None)
+    form = OrderFilterForm(request.GET or None, user=request.user)
     qs = filter_by_account(request, order_list(user=request.user))
     if form.is_valid():
         data = form.cleaned_data
@@ -66,9 +67,11 @@ def order_list_view(request):
                 Q(number__icontains=q)
                 | Q(account__name__icontains=q)
                 | Q(contract__number__icontains=q)
+                | custom_search_q(Order, request.user, q)
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
+    qs = form.filter_custom(qs)
     qs = listing.sorted(qs)
     if download := export_page(request, ORDERS, qs):
         return download

@@ -11,7 +11,7 @@ METHODS = {"get", "post", "put", "patch", "delete"}
 
 
 @pytest.fixture(scope="module")
-def schema(django_db_blocker):
+def schema(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         return SchemaGenerator().get_schema(request=None, public=True)
 

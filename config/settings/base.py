@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "notifications",
     "ltc",
     "activities",
+    "customfields",
     "listviews",
     "roles",
     "company",

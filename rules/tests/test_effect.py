@@ -228,11 +228,18 @@ def test_reads_come_from_the_process_copy_until_the_version_stamp_changes(
 
 def test_each_request_checks_the_stamp_once():
     from django.core.signals import request_started
+    from django.db import close_old_connections
 
     assert accessors.pool_return_days() == 30
     Rule.objects.create(key="POOL_RETURN_DAYS", value=45)
     store._cache().set(store.VERSION_KEY, "from-another-process", None)
-    request_started.send(sender=None)  # what Django sends when a request comes in
+    # What Django sends when a request comes in, without its receiver that closes the
+    # database connection (the test's transaction lives on it).
+    request_started.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
     assert accessors.pool_return_days() == 45
 
 

@@ -1,0 +1,53 @@
+"""Fields a base app adds to the records of every stage (the custom fields), seen by the
+engine's exports and imports without the engine importing that app.
+
+A provider is declared in an AppConfig (`record_fields=("app.module.PROVIDER",)`, see
+ltc/wiring.py) and offers, for a model and a user:
+
+- `export_columns(model, user)`: extra `ltc.exports.Column`s, only those the user may see;
+- `list_columns(model, user)`: (Column, shown by default) for a list page's columns, the
+  values shown as the record's page shows them;
+- `import_headers(model)`: header key (ltc.imports.header_key) -> column name of the extra
+  columns the import accepts (their names start with the provider's prefix);
+- `import_values(model, user, raw)`: (values, reasons) of one row's extra cells
+  ({column name: cell}), the values stored on the row as `row.values["custom"]`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PROVIDERS: list[Any] = []
+PREFIX = "custom."  # the names of the extra import columns start with it
+
+
+def export_columns(model, user) -> list:
+    if model is None:
+        return []
+    return [column for p in PROVIDERS for column in p.export_columns(model, user)]
+
+
+def list_columns(model, user) -> list[tuple[Any, bool]]:
+    """(export Column, shown by default) of each extra field a list of `model` can show."""
+    if model is None:
+        return []
+    return [pair for p in PROVIDERS for pair in p.list_columns(model, user)]
+
+
+def import_headers(model) -> dict[str, str]:
+    found: dict[str, str] = {}
+    if model is None:
+        return found
+    for provider in PROVIDERS:
+        found.update(provider.import_headers(model))
+    return found
+
+
+def import_values(model, user, raw: dict) -> tuple[dict, list[str]]:
+    values: dict = {}
+    reasons: list[str] = []
+    for provider in PROVIDERS:
+        got, problems = provider.import_values(model, user, raw)
+        values.update(got)
+        reasons.extend(problems)
+    return values, reasons
