@@ -83,9 +83,12 @@ def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
     return (cap, False) if counted > cap else (counted, True)
 
 
-# Keys fetched and sorted: cheap below this, a walk of the index wins above. Set well above
-# where the two meet, because the planner's guess for a salesperson's search is often 3x off.
-NARROW_BELOW = 6_000
+# Keys fetched and sorted: cheap below NARROW_BELOW matches, a walk of the index wins above.
+# The planner's guess for a search is often several times off either way (a salesperson's
+# search, a Chinese term), so below NARROW_TRY_BELOW expected rows the keys are fetched, at
+# most NARROW_BELOW of them, and the count found decides.
+NARROW_BELOW = 2_500
+NARROW_TRY_BELOW = 6_000
 
 
 def narrow_search(queryset):
@@ -94,14 +97,14 @@ def narrow_search(queryset):
     With few matches the planner still tends to walk the list's created_at index and filter
     every row until a page is full, reading a large part of the table. Fetching the matching
     keys first (the trigram bitmap scans, no order) and paging over those reads only the
-    matches. A search the planner expects to match many rows is left alone: walking the
-    index finds a page of them at once."""
+    matches. A search matching many rows is left alone: walking the index finds a page of
+    them at once."""
     estimate = planner_estimate(queryset)
-    if estimate is None or estimate >= NARROW_BELOW:
+    if estimate is None or estimate >= NARROW_TRY_BELOW:
         return queryset
-    keys = list(queryset.order_by().values_list("pk", flat=True)[: NARROW_BELOW * 2])
-    if len(keys) >= NARROW_BELOW * 2:
-        return queryset  # the estimate was far off: keep the plain search
+    keys = list(queryset.order_by().values_list("pk", flat=True)[:NARROW_BELOW])
+    if len(keys) >= NARROW_BELOW:
+        return queryset  # many matches: walking the index finds a page at once
     return queryset.model._default_manager.filter(pk__in=keys).select_related(
         *_select_related(queryset)
     )

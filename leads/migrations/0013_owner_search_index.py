@@ -1,16 +1,16 @@
-"""The lead search index also holds the owner (PostgreSQL): one GIN index on (owner_id,
-search_text) replaces the trigram index on search_text alone. A salesperson's search and its
-count then read the keys that are both theirs and matching in one index scan (at a million
-leads, the owner's 100,000 rows no longer have to be intersected with the term's matches),
-and a search over every lead uses the same index as before. The table keeps one trigram
-index, so writes cost what they did."""
+"""A second lead search index holding the owner (PostgreSQL): GIN on (owner_id, search_text)
+through btree_gin, beside the trigram index on search_text alone. A salesperson's or team
+lead's search and its count then read the keys both theirs and matching in one index scan
+(at a million leads, the owner's 100,000 rows no longer have to be intersected with the
+term's matches). A search over every lead keeps the single-column index: the planner picks
+it, and it scans a common trigram several times faster than the two-column one. Measured by
+`make bench` at 1M leads: import stays above 5,000 rows/s with both."""
 
 from django.db import migrations
 
 from ltc.searchtext import trigram_index_sql
 
 CREATE, DROP = trigram_index_sql("leads_lead", "lead_owner_search_trgm_idx", lead_column="owner_id")
-OLD_CREATE, OLD_DROP = trigram_index_sql("leads_lead", "lead_search_text_trgm_idx")
 
 
 def forwards(apps, schema_editor):
@@ -18,13 +18,11 @@ def forwards(apps, schema_editor):
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
     schema_editor.execute(CREATE)
-    schema_editor.execute(OLD_DROP)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(OLD_CREATE)
     schema_editor.execute(DROP)
 
 
