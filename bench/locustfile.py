@@ -87,10 +87,12 @@ class Staff(HttpUser):
 
     @task(2)
     def capture(self):
-        email = f"lt-{uuid.uuid4().hex[:16]}@loadtest.example"
+        token = uuid.uuid4().hex[:16]
+        email = f"lt-{token}@loadtest.example"
         response = self.client.post(
             "/api/v1/leads/",
-            json={"name": "Load Test", "company": "Load Co", "email": email},
+            # a new company each time: a repeated name is (rightly) refused as a duplicate
+            json={"name": "Load Test", "company": f"Load Co {token}", "email": email},
             headers={"X-CSRFToken": self.csrf, "Referer": self.host + "/"},
             name="API create lead",
         )
