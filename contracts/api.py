@@ -270,6 +270,31 @@ class ContractSerializer(
         return [str(r) for r in contract.required_sign_offs() if r not in done]
 
 
+# What only GET {id}/ carries; the list has every other field of the detail.
+DETAIL_ONLY = (
+    "editable",
+    "signatories",
+    "planned_total",
+    "terms",
+    "lines",
+    "milestones",
+    "review_round",
+    "over_value_threshold",
+    "over_credit_limit",
+    "credit_exposure",
+    "required_sign_offs",
+    "missing_sign_offs",
+    "sign_offs",
+    "attachments",
+    "rejected_at",
+    "rejection_reason",
+    "signed_by_name",
+    "signed_at",
+    "termination_reason",
+    "custom",
+)
+
+
 class ContractListSerializer(ContractSerializer):
     """The list's columns and the chain's links (opportunity, quote, lead, its orders and
     invoices); GET {id}/ carries the rest (lines, payment plan, sign-offs, attachments,
@@ -282,36 +307,7 @@ class ContractListSerializer(ContractSerializer):
     )
 
     class Meta(ContractSerializer.Meta):
-        fields = [
-            "id",
-            "number",
-            "version",
-            "amended_from",
-            "superseded",
-            "opportunity",
-            "quote",
-            "lead",
-            "account",
-            "account_name",
-            "account_flags",
-            "status",
-            "start_date",
-            "end_date",
-            "currency",
-            "total",
-            "owner",
-            "owner_name",
-            "solution_owner",
-            "orders",
-            "invoices",
-            "submitted_at",
-            "approved_at",
-            "signed_on",
-            "completed_at",
-            "terminated_at",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [f for f in ContractSerializer.Meta.fields if f not in DETAIL_ONLY]
         read_only_fields = fields
 
     def load_page(self, contracts) -> None:

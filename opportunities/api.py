@@ -158,6 +158,19 @@ class OpportunitySerializer(
         return sorted(o.pk for c in opportunity.contracts.all() for o in c.orders.all())
 
 
+# What only GET {id}/ carries; the list has every other field of the detail.
+DETAIL_ONLY = (
+    "next_step",
+    "competitors",
+    "lost_reason",
+    "lost_note",
+    "contracts",
+    "orders",
+    "created_by",
+    "custom",
+)
+
+
 class OpportunityListSerializer(OpportunitySerializer):
     """The list's columns and the chain's next links (quotes, the contract in force); GET
     {id}/ carries every field (the contracts of every version, the orders, the notes). The
@@ -166,33 +179,7 @@ class OpportunityListSerializer(OpportunitySerializer):
     quotes = serializers.SerializerMethodField(help_text="Its quotes, every version")
 
     class Meta(OpportunitySerializer.Meta):
-        fields = [
-            "id",
-            "name",
-            "account",
-            "account_name",
-            "account_flags",
-            "contact",
-            "lead",
-            "stage",
-            "amount",
-            "currency",
-            "expected_close_date",
-            "probability",
-            "weighted_amount",
-            "source",
-            "next_follow_up_at",
-            "owner",
-            "owner_name",
-            "solution_owner",
-            "fulfilment_owner",
-            "stage_changed_at",
-            "closed_at",
-            "quotes",
-            "contract",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [f for f in OpportunitySerializer.Meta.fields if f not in DETAIL_ONLY]
         read_only_fields = fields
 
     def load_page(self, opportunities) -> None:

@@ -119,34 +119,23 @@ class OrderSerializer(
         return bool(order.acceptance_document)
 
 
+# What only GET {id}/ carries; the list has every other field of the detail.
+DETAIL_ONLY = (
+    "lines",
+    "fulfillment_started_at",
+    "proof_of_delivery",
+    "has_acceptance_document",
+    "cancel_reason",
+    "custom",
+)
+
+
 class OrderListSerializer(OrderSerializer):
     """The list's columns and links (contract, shipments); GET {id}/ carries the lines and
     the delivery details."""
 
     class Meta(OrderSerializer.Meta):
-        fields = [
-            "id",
-            "number",
-            "contract",
-            "contract_number",
-            "account",
-            "account_name",
-            "account_flags",
-            "owner",
-            "owner_name",
-            "status",
-            "currency",
-            "total",
-            "promised_delivery_date",
-            "shipments",
-            "confirmed_at",
-            "shipped_at",
-            "delivered_on",
-            "accepted_on",
-            "cancelled_at",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [f for f in OrderSerializer.Meta.fields if f not in DETAIL_ONLY]
         read_only_fields = fields
 
 
