@@ -100,6 +100,18 @@ class CustomFieldColumns:
             pairs.append((column, d.in_list))
         return pairs
 
+    def list_sorts(self, model, user) -> dict:
+        """column key -> the expression a list of `model` orders by, for each field `user`
+        may see whose type sorts (numbers, money, dates, yes/no, text, single choice)."""
+        from .sorting import SortValue, sortable
+
+        record = record_of(model)
+        return {
+            f"{PREFIX}{d.key}": SortValue(d)
+            for d in (live_definitions(record, user) if record else ())
+            if may_view(d, user) and sortable(d)
+        }
+
     def import_headers(self, model) -> dict[str, str]:
         from django.utils import translation
 

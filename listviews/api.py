@@ -38,7 +38,8 @@ class SavedViewSerializer(serializers.ModelSerializer):
         max_length=60,
         required=False,
         allow_blank=True,
-        help_text="A sortable column's key, '-' in front for descending; empty: the list's order",
+        help_text="A sortable column's key (a custom field column too: custom.<key>), '-' in "
+        "front for descending; empty: the list's order",
     )
     columns = serializers.ListField(
         child=serializers.CharField(max_length=60, help_text="A column key"),

@@ -3,11 +3,11 @@ once, in `<app>/listing.py` (`register(ListSpec(...))`), and its list view opens
 `open_list`.
 
 A list's state lives in its address: its filters (the list's own filter form), `sort=<key>`
-or `sort=-<key>` (only columns declared with an indexed `sort` field) and `cols=a,b,c` (the
-columns shown, in order). A saved view (listviews.models.SavedView) is those three under a
-name; opening it is opening that address. Opening a list with nothing in its address opens
-the user's default view; any parameter in the address wins, and `?view=0` shows the plain
-list.
+or `sort=-<key>` (columns declared with an indexed `sort` field, and the custom field columns
+whose type sorts, empty values last) and `cols=a,b,c` (the columns shown, in order). A
+saved view (listviews.models.SavedView) is those three under a name; opening it is opening
+that address. Opening a list with nothing in its address opens the user's default view; any
+parameter in the address wins, and `?view=0` shows the plain list.
 
 What a view can never do is widen the rows: the list view still builds its queryset from its
 role-aware selector, and a view only filters, orders and picks columns of what it shows.
@@ -106,27 +106,43 @@ class ListSpec:
         own = [c for c in self.columns if c.when is None or c.when(user)]
         if not self.model:
             return own
-        from django.apps import apps
-
         from ltc import extra_fields
 
+        model = self.listed_model()
+        sorts = self.extra_sorts(user)
         extra = [
             ListColumn(
                 column.key,
                 column.label,
+                sort=column.key if column.key in sorts else "",
                 value=column,
                 default=shown,
                 numeric=column.kind in ("number", "money"),
             )
-            for column, shown in extra_fields.list_columns(apps.get_model(self.model), user)
+            for column, shown in extra_fields.list_columns(model, user)
         ]
         return own + extra
+
+    def listed_model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model) if self.model else None
+
+    def extra_sorts(self, user) -> dict[str, Any]:
+        """{column key: expression} of the extra (custom field) columns `user` may sort by."""
+        if not self.model or user is None:
+            return {}
+        from ltc import extra_fields
+
+        return extra_fields.list_sorts(self.listed_model(), user)
 
     def default_keys(self, user) -> list[str]:
         return [c.key for c in self.columns_for(user) if c.default]
 
-    def sort_keys(self) -> list[str]:
-        return [c.key for c in self.columns if c.sort]
+    def sort_keys(self, user=None) -> list[str]:
+        """The keys the list sorts by: its own sortable columns, then (for a user) the
+        custom field columns they may sort by."""
+        return [c.key for c in self.columns if c.sort] + list(self.extra_sorts(user))
 
     # --- checks shared by the save form and the API ----------------------------------------
     def filter_params(self) -> set[str]:
@@ -174,19 +190,26 @@ class ListSpec:
             return [_("At most %(max)d columns.") % {"max": MAX_COLUMNS}]
         return []
 
-    def sort_errors(self, sort: str) -> list[str]:
-        if not sort or sort.removeprefix("-") in self.sort_keys():
+    def sort_errors(self, sort: str, user=None) -> list[str]:
+        keys = self.sort_keys(user)
+        if not sort or sort.removeprefix("-") in keys:
             return []
-        return [_("This list sorts only by: %(keys)s.") % {"keys": ", ".join(self.sort_keys())}]
+        return [_("This list sorts only by: %(keys)s.") % {"keys": ", ".join(keys)}]
 
-    def order_by(self, sort: str) -> tuple[str, ...] | None:
-        """The ordering of a valid sort (ties broken by the newest key), or None."""
+    def order_by(self, sort: str, user=None) -> tuple | None:
+        """The ordering of a valid sort (ties broken by the newest key), or None. A custom
+        field column (for a user who may see it) orders by its value, empty values last."""
         key = sort.removeprefix("-")
-        column = next((c for c in self.columns if c.key == key and c.sort), None)
-        if column is None:
-            return None
         desc = sort.startswith("-")
-        return (("-" if desc else "") + column.sort, "-pk" if desc else "pk")
+        tie = "-pk" if desc else "pk"
+        column = next((c for c in self.columns if c.key == key and c.sort), None)
+        if column is not None:
+            return (("-" if desc else "") + column.sort, tie)
+        expression = self.extra_sorts(user).get(key) if key else None
+        if expression is None:
+            return None
+        ordered = expression.desc(nulls_last=True) if desc else expression.asc(nulls_last=True)
+        return (ordered, tie)
 
 
 # --- the registry -------------------------------------------------------------------------------
@@ -247,13 +270,13 @@ class Listing:
         self.chose_columns = bool(chosen)
         self.columns = [available[k] for k in (chosen or spec.default_keys(self.user))]
         sort = params.get("sort", "")
-        self.sort = sort if spec.order_by(sort) else ""
+        self.sort = sort if spec.order_by(sort, self.user) else ""
         view = params.get("view", "")
         self.view_id = int(view) if view.isascii() and view.isdigit() else None
 
     def sorted(self, queryset):
         """The queryset in the chosen order (its own order without a valid sort)."""
-        ordering = self.spec.order_by(self.sort)
+        ordering = self.spec.order_by(self.sort, self.user)
         return queryset.order_by(*ordering) if ordering else queryset
 
     @property

@@ -33,7 +33,7 @@ def _check(
         errors["name"] = [_("You already have a view of this list with this name.")]
     if problems := spec.query_errors(query):
         errors["query"] = problems
-    if problems := spec.sort_errors(sort):
+    if problems := spec.sort_errors(sort, user):
         errors["sort"] = problems
     if problems := spec.column_errors(columns, user):
         errors["columns"] = problems

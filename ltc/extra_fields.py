@@ -7,6 +7,8 @@ ltc/wiring.py) and offers, for a model and a user:
 - `export_columns(model, user)`: extra `ltc.exports.Column`s, only those the user may see;
 - `list_columns(model, user)`: (Column, shown by default) for a list page's columns, the
   values shown as the record's page shows them;
+- `list_sorts(model, user)`: {column key: expression} of the extra columns a list of `model`
+  may be ordered by (optional);
 - `import_headers(model)`: header key (ltc.imports.header_key) -> column name of the extra
   columns the import accepts (their names start with the provider's prefix);
 - `import_values(model, user, raw)`: (values, reasons) of one row's extra cells
@@ -32,6 +34,17 @@ def list_columns(model, user) -> list[tuple[Any, bool]]:
     if model is None:
         return []
     return [pair for p in PROVIDERS for pair in p.list_columns(model, user)]
+
+
+def list_sorts(model, user) -> dict[str, Any]:
+    """{column key: expression to order by} of the extra columns `user` may sort a list by."""
+    found: dict[str, Any] = {}
+    if model is None:
+        return found
+    for provider in PROVIDERS:
+        if hasattr(provider, "list_sorts"):
+            found.update(provider.list_sorts(model, user))
+    return found
 
 
 def import_headers(model) -> dict[str, str]:
