@@ -27,6 +27,16 @@ class InvoiceFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *InvoiceStatus.choices]
 
 
+class PaymentFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import PaymentStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status")), *PaymentStatus.choices]
+
+
 class InvoiceHeaderForm(VisibleChoicesMixin, forms.Form):
     account = forms.ModelChoiceField(label=_("Account"), queryset=None)
     currency = forms.ChoiceField(label=_("Currency"))

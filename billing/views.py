@@ -35,10 +35,11 @@ from .forms import (
     InvoiceHeaderForm,
     InvoiceLineFormSet,
     ManualMatchForm,
+    PaymentFilterForm,
     PaymentForm,
     StatementUploadForm,
 )
-from .listing import INVOICE_LIST
+from .listing import INVOICE_LIST, PAYMENT_LIST
 from .models import (
     OPEN_STATES,
     BankLineMatch,
@@ -204,17 +205,33 @@ def credit_note_create(request, pk):
 @login_required
 def payment_list_view(request):
     _need_money(request)
+    listing = open_list(request, PAYMENT_LIST)
+    if listing.redirect:
+        return listing.redirect  # the user's default view
+    form = PaymentFilterForm(request.GET or None)
     qs = filter_by_account(request, payment_list(user=request.user))
-    status = request.GET.get("status")
-    if status:
-        qs = qs.filter(status=status)
+    if form.is_valid() and form.cleaned_data["status"]:
+        qs = qs.filter(status=form.cleaned_data["status"])
+    qs = listing.sorted(qs)
     if download := export_page(request, PAYMENTS, qs):
         return download
+    if "invoices" in listing.keys:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=PaymentAllocation.objects.select_related("invoice").order_by("pk"),
+            )
+        )
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "billing/payment_list.html",
-        {"page": page, "is_finance": can(request.user, "billing.payment")},
+        {
+            "page": page,
+            "filter_form": form,
+            "listing": listing,
+            "is_finance": can(request.user, "billing.payment"),
+        },
     )
 
 

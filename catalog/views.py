@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from customfields.filters import search_q as custom_search_q
+from listviews.lists import open_list
 from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator
@@ -13,11 +14,15 @@ from ltc.paging import CappedPaginator
 from . import selectors, services
 from .exports import PRODUCTS
 from .forms import ProductFilterForm, ProductForm
+from .listing import PRODUCT_LIST
 from .models import Product
 
 
 @login_required
 def product_list(request):
+    listing = open_list(request, PRODUCT_LIST)
+    if listing.redirect:
+        return listing.redirect  # the user's default view
     form = ProductFilterForm(request.GET or None, user=request.user)
     qs = selectors.product_list(user=request.user)
     if form.is_valid():
@@ -31,6 +36,7 @@ def product_list(request):
         if form.cleaned_data["active"] is not None:
             qs = qs.filter(active=form.cleaned_data["active"])
     qs = form.filter_custom(qs)
+    qs = listing.sorted(qs)
     if download := export_page(request, PRODUCTS, qs):
         return download
     page = CappedPaginator(qs, 25).get_page(request.GET.get("page"))
@@ -40,6 +46,7 @@ def product_list(request):
         {
             "page": page,
             "filter_form": form,
+            "listing": listing,
             "can_create": selectors.product_can_edit(user=request.user),
         },
     )

@@ -25,7 +25,7 @@ class SavedViewSerializer(serializers.ModelSerializer):
     list_name = serializers.CharField(
         max_length=40,
         help_text="The list: leads, accounts, contacts, opportunities, contracts, orders, "
-        "invoices, tickets",
+        "invoices, payments, tickets, products",
     )
     name = serializers.CharField(max_length=80, help_text="The view's name (unique per list)")
     query = serializers.CharField(

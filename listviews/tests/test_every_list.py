@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from billing.tests.factories import draft_invoice
+from billing.tests.factories import draft_invoice, issued_invoice, pay
+from catalog.tests.factories import ProductFactory
 from contracts.tests.factories import draft_contract
 from customers.tests.factories import AccountFactory, ContactFactory
 from feedback.tests.factories import ticket_in
@@ -30,6 +31,8 @@ ROWS = {
     "orders": order_in,
     "invoices": draft_invoice,
     "tickets": ticket_in,
+    "products": ProductFactory,
+    "payments": lambda: pay(issued_invoice(), "100.00"),
 }
 LISTS = sorted(ROWS)
 
