@@ -100,11 +100,12 @@ class SavedViewFilter(django_filters.FilterSet):
         summary="Save a view", responses={201: SavedViewSerializer, 400: FieldErrors}
     ),
     update=extend_schema(
-        summary="Change one's own view",
+        summary="Change one's own view (a manager or the team's lead may rename a shared one)",
         responses={200: SavedViewSerializer, 400: FieldErrors, 403: ErrorSerializer},
     ),
     partial_update=extend_schema(
-        summary="Change part of one's own view",
+        summary="Change part of one's own view (a manager or the team's lead may rename a "
+        "shared one)",
         responses={200: SavedViewSerializer, 400: FieldErrors, 403: ErrorSerializer},
     ),
     destroy=extend_schema(
@@ -120,7 +121,8 @@ class SavedViewViewSet(
     viewsets.GenericViewSet,
 ):
     """Saved list views: the caller's own and those shared with a team they belong to or lead.
-    Only the owner changes or deletes a view; anyone who sees it may make it their default."""
+    Only the owner changes or deletes a view (a view shared with a team is renamed too by
+    whoever may share with that team); anyone who sees it may make it their default."""
 
     serializer_class = SavedViewSerializer
     queryset = SavedView.objects.none()
@@ -181,7 +183,11 @@ class SavedViewViewSet(
             )
         make_default = data.pop("is_default", None)
         was_default = view.is_default
-        view = services.view_update(user=request.user, view=view, **data)
+        if view.owner_id != request.user.pk and set(data) == {"name"}:
+            # A view shared with a team is renamed by whoever may share with that team.
+            view = services.view_rename(user=request.user, view=view, name=data["name"])
+        else:
+            view = services.view_update(user=request.user, view=view, **data)
         if make_default is True:
             services.view_set_default(user=request.user, view=view)
         elif make_default is False and was_default:

@@ -23,3 +23,7 @@ class SaveViewForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shared_team"].queryset = shareable_teams(user=user)
+
+
+class RenameViewForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)

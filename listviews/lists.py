@@ -275,6 +275,19 @@ class Listing:
         return list(shareable_teams(user=self.user))
 
     @cached_property
+    def share_team_ids(self) -> set[int]:
+        return {team.pk for team in self.share_teams}
+
+    def may_rename(self, view) -> bool:
+        """The owner, or for a shared view whoever may share with its team (the menu's
+        answer; the service checks again)."""
+        return view.owner_id == self.user.pk or view.shared_team_id in self.share_team_ids
+
+    @cached_property
+    def renamable_ids(self) -> set[int]:
+        return {view.pk for view in self.views if self.may_rename(view)}
+
+    @cached_property
     def current(self):
         if self.view_id is None:
             return None

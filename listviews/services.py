@@ -113,6 +113,42 @@ def view_update(*, user, view: SavedView, **changes) -> SavedView:
     return view
 
 
+def may_rename(user, view: SavedView) -> bool:
+    """The owner renames their view; a view shared with a team is renamed too by whoever may
+    share with that team (a manager, the team's lead: the `listviews.share` policy)."""
+    if view.owner_id == user.pk:
+        return True
+    return view.shared_team_id is not None and can(user, "listviews.share", view.shared_team)
+
+
+@transaction.atomic
+def view_rename(*, user, view: SavedView, name: str) -> SavedView:
+    """A new name for a view, unique among its owner's views of the list."""
+    view = SavedView.objects.select_for_update(of=("self",)).get(pk=view.pk)
+    if not may_rename(user, view):
+        raise PermissionDenied(_("Only the view's owner, or who may share it, renames it."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Give the view a name.")]})
+    if view.owner_id == user.pk:
+        taken = _("You already have a view of this list with this name.")
+    else:
+        taken = _("Its owner already has a view of this list with this name.")
+    if (
+        SavedView.objects.filter(owner_id=view.owner_id, list_name=view.list_name, name=name)
+        .exclude(pk=view.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": [taken]})
+    view.name = name
+    try:
+        with transaction.atomic():
+            view.save(update_fields=["name", "updated_at"])
+    except IntegrityError as exc:  # the same name saved at the same moment
+        raise ValidationError({"name": [taken]}) from exc
+    return view
+
+
 @transaction.atomic
 def view_delete(*, user, view: SavedView) -> None:
     if view.owner_id != user.pk:

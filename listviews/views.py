@@ -1,8 +1,9 @@
 """The views menu of every list: save the current state under a name, pick the default,
-delete one's own view, reorder the column chooser (htmx)."""
+rename or delete a view, reorder the column chooser (htmx)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from ltc.errors import Outcome
 
 from . import services
-from .forms import SaveViewForm
+from .forms import RenameViewForm, SaveViewForm
 from .lists import RESERVED, Listing, spec_named, split_cols, view_address
 from .selectors import visible_views
 
@@ -95,6 +96,33 @@ def view_clear_default(request, list_name):
     services.view_clear_default(user=request.user, list_name=spec.name)
     messages.success(request, _("The list now opens plain."))
     return HttpResponseRedirect(spec.url() + "?view=0")
+
+
+@login_required
+def view_rename(request, pk):
+    """GET: the form with the view's name; POST: rename it and open it. The owner renames,
+    and for a view shared with a team whoever may share with that team (403 for others who
+    see it, 404 for those who do not)."""
+    view = _visible(request, pk)
+    spec = _spec(view.list_name)
+    if not services.may_rename(request.user, view):
+        raise PermissionDenied
+    form = RenameViewForm(request.POST or None, initial={"name": view.name})
+    outcome = Outcome(request, form=form)
+    if request.method == "POST" and form.is_valid():
+        with outcome:
+            view = services.view_rename(
+                user=request.user, view=view, name=form.cleaned_data["name"]
+            )
+        if outcome.ok:
+            messages.success(request, _("View renamed to “%(name)s”.") % {"name": view.name})
+            return HttpResponseRedirect(view.address())
+    return render(
+        request,
+        "listviews/rename.html",
+        {"form": form, "spec": spec, "view": view, "back": view.address()},
+        status=outcome.status,
+    )
 
 
 @login_required
