@@ -146,3 +146,10 @@ def test_a_required_lead_field_is_refused_without_its_column():
     assert report.created == 0 and not Lead.objects.exists()
     assert {e.row for e in report.errors} == {2, 3}
     assert all("Industry is required." in e.reasons for e in report.errors)
+
+
+def test_the_lead_import_page_lists_the_custom_columns():
+    define("lead", "industry", FieldType.TEXT, label_en="Industry", label_zh="行业", required=True)
+    define("lead", "margin", FieldType.TEXT, label_en="Secret margin", edit_roles=["manager"])
+    page = browser(user_with("marketing"), "zh-hans").get("/leads/import/").content.decode()
+    assert 'data-testid="custom-column">行业*<' in page and "Secret margin" not in page
