@@ -291,7 +291,6 @@ DETAIL_ONLY = (
     "signed_by_name",
     "signed_at",
     "termination_reason",
-    "custom",
 )
 
 

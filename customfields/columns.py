@@ -8,6 +8,7 @@ export in either language imports again; the values are read like a spreadsheet 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ltc import extra_fields
@@ -64,6 +65,29 @@ def _all_user_names() -> dict[int, str]:
     from django.contrib.auth import get_user_model
 
     return {u.pk: u.get_full_name() or u.get_username() for u in get_user_model().objects.all()}
+
+
+def allowed_values(definition) -> str:
+    """What a cell of the field may hold, for the import templates."""
+    kind = definition.type
+    choices = ", ".join(definition.choices)
+    if kind == FieldType.CHOICE:
+        text = _("One of: %(choices)s") % {"choices": choices}
+    elif kind == FieldType.MULTI_CHOICE:
+        text = _("One or more of: %(choices)s (separated by commas)") % {"choices": choices}
+    elif kind == FieldType.DATE:
+        text = "YYYY-MM-DD"
+    elif kind == FieldType.MONEY:
+        text = _("An amount; its currency in the next column")
+    elif kind == FieldType.USER:
+        text = _("A username")
+    elif kind == FieldType.BOOLEAN:
+        text = _("Yes or no") + " (yes / no, 是 / 否)"
+    else:
+        text = str(definition.get_type_display())
+    if definition.help_text:
+        text = f"{text}. {definition.help_text}"
+    return text
 
 
 def currency_header(label: str) -> str:
@@ -130,6 +154,19 @@ class CustomFieldColumns:
                             found[header_key(currency_header(label))] = name + CURRENCY
         return found
 
+    def template_columns(self, model, user) -> list[tuple[str, bool, str]]:
+        record = record_of(model)
+        found: list[tuple[str, bool, str]] = []
+        for d in live_definitions(record, user) if record else ():
+            if not may_edit(d, user):
+                continue
+            found.append((d.label, d.required, allowed_values(d)))
+            if d.type == FieldType.MONEY:
+                found.append(
+                    (currency_header(d.label), False, ", ".join(settings.LTC["CURRENCIES"]))
+                )
+        return found
+
     def import_values(self, model, user, raw: dict) -> tuple[dict, list[str]]:
         record = record_of(model)
         values: dict = {}
@@ -137,6 +174,8 @@ class CustomFieldColumns:
         for d in live_definitions(record, user) if record else ():
             name = f"{PREFIX}{d.key}"
             if name not in raw:
+                if d.required and may_edit(d, user):  # as the form: required, column or not
+                    reasons.append(_("%(field)s is required.") % {"field": d.label})
                 continue
             cell = raw.get(name)
             if d.type == FieldType.MONEY and not value_rules.is_empty(cell):

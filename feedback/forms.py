@@ -2,14 +2,17 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from customfields.forms import CustomFieldsFormMixin
+from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 from ltc.forms import VisibleChoicesMixin
 
 from .models import FeedbackItem, Ticket, TicketStatus
 
 
-class TicketFilterForm(forms.Form):
-    """The ticket list's filters, as a saved list view checks them."""
+class TicketFilterForm(CustomFilterFormMixin, forms.Form):
+    """The ticket list's filters (and a `cf_<key>` one per custom field), as the page reads
+    them and a saved list view checks them."""
+
+    custom_model = Ticket
 
     q = forms.CharField(label=_("Search subject"), required=False)
     status = forms.ChoiceField(

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from customers.selectors import account_list, contact_list
+from customfields.filters import search_q as custom_search_q
 from listviews.lists import open_list
 from ltc.errors import Outcome
 from ltc.exports import export_page
@@ -25,9 +27,9 @@ from roles.policies import can
 
 from . import clock, services
 from .exports import SURVEYS, TICKETS
-from .forms import FeedbackItemForm, TicketForm
+from .forms import FeedbackItemForm, TicketFilterForm, TicketForm
 from .listing import TICKET_LIST
-from .models import FeedbackStatus, SurveyKind, TicketStatus
+from .models import FeedbackStatus, SurveyKind, Ticket, TicketStatus
 from .selectors import feedback_item_list, flag_list, survey_list, ticket_list
 from .sla import Calendar
 
@@ -72,7 +74,10 @@ def ticket_index(request):
         qs = qs.filter(assigned_role=role)
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(subject__icontains=q)
+        qs = qs.filter(Q(subject__icontains=q) | custom_search_q(Ticket, request.user, q))
+    filter_form = TicketFilterForm(request.GET or None, user=request.user)
+    filter_form.is_valid()  # the custom field filters; a bad one is shown with its error
+    qs = filter_form.filter_custom(qs)
     qs = listing.sorted(qs)
     if download := export_page(request, TICKETS, qs):
         return download
@@ -85,6 +90,7 @@ def ticket_index(request):
             "statuses": TicketStatus.choices,
             "status": status,
             "q": q,
+            "filter_form": filter_form,
             "listing": listing,
             "can_create": can(request.user, "feedback.ticket_create"),
         },

@@ -14,7 +14,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from customfields.api import CustomValuesSerializerMixin, with_custom_filter
+from customfields.api import CustomValuesField, CustomValuesSerializerMixin, with_custom_filter
 from ltc.api.bulking import BulkMixin
 from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
@@ -152,9 +152,11 @@ class LeadSearchFilter(SearchTextFilter):
 )
 class LeadListSerializer(serializers.ModelSerializer):
     """The list's columns; GET {id}/ carries every field. Serializing 12 plain fields instead
-    of 28 (and no related-object lookups) is most of a list request's Python time."""
+    of 28 (and no related-object lookups) is most of a list request's Python time; `custom`
+    reads the definitions once per request."""
 
     owner_name = serializers.SerializerMethodField()
+    custom = CustomValuesField(read_only=True)
 
     class Meta:
         model = Lead
@@ -171,6 +173,7 @@ class LeadListSerializer(serializers.ModelSerializer):
             "score",
             "next_follow_up_at",
             "created_at",
+            "custom",
         ]
         read_only_fields = fields
 

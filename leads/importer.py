@@ -270,9 +270,10 @@ class _Validator:
                 reasons.append(_("Only marketing assigns leads to other salespeople."))
         values["owner"] = owner
         extra = {n: v for n, v in raw.items() if n.startswith(extra_fields.PREFIX)}
+        custom, problems = extra_fields.import_values(Lead, self.user, extra)
+        reasons.extend(problems)  # a required field is refused even without its column
         if extra:
-            values["custom"], problems = extra_fields.import_values(Lead, self.user, extra)
-            reasons.extend(problems)
+            values["custom"] = custom
         return _Row(line=line, values=values, reasons=reasons)
 
 

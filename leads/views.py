@@ -10,7 +10,7 @@ from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from customfields.filters import search_q as custom_search_q
 from listviews.lists import open_list
-from ltc import uploads
+from ltc import extra_fields, uploads
 from ltc.duplicates import duplicates_of
 from ltc.errors import Outcome
 from ltc.exports import export_page
@@ -224,7 +224,12 @@ def lead_import(request):
     return render(
         request,
         "leads/import.html",
-        {"form": form, "recent": recent, "max_upload": uploads.limit("UPLOAD_MAX_BYTES")},
+        {
+            "form": form,
+            "recent": recent,
+            "max_upload": uploads.limit("UPLOAD_MAX_BYTES"),
+            "custom_columns": extra_fields.template_columns(Lead, request.user),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -12,7 +12,10 @@ ltc/wiring.py) and offers, for a model and a user:
 - `import_headers(model)`: header key (ltc.imports.header_key) -> column name of the extra
   columns the import accepts (their names start with the provider's prefix);
 - `import_values(model, user, raw)`: (values, reasons) of one row's extra cells
-  ({column name: cell}), the values stored on the row as `row.values["custom"]`.
+  ({column name: cell}), the values stored on the row as `row.values["custom"]`; a required
+  field the user may fill is refused when its cell is empty or its column is missing;
+- `template_columns(model, user)`: (header, required, allowed values) of each extra column
+  the user may fill, headed in the reader's language, for the import templates.
 """
 
 from __future__ import annotations
@@ -64,3 +67,9 @@ def import_values(model, user, raw: dict) -> tuple[dict, list[str]]:
         values.update(got)
         reasons.extend(problems)
     return values, reasons
+
+
+def template_columns(model, user) -> list[tuple[str, bool, str]]:
+    if model is None:
+        return []
+    return [column for p in PROVIDERS for column in p.template_columns(model, user)]

@@ -19,6 +19,7 @@ from .imports import (
     get_importer,
     importers_for,
     queue_import,
+    template_columns,
     template_csv,
     template_xlsx,
 )
@@ -72,7 +73,7 @@ def import_upload(request, entity):
             "importer": importer,
             "form": form,
             "recent": recent,
-            "columns": [(c.name, c.required, c.allowed_text()) for c in importer.columns],
+            "columns": template_columns(importer, request.user),
             "max_upload": uploads.limit("UPLOAD_MAX_BYTES"),
         },
         status=400 if form.errors else 200,
@@ -85,9 +86,11 @@ def import_template(request, entity, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     if fmt == "csv":
-        response = HttpResponse(template_csv(importer), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            template_csv(importer, request.user), content_type="text/csv; charset=utf-8"
+        )
     else:
-        response = HttpResponse(template_xlsx(importer), content_type=XLSX_TYPE)
+        response = HttpResponse(template_xlsx(importer, request.user), content_type=XLSX_TYPE)
     name = f"{importer.entity}-{_('template')}.{fmt}"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     return response

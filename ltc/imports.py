@@ -517,10 +517,10 @@ class Importer:
         from . import extra_fields
 
         extra = {n: v for n, v in row.raw.items() if n.startswith(extra_fields.PREFIX)}
-        if not extra:
-            return
-        row.values["custom"], problems = extra_fields.import_values(self.model, self.user, extra)
-        row.reasons.extend(problems)
+        values, problems = extra_fields.import_values(self.model, self.user, extra)
+        row.reasons.extend(problems)  # a required field is refused even without its column
+        if extra:
+            row.values["custom"] = values
 
     def create(self, rows: list[Row]) -> int:
         raise NotImplementedError
@@ -620,45 +620,68 @@ def importers_for(user) -> list[type[Importer]]:
 # --- templates -----------------------------------------------------------------------------------
 
 
-def template_header(importer: type[Importer]) -> list[str]:
-    return [c.name + ("*" if c.required else "") for c in importer.columns]
+def template_columns(importer: type[Importer], user=None) -> list[tuple[str, bool, str]]:
+    """(header, required, allowed values) of every column of the templates: the entity's
+    own, then the extra fields `user` may fill (custom fields, under their label in the
+    reader's language)."""
+    from . import extra_fields
+
+    own = [(c.name, c.required, c.allowed_text()) for c in importer.columns]
+    if user is None:
+        return own
+    mapping = importer.header_map()
+    # A field whose label is also one of the entity's own headers would be read as that
+    # column: it is left out (the field is still imported under its key).
+    extra = [
+        column
+        for column in extra_fields.template_columns(importer.model, user)
+        if mapping.get(header_key(column[0]), "").startswith(extra_fields.PREFIX)
+    ]
+    return own + extra
 
 
-def allowed_rows(importer: type[Importer]) -> list[list[str]]:
-    """(column, required, allowed values) for every column: the template's second part."""
+def template_header(importer: type[Importer], user=None) -> list[str]:
     return [
-        [c.name, _("required") if c.required else _("optional"), c.allowed_text()]
-        for c in importer.columns
+        name + ("*" if required else "") for name, required, _a in template_columns(importer, user)
     ]
 
 
-def template_csv(importer: type[Importer]) -> bytes:
+def allowed_rows(importer: type[Importer], user=None) -> list[list[str]]:
+    """(column, required, allowed values) for every column: the template's second part."""
+    return [
+        [name, _("required") if required else _("optional"), allowed]
+        for name, required, allowed in template_columns(importer, user)
+    ]
+
+
+def template_csv(importer: type[Importer], user=None) -> bytes:
     """Header and example rows; then the allowed values as lines starting with `#`, which
-    the importer skips."""
+    the importer skips. With `user`, the custom fields they may fill are columns too."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(template_header(importer))
+    writer.writerow(template_header(importer, user))
     for row in importer.example_rows:
         writer.writerow(row)
-    for name, required, allowed in allowed_rows(importer):
+    for name, required, allowed in allowed_rows(importer, user):
         writer.writerow([f"# {name} ({required}): {allowed}"])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def template_xlsx(importer: type[Importer]) -> bytes:
+def template_xlsx(importer: type[Importer], user=None) -> bytes:
     """Sheet 1: header and example rows (the importer reads only this sheet); sheet 2: each
-    column with whether it is required and its allowed values."""
+    column with whether it is required and its allowed values. With `user`, the custom
+    fields they may fill are columns too."""
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = str(importer.label)[:31]
-    sheet.append(template_header(importer))
+    sheet.append(template_header(importer, user))
     for row in importer.example_rows:
         sheet.append(list(row))
     help_sheet = book.create_sheet(_("Allowed values")[:31])
     help_sheet.append([_("Column"), _("Required"), _("Allowed values")])
-    for values in allowed_rows(importer):
+    for values in allowed_rows(importer, user):
         help_sheet.append(values)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -167,7 +167,6 @@ DETAIL_ONLY = (
     "contracts",
     "orders",
     "created_by",
-    "custom",
 )
 
 

@@ -5,7 +5,7 @@ from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 from leads.forms import SourceChoiceMixin
 from ltc.forms import VisibleChoicesMixin
 
-from .models import LostReason, Opportunity
+from .models import LostReason, Opportunity, Quote
 
 
 class DeclineForm(forms.Form):
@@ -110,13 +110,27 @@ class OpportunityFilterForm(CustomFilterFormMixin, forms.Form):
         return value
 
 
-class QuoteForm(forms.Form):
+class QuoteForm(CustomFieldsFormMixin, forms.Form):
+    """A quote's terms and its custom fields (those `user` may edit); `terms=False` leaves
+    only the custom fields (a quote past its draft keeps its terms, Quote.custom_editable)."""
+
+    custom_model = Quote
+
     valid_until = forms.DateField(
         label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, quote: Quote, terms: bool = True, **kwargs):
+        self.instance = quote
+        if terms and not args and "initial" not in kwargs:
+            kwargs["initial"] = {"valid_until": quote.valid_until, "notes": quote.notes}
+        super().__init__(*args, **kwargs)
+        if not terms:
+            del self.fields["valid_until"]
+            del self.fields["notes"]
 
 
 class QuoteLineForm(VisibleChoicesMixin, forms.Form):

@@ -384,6 +384,13 @@ class Quote(SignOffSteps, StateMachineModel, CreatedBy, TimeStamped, CustomValue
         return self.status == Q.DRAFT and not self.superseded and self.rejected_at is None
 
     @property
+    def custom_editable(self) -> bool:
+        """Its custom fields are annotated after the commercial terms are fixed (in review,
+        approved, sent), until the customer's answer or the expiry makes the version final
+        (accepted, declined, expired) or a newer version supersedes it."""
+        return not self.superseded and self.status not in (Q.ACCEPTED, Q.DECLINED, Q.EXPIRED)
+
+    @property
     def can_revise(self) -> bool:
         rejected = self.status == Q.DRAFT and self.rejected_at is not None
         return not self.superseded and (rejected or self.status in (Q.DECLINED, Q.EXPIRED))

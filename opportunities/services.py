@@ -384,20 +384,37 @@ def quote_create(
 def quote_update(
     *, quote: Quote, user: User, custom: dict | None = None, **fields: Unpack[QuoteFields]
 ) -> Quote:
+    """The commercial terms (validity, notes, currency) change on an editable draft only; the
+    custom fields also while the quote is in review, approved or sent (Quote.custom_editable).
+    A term given with its current value is no change."""
     _check_quote_writer(user, quote.opportunity)
-    quote = _lock_editable(quote)
+    locked = Quote.objects.select_for_update().select_related("opportunity").get(pk=quote.pk)
+    terms = {
+        key: fields[key]
+        for key in ("valid_until", "notes", "currency")
+        if key in fields and fields[key] != getattr(locked, key)
+    }
+    if terms and not locked.is_editable:
+        raise ValidationError(_("Only a draft quote that was not reviewed can be changed."))
+    if custom is not None and not locked.custom_editable:
+        raise ValidationError(
+            _(
+                "The custom fields of an accepted, declined, expired or superseded quote stay "
+                "as they are."
+            )
+        )
     for key in ("valid_until", "notes"):
-        if key in fields:
-            setattr(quote, key, fields[key])
-    if "currency" in fields and fields["currency"] != quote.currency:
-        if quote.lines.exists():
+        if key in terms:
+            setattr(locked, key, terms[key])
+    if "currency" in terms:
+        if locked.lines.exists():
             raise ValidationError({"currency": _("Remove the lines before changing currency.")})
-        quote.currency = fields["currency"]
+        locked.currency = terms["currency"]
     if custom is not None:
-        apply_values(quote, custom, user=user)
-    quote.full_clean()
-    quote.save()
-    return quote
+        apply_values(locked, custom, user=user)
+    locked.full_clean()
+    locked.save()
+    return locked
 
 
 @transaction.atomic
@@ -419,6 +436,7 @@ def quote_revise(*, quote: Quote, user: User) -> Quote:
         revised_from=old,
         currency=old.currency,
         notes=old.notes,
+        custom=dict(old.custom or {}),
         created_by=user,
     )
     QuoteLine.objects.bulk_create(

@@ -330,9 +330,12 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
         with translation.override(document_language(request)):
             context = {**quote_context(quote), "pdf": False}
             return render(request, "opportunities/quote_print.html", context)
-    can_edit = quote.is_editable and services.quote_can_edit(
-        user=request.user, opportunity=quote.opportunity
-    )
+    writer = services.quote_can_edit(user=request.user, opportunity=quote.opportunity)
+    can_edit = quote.is_editable and writer
+    if quote_form is None and writer and quote.custom_editable:
+        quote_form = QuoteForm(quote=quote, terms=can_edit, user=request.user)
+    if quote_form is not None and not (can_edit or quote_form.custom_field_names):
+        quote_form = None  # past the draft, nothing left to change for this user
     can_revise = quote.can_revise and services.quote_can_edit(
         user=request.user, opportunity=quote.opportunity
     )
@@ -352,8 +355,7 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
             "can_revise": can_revise,
             "next_step": services.quote_next_step(quote=quote, user=request.user),
             "line_form": line_form or QuoteLineForm(currency=quote.currency, user=request.user),
-            "quote_form": quote_form
-            or QuoteForm(initial={"valid_until": quote.valid_until, "notes": quote.notes}),
+            "quote_form": quote_form,
             "versions": quote_list(user=request.user)
             .filter(opportunity=quote.opportunity_id)
             .exclude(pk=quote.pk)
@@ -366,7 +368,9 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
 @require_POST
 def quote_edit(request, pk):
     quote = _get_quote(request, pk)
-    form = QuoteForm(request.POST)
+    if not services.quote_can_edit(user=request.user, opportunity=quote.opportunity):
+        raise PermissionDenied
+    form = QuoteForm(request.POST, quote=quote, terms=quote.is_editable, user=request.user)
     outcome = Outcome(request, form=form)
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v is not None}

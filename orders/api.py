@@ -126,7 +126,6 @@ DETAIL_ONLY = (
     "proof_of_delivery",
     "has_acceptance_document",
     "cancel_reason",
-    "custom",
 )
 
 

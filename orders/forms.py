@@ -4,7 +4,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customfields.forms import CustomFilterFormMixin
+from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
 
 from .models import Order, OrderStatus
 
@@ -54,6 +54,16 @@ class AcceptForm(forms.Form):
                 _("The document is larger than %(limit)s MB.") % {"limit": limit}
             )
         return document
+
+
+class OrderCustomFieldsForm(CustomFieldsFormMixin, forms.Form):
+    """The custom fields of an order that `user` may edit (an order has no other form)."""
+
+    custom_model = Order
+
+    def __init__(self, *args, order: Order, **kwargs):
+        self.instance = order
+        super().__init__(*args, **kwargs)
 
 
 class OrderFilterForm(CustomFilterFormMixin, forms.Form):

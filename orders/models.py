@@ -124,6 +124,17 @@ class Order(StateMachineModel, TimeStamped, CustomValuesMixin):
     def get_absolute_url(self):
         return reverse("orders:detail", args=[self.pk])
 
+    @property
+    def date_editable(self) -> bool:
+        """The promised delivery date changes until the order is delivered or cancelled."""
+        return self.status not in (O.DELIVERED, O.ACCEPTED, O.CANCELLED)
+
+    @property
+    def custom_editable(self) -> bool:
+        """Its custom fields are annotated until the order is financially final: accepted
+        (the acceptance drafts the invoices) or cancelled."""
+        return self.status not in (O.ACCEPTED, O.CANCELLED)
+
     def uncovered_lines(self) -> list:
         return [line for line in self.lines.all() if line.shipped_quantity < line.quantity]
 

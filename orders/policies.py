@@ -14,7 +14,7 @@ def _sees(user, order) -> bool:
 POLICIES = (
     Policy(
         "orders.edit",
-        _("Change the promised delivery date"),
+        _("Change the promised delivery date and the custom fields"),
         owner_roles=("sales", "operations"),
         owns=_sees,
         refusal=_("You may not change this order."),

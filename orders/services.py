@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -79,18 +79,33 @@ def order_create_from_contract(*, contract, user: User) -> Order | None:
     return order
 
 
+_UNCHANGED: Any = object()
+
+
 @transaction.atomic
 def order_update(
-    *, order: Order, user: User, promised_delivery_date=None, custom: dict | None = None
+    *,
+    order: Order,
+    user: User,
+    promised_delivery_date: datetime.date | None = _UNCHANGED,
+    custom: dict | None = None,
 ) -> Order:
-    """The promised delivery date and the custom fields, by the owner (sales) or operations,
-    until delivery."""
+    """The promised delivery date (until delivery) and the custom fields (until the order is
+    accepted or cancelled), by the owner (sales) or operations. What is not given stays."""
     require(user, "orders.edit", order)
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if locked.status in (OrderStatus.DELIVERED, OrderStatus.ACCEPTED, OrderStatus.CANCELLED):
-        raise ValidationError(_("A delivered or cancelled order is read-only."))
-    locked.promised_delivery_date = promised_delivery_date
+    if (
+        promised_delivery_date is not _UNCHANGED
+        and promised_delivery_date != locked.promised_delivery_date
+    ):
+        if not locked.date_editable:
+            raise ValidationError(_("A delivered or cancelled order is read-only."))
+        locked.promised_delivery_date = promised_delivery_date
     if custom is not None:
+        if not locked.custom_editable:
+            raise ValidationError(
+                _("The custom fields of an accepted or cancelled order stay as they are.")
+            )
         apply_values(locked, custom, user=user)
     locked.save(update_fields=["promised_delivery_date", "custom", "updated_at"])
     return locked

@@ -8,6 +8,7 @@ urlpatterns = [
     path("queue/", views.operations_queue_view, name="queue"),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/shipments/", views.shipment_add, name="shipment-add"),
+    path("<int:pk>/custom-fields/", views.custom_fields_edit, name="custom-fields"),
     path(
         "<int:pk>/acceptance-document/",
         views.acceptance_document,

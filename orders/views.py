@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from activities.forms import ActivityForm
 from activities.selectors import record_activities
 from customfields.filters import search_q as custom_search_q
+from customfields.selectors import editable_definitions
 from listviews.lists import Listing, open_list
 from ltc.errors import Outcome
 from ltc.exports import export_page
@@ -26,7 +27,7 @@ from roles.policies import can
 
 from . import services
 from .exports import ORDERS
-from .forms import OrderFilterForm, ShipmentForm
+from .forms import OrderCustomFieldsForm, OrderFilterForm, ShipmentForm
 from .listing import ORDER_LIST
 from .models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from .selectors import operations_queue, order_list
@@ -116,6 +117,7 @@ def order_detail(request, pk, *, shipment_form=None):
         "orders/detail.html",
         {
             "order": order,
+            "can_edit_custom": _may_edit_custom(request.user, order),
             "lines": lines,
             "shipments": list(order.shipments.all()),
             "transitions": [t for t in transitions_for(order, request.user) if t["allowed"]],
@@ -149,6 +151,41 @@ def shipment_add(request, pk):
             messages.success(request, _("Shipment recorded."))
             return redirect(order)
     response = order_detail(request, pk, shipment_form=form)
+    response.status_code = outcome.status
+    return response
+
+
+def _may_edit_custom(user, order) -> bool:
+    return (
+        order.custom_editable
+        and can(user, "orders.edit", order)
+        and bool(editable_definitions(Order, user))
+    )
+
+
+@login_required
+def custom_fields_edit(request, pk):
+    """The order's custom fields, for those who may edit the order (the owner, operations)
+    until it is accepted or cancelled."""
+    order = _get(request, pk)
+    if not can(request.user, "orders.edit", order):
+        raise PermissionDenied
+    if not order.custom_editable:
+        messages.error(
+            request, _("The custom fields of an accepted or cancelled order stay as they are.")
+        )
+        return redirect(order)
+    form = OrderCustomFieldsForm(request.POST or None, order=order, user=request.user)
+    outcome = Outcome(request, form=form)
+    if request.method == "POST" and form.is_valid():
+        with outcome:
+            services.order_update(
+                order=order, user=request.user, custom=form.cleaned_data.get("custom", {})
+            )
+        if outcome.ok:
+            messages.success(request, _("Saved."))
+            return redirect(order)
+    response = render(request, "orders/custom_fields.html", {"order": order, "form": form})
     response.status_code = outcome.status
     return response
 

@@ -186,7 +186,13 @@ def bs_widget(bound_field, size=""):
         )
     ):
         attrs["aria-label"] = str(label)
-    if bound_field.field.required and not isinstance(widget, forms.CheckboxInput):
+    # A required group of checkboxes must not mark each box required: the browser would then
+    # refuse to submit the form until every box is ticked (use_required_attribute says so).
+    if (
+        bound_field.field.required
+        and not isinstance(widget, forms.CheckboxInput)
+        and widget.use_required_attribute(bound_field.initial)
+    ):
         attrs["required"] = True
     return bound_field.as_widget(attrs=attrs)
 
