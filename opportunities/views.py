@@ -336,9 +336,7 @@ def quote_detail(request, pk, *, line_form=None, quote_form=None):
         quote_form = QuoteForm(quote=quote, terms=can_edit, user=request.user)
     if quote_form is not None and not (can_edit or quote_form.custom_field_names):
         quote_form = None  # past the draft, nothing left to change for this user
-    can_revise = quote.can_revise and services.quote_can_edit(
-        user=request.user, opportunity=quote.opportunity
-    )
+    can_revise = quote.can_revise and writer
     signed = {s.role: s for s in quote.sign_offs.all() if s.decision == "approved"}
     return render(
         request,
