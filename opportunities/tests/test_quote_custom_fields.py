@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from customfields.models import FieldType
 from customfields.tests.factories import define
@@ -147,3 +148,15 @@ def test_a_new_version_keeps_the_custom_fields(team):
     quote = in_status(team["quote"], "declined", custom={"po_ref": "PO-7", "seats": 5})
     new = services.quote_revise(quote=quote, user=team["support"])
     assert new.custom == {"po_ref": "PO-7", "seats": 5}
+
+
+@pytest.mark.parametrize("status", ["draft", "sent"])
+def test_an_api_patch_by_a_user_who_does_not_build_the_quote_is_refused(team, status):
+    quote = in_status(team["quote"], status)
+    client = APIClient()
+    client.force_authenticate(team["sales"])  # sees the quote, does not build it
+    answer = client.patch(
+        f"/api/v1/quotes/{quote.pk}/", {"custom": {"po_ref": "PO-9"}}, format="json"
+    )
+    assert answer.status_code == 403, answer.content
+    assert Quote.objects.get(pk=quote.pk).custom == {}

@@ -142,3 +142,13 @@ def test_an_api_patch_of_the_custom_fields_keeps_the_promised_date(fields):
     assert answer.status_code == 200, answer.content
     order = stored(order)
     assert order.custom == {"dock": "D"} and order.promised_delivery_date == PROMISED
+
+
+@pytest.mark.parametrize("role", ["service", "manager"])
+def test_an_api_patch_by_a_role_that_only_reads_the_order_is_refused(fields, role):
+    order = order_in("confirmed")
+    client = APIClient()
+    client.force_authenticate(user_with(role))
+    answer = client.patch(f"/api/v1/orders/{order.pk}/", {"custom": {"dock": "Z"}}, format="json")
+    assert answer.status_code == 403, answer.content
+    assert stored(order).custom == {}
