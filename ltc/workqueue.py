@@ -2,6 +2,8 @@
 (`contributes.work_queue`, ltc/wiring.py) returning sections of records waiting for a
 transition the user owns."""
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -46,15 +48,15 @@ def _named_by(model) -> tuple[str, ...] | None:
     return getattr(model, "label_fields", None)
 
 
-def _joined_fields(model, prefix: str, joins: dict, paths: list) -> list[str]:
+def _joined_fields(model, prefix: str, joins: dict, paths: list) -> list[str] | None:
     """What to load of a `model` record reached by `prefix` ("" for the item itself): its
     name, its state fields (the state machine reads them all as each row loads: a deferred
     one would cost a query per row), and the records its name reads or `joins` joins to it
-    (their paths are added to `paths`), by their names. The whole record when its model does
-    not say what names it."""
+    (their paths are added to `paths`), by their names. None when a model on the way does
+    not say what names its records."""
     named_by = _named_by(model)
     if named_by is None:
-        return [prefix.removesuffix("__")]
+        return None
     joins = dict(joins)
     fields = [model._meta.pk.name]
     for name in named_by:
@@ -67,8 +69,37 @@ def _joined_fields(model, prefix: str, joins: dict, paths: list) -> list[str]:
     for name, nested in joins.items():
         paths.append(prefix + name)
         related = model._meta.get_field(name).related_model
-        fields += _joined_fields(related, f"{prefix}{name}__", nested, paths)
+        joined = _joined_fields(related, f"{prefix}{name}__", nested, paths)
+        if joined is None:
+            return None
+        fields += joined
     return fields
+
+
+def _frozen(joins: dict) -> tuple:
+    return tuple(sorted((name, _frozen(nested)) for name, nested in joins.items()))
+
+
+def _thawed(joins: tuple) -> dict:
+    return {name: _thawed(nested) for name, nested in joins}
+
+
+@cache
+def _shown_fields(model, joins: tuple) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(relations to join, fields to load) for shown_columns: a section's model and joins
+    are the same on every request, so this is worked out once."""
+    joins = _thawed(joins)
+    for name in ("owner", "account"):
+        if _relation(model, name):
+            joins.setdefault(name, {})
+            break
+    paths = []
+    fields = _joined_fields(model, "", joins, paths)
+    if fields is None:
+        return None
+    if any(f.name == "created_at" for f in model._meta.concrete_fields):
+        fields.append("created_at")
+    return tuple(paths), tuple(fields)
 
 
 def shown_columns(items: QuerySet) -> QuerySet:
@@ -76,21 +107,15 @@ def shown_columns(items: QuerySet) -> QuerySet:
     its name, link (pk), state badge, age, and its owner's name, or its account's when it
     has no owner; the records the provider joined stay joined, by their names. The records'
     wide columns (custom fields, search text, notes) stay in the database, and the SQL has a
-    few columns to build instead of every column of three tables. Only the owner joined when
-    the item's model does not say what its name reads (`label_fields`)."""
-    model = items.model
+    few columns to build instead of every column of three tables. Whole records, with the
+    owner joined, when a model involved does not say what names it (`label_fields`)."""
     joins = items.query.select_related
-    if _named_by(model) is None or joins is True:  # True: every relation, by the provider
+    shown = None
+    if joins is not True:  # True: every relation, by the provider
+        shown = _shown_fields(items.model, _frozen(joins or {}))
+    if shown is None:
         return _owner_joined(items)
-    joins = dict(joins or {})
-    for name in ("owner", "account"):
-        if _relation(model, name):
-            joins.setdefault(name, {})
-            break
-    paths = []
-    fields = _joined_fields(model, "", joins, paths)
-    if any(f.name == "created_at" for f in model._meta.concrete_fields):
-        fields.append("created_at")
+    paths, fields = shown
     if paths:  # (select_related() without names would join every relation)
         items = items.select_related(*paths)
     return items.only(*fields)
@@ -143,6 +168,10 @@ def work_queue(user) -> dict:
         "follow_ups": [
             item for source in FOLLOW_UPS for item in source(user=user, now=now)[:QUEUE_LIMIT]
         ],
-        "recent_notifications": list(inbox(user=user)[:5]),
+        # What the page shows of a notification (Notification.display_title reads the
+        # title and message).
+        "recent_notifications": list(
+            inbox(user=user).only("title", "message", "url", "created_at", "read_at")[:5]
+        ),
         "now": now,
     }

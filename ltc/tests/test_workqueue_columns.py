@@ -107,3 +107,19 @@ def test_the_queue_shows_ten_and_says_there_are_more():
         lead_in("new", owner=seller)
     (section,) = [s for s in work_queue(seller)["sections"] if s["url"].endswith("status=new")]
     assert len(section["items"]) == QUEUE_LIMIT and section["more"]
+
+
+def test_a_model_that_does_not_say_what_names_it_is_loaded_whole_with_its_owner():
+    from activities.models import Activity
+
+    assert getattr(Activity, "label_fields", None) is None
+    query = shown_columns(Activity.objects.all()).query
+    assert query.select_related == {"owner": {}}
+    assert query.deferred_loading == (frozenset(), True)  # nothing deferred
+    # nor when a record the provider joined does not say what names it
+    from opportunities.models import Opportunity
+
+    assert getattr(Opportunity.lost_reason.field.related_model, "label_fields", None) is None
+    query = shown_columns(Opportunity.objects.select_related("lost_reason")).query
+    assert query.select_related == {"lost_reason": {}, "owner": {}}
+    assert query.deferred_loading == (frozenset(), True)
