@@ -30,7 +30,7 @@ from ltc.api.mixins import (
     transitions_schema,
     write_schema,
 )
-from ltc.api.relations import VisibleRelationsMixin
+from ltc.api.relations import BuiltFieldsMixin, VisibleRelationsMixin
 from ltc.paging import narrow_search
 
 from . import services
@@ -150,7 +150,7 @@ class LeadSearchFilter(SearchTextFilter):
     phone="The lead's phone number",
     score="0-100: how complete and engaged the lead is (source, contact details, activity)",
 )
-class LeadListSerializer(serializers.ModelSerializer):
+class LeadListSerializer(BuiltFieldsMixin, serializers.ModelSerializer):
     """The list's columns; GET {id}/ carries every field. Serializing 12 plain fields instead
     of 28 (and no related-object lookups) is most of a list request's Python time; `custom`
     reads the definitions once per request."""
