@@ -10,10 +10,10 @@ static files and starts gunicorn with production settings (CONN_MAX_AGE as confi
 database connections are kept between requests) on 127.0.0.1 only. Then, for each `--users`
 demo user, it signs in through the login page (the browser's session) and issues an API token,
 and times `--requests` sequential GETs (after `--warmup` ones) of the home page, the browser
-list pages and the API list endpoints. It prints p50 and p95 per case against the targets
-(lists p50 < 12 ms, home p50 < 20 ms), the load average while measuring, and exits 1 if a
-target is missed. Wall-clock times on a loaded machine are inflated: compare runs on a quiet
-one.
+list pages and the API list endpoints. It prints p50 and p95 per case against issue 10's
+targets (API list endpoints p50 < 12 ms, home p50 < 20 ms; the browser list pages have none
+and are reported), the load average while measuring, and exits 1 if a target is missed.
+Wall-clock times on a loaded machine are inflated: compare runs on a quiet one.
 """
 
 from __future__ import annotations
@@ -65,8 +65,10 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def target(label: str) -> float:
-    return HOME_TARGET if label.startswith("home") else LIST_TARGET
+def target(label: str) -> float | None:
+    if label.startswith("home"):
+        return HOME_TARGET
+    return LIST_TARGET if label.startswith("API") else None  # browser list pages: reported
 
 
 def sign_in(session, base: str, username: str, password: str) -> None:
@@ -205,11 +207,15 @@ def main(argv=None) -> int:
     print("-" * len(head))
     missed = []
     for label, name, p50, p95 in rows:
-        ok = p50 < target(label)
+        limit = target(label)
+        if limit is None:
+            print(f"{label:<28}{name:<10}{p50:>8.1f}{p95:>8.1f}  reported")
+            continue
+        ok = p50 < limit
         if not ok:
             missed.append(f"{label} ({name})")
         mark = " " if ok else "!"
-        print(f"{label:<28}{name:<10}{p50:>8.1f}{p95:>8.1f}{mark} < {target(label):.0f}")
+        print(f"{label:<28}{name:<10}{p50:>8.1f}{p95:>8.1f}{mark} < {limit:.0f}")
     print("targets " + ("MISSED: " + ", ".join(missed) if missed else "all met") + " (! = missed)")
     return 1 if missed else 0
 

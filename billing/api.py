@@ -30,13 +30,14 @@ from ltc.api.exporting import ExportMixin
 from ltc.api.fields import StrictDecimalField
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
+from ltc.api.lists import read_through
 from ltc.api.mixins import (
     FieldErrors,
     IdempotentCreateMixin,
     TransitionsMixin,
     transitions_schema,
 )
-from ltc.api.relations import VisibleRelationsMixin
+from ltc.api.relations import BuiltFieldsMixin, VisibleRelationsMixin
 from ltc.api.schema import RoleShapedSerializer
 from ltc.money import default_currency
 from ltc.uploads import validate_text_size, validate_upload_size
@@ -168,7 +169,7 @@ class InvoiceCreditNoteSerializer(serializers.ModelSerializer):
     contract="The contract it bills, if any",
     account="The customer account (id) billed",
 )
-class InvoiceSerializer(RoleShapedSerializer, serializers.ModelSerializer):
+class InvoiceSerializer(RoleShapedSerializer, BuiltFieldsMixin, serializers.ModelSerializer):
     """The full invoice (finance, manager). Sales and marketing get only the status fields
     (InvoiceStatusSerializer): the others are documented as not required."""
 
@@ -223,7 +224,26 @@ class InvoiceSerializer(RoleShapedSerializer, serializers.ModelSerializer):
         role_dependent_fields = [f for f in fields if f not in INVOICE_STATUS_FIELDS]
 
 
-class InvoiceStatusSerializer(serializers.ModelSerializer):
+# What only GET {id}/ carries; the list has every other field of the detail.
+DETAIL_ONLY = ("lines", "allocations", "credit_notes")
+# What the list shows of related records, as columns of its query (ltc.api.lists).
+LIST_COLUMNS = {"account_name": "account__name", "contract_number": "contract__number"}
+
+
+class InvoiceListSerializer(InvoiceSerializer):
+    """The list's columns; GET {id}/ carries the lines, the payments applied and the credit
+    notes."""
+
+    account_name = serializers.CharField(read_only=True)
+    contract_number = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta(InvoiceSerializer.Meta):
+        fields = [f for f in InvoiceSerializer.Meta.fields if f not in DETAIL_ONLY]
+        read_only_fields = fields
+        role_dependent_fields = [f for f in fields if f not in INVOICE_STATUS_FIELDS]
+
+
+class InvoiceStatusSerializer(BuiltFieldsMixin, serializers.ModelSerializer):
     """What sales (their accounts) and marketing see: the status, no money fields."""
 
     account_name = serializers.CharField(source="account.name", read_only=True)
@@ -232,6 +252,10 @@ class InvoiceStatusSerializer(serializers.ModelSerializer):
         model = Invoice
         fields = INVOICE_STATUS_FIELDS
         read_only_fields = fields
+
+
+class InvoiceStatusListSerializer(InvoiceStatusSerializer):
+    account_name = serializers.CharField(read_only=True)
 
 
 @described(
@@ -310,6 +334,8 @@ class InvoiceViewSet(BulkMixin, ExportMixin, HistoryMixin, TransitionsMixin, vie
 
     def get_queryset(self):
         qs = invoice_list(user=self.request.user)
+        if self.action == "list":
+            return read_through(qs, **LIST_COLUMNS)
         if sees_money(self.request.user):
             qs = qs.prefetch_related(
                 "lines",
@@ -326,9 +352,10 @@ class InvoiceViewSet(BulkMixin, ExportMixin, HistoryMixin, TransitionsMixin, vie
         return None if sees_money(self.request.user) else set(INVOICE_STATUS_FIELDS)
 
     def get_serializer_class(self):
+        listing = self.action == "list"
         if getattr(self, "swagger_fake_view", False) or sees_money(self.request.user):
-            return InvoiceSerializer
-        return InvoiceStatusSerializer
+            return InvoiceListSerializer if listing else InvoiceSerializer
+        return InvoiceStatusListSerializer if listing else InvoiceStatusSerializer
 
     @extend_schema(
         request=InvoiceCreateSerializer, responses={201: InvoiceSerializer, 400: FieldErrors}

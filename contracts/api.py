@@ -23,6 +23,7 @@ from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
+from ltc.api.lists import read_through
 from ltc.api.mixins import ErrorSerializer, FieldErrors, TransitionsMixin, transitions_schema
 from ltc.api.relations import VisibleRelationsMixin
 from ltc.uploads import validate_upload_size
@@ -304,6 +305,10 @@ class ContractListSerializer(ContractSerializer):
     invoices = serializers.SerializerMethodField(
         help_text="Its invoices (drafts and voided ones too)"
     )
+    # Read as columns of the page's query (LIST_COLUMNS), not through the related records.
+    lead = serializers.IntegerField(read_only=True, allow_null=True)
+    account_name = serializers.CharField(read_only=True)
+    owner_name = serializers.CharField(read_only=True)
 
     class Meta(ContractSerializer.Meta):
         fields = [f for f in ContractSerializer.Meta.fields if f not in DETAIL_ONLY]
@@ -327,6 +332,14 @@ class ContractListSerializer(ContractSerializer):
 
     def get_invoices(self, contract) -> list[int]:
         return self.context["_links"]["invoices"].get(contract.pk, [])
+
+
+# What the list shows of related records, as columns of its query (ltc.api.lists).
+LIST_COLUMNS = {
+    "lead": "opportunity__lead_id",
+    "account_name": "account__name",
+    "owner_name": "owner__username",
+}
 
 
 def _related(accessor: str):
@@ -389,7 +402,7 @@ class ContractViewSet(
 
     def get_queryset(self):
         if self.action == "list":
-            return contract_list(user=self.request.user)
+            return read_through(contract_list(user=self.request.user), **LIST_COLUMNS)
         return contract_list(user=self.request.user).prefetch_related(
             "signatories",
             Prefetch("lines", queryset=ContractLine.objects.order_by("position", "pk")),

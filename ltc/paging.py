@@ -105,9 +105,12 @@ def narrow_search(queryset):
     keys = list(queryset.order_by().values_list("pk", flat=True)[:NARROW_BELOW])
     if len(keys) >= NARROW_BELOW:
         return queryset  # many matches: walking the index finds a page at once
-    return queryset.model._default_manager.filter(pk__in=keys).select_related(
+    narrowed = queryset.model._default_manager.filter(pk__in=keys).select_related(
         *_select_related(queryset)
     )
+    # The columns an API list reads through its relations (ltc.api.lists) come along.
+    narrowed.query.ltc_list_columns = getattr(queryset.query, "ltc_list_columns", None)
+    return narrowed
 
 
 def _select_related(queryset) -> list[str]:

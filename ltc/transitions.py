@@ -424,6 +424,17 @@ class StateMachineModel(ConcurrentTransitionMixin, models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def state_fields(self):
+        # The mixin filters every field of the model for each instance it builds; a list
+        # page builds dozens, so the class's state fields are found once and kept.
+        cls = type(self)
+        found = cls.__dict__.get("_state_fields")
+        if found is None:
+            found = tuple(f for f in cls._meta.fields if isinstance(f, FSMFieldMixin))
+            cls._state_fields = found
+        return found
+
     def clean_fields(self, exclude=None):
         exclude = set(exclude or ())
         exclude.update(f.name for f in self._meta.concrete_fields if isinstance(f, FSMFieldMixin))

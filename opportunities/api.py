@@ -30,6 +30,7 @@ from ltc.api.descriptions import described
 from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.history import HistoryMixin
+from ltc.api.lists import read_through
 from ltc.api.mixins import (
     ErrorSerializer,
     FieldErrors,
@@ -176,6 +177,9 @@ class OpportunityListSerializer(OpportunitySerializer):
     links are read as ids for the whole page (two queries), not as records."""
 
     quotes = serializers.SerializerMethodField(help_text="Its quotes, every version")
+    # Read as columns of the page's query (LIST_COLUMNS), not through the related records.
+    account_name = serializers.CharField(read_only=True)
+    owner_name = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta(OpportunitySerializer.Meta):
         fields = [f for f in OpportunitySerializer.Meta.fields if f not in DETAIL_ONLY]
@@ -203,6 +207,10 @@ class OpportunityListSerializer(OpportunitySerializer):
 
     def get_contract(self, opportunity) -> int | None:
         return self.context["_links"][1].get(opportunity.pk)
+
+
+# What the list shows of related records, as columns of its query (ltc.api.lists).
+LIST_COLUMNS = {"account_name": "account__name", "owner_name": "owner__username"}
 
 
 def with_links(queryset):
@@ -269,11 +277,7 @@ class OpportunityViewSet(
     def get_queryset(self):
         if self.action == "list":
             # OpportunityListSerializer: the owner's and account's names, links read per page.
-            return (
-                opportunity_list(user=self.request.user)
-                .select_related(None)
-                .select_related("owner", "account")
-            )
+            return read_through(opportunity_list(user=self.request.user), **LIST_COLUMNS)
         return with_links(opportunity_list(user=self.request.user))
 
     def get_serializer_class(self):

@@ -21,6 +21,7 @@ from ltc.api.exporting import ExportMixin
 from ltc.api.fields import AccountFlagsField, FlagsListSerializer, StrictDecimalField
 from ltc.api.filters import VisibleFilter
 from ltc.api.history import HistoryMixin
+from ltc.api.lists import read_through
 from ltc.api.mixins import IdempotentCreateMixin, TransitionsMixin, transitions_schema
 from ltc.api.relations import VisibleRelationsMixin
 from opportunities.selectors import opportunity_list
@@ -133,9 +134,22 @@ class OrderListSerializer(OrderSerializer):
     """The list's columns and links (contract, shipments); GET {id}/ carries the lines and
     the delivery details."""
 
+    # Read as columns of the page's query (LIST_COLUMNS), not through the related records.
+    account_name = serializers.CharField(read_only=True)
+    contract_number = serializers.CharField(read_only=True)
+    owner_name = serializers.CharField(read_only=True, allow_null=True)
+
     class Meta(OrderSerializer.Meta):
         fields = [f for f in OrderSerializer.Meta.fields if f not in DETAIL_ONLY]
         read_only_fields = fields
+
+
+# What the list shows of related records, as columns of its query (ltc.api.lists).
+LIST_COLUMNS = {
+    "account_name": "account__name",
+    "contract_number": "contract__number",
+    "owner_name": "owner__username",
+}
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -190,7 +204,9 @@ class OrderViewSet(
     def get_queryset(self):
         shipments = Prefetch("shipments", queryset=Shipment.objects.only("pk", "order_id"))
         if self.action == "list":
-            return order_list(user=self.request.user).prefetch_related(shipments)
+            return read_through(
+                order_list(user=self.request.user), **LIST_COLUMNS
+            ).prefetch_related(shipments)
         return order_list(user=self.request.user).prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.order_by("position", "pk")), shipments
         )

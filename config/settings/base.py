@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ContractStatusEnum": "contracts.models.ContractStatus",
         "FeedbackStatusEnum": "feedback.models.FeedbackStatus",
+        "InvoiceStatusEnum": "billing.models.InvoiceStatus",
         "LeadStatusEnum": "leads.models.LeadStatus",
         "OrderStatusEnum": "orders.models.OrderStatus",
     },

@@ -56,7 +56,8 @@ def test_each_lookup_runs_once_per_request_however_many_checks():
         with CaptureQueriesContext(connection) as ctx:
             checks(seller, times)
         counts.append((len(ctx.captured_queries), lookups(ctx.captured_queries)))
-    assert counts[0] == counts[1] == (3, dict.fromkeys(CACHED, 1))
+    # Two queries: the roles and the led team are read together, then the shares.
+    assert counts[0] == counts[1] == (2, dict.fromkeys(CACHED, 1))
 
 
 def test_a_page_queries_roles_team_and_shares_once(client):

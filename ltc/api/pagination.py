@@ -13,6 +13,7 @@ from __future__ import annotations
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
+from ltc.api.lists import with_list_columns
 from ltc.paging import CappedPaginator, capped_count
 
 PAGE_FIELDS = {
@@ -57,9 +58,12 @@ class Pagination(PageNumberPagination):
         self.known_count = None
         params = request.query_params
         wants_cursor = self.cursor_query_param in params
-        if not wants_cursor and self.page_query_param not in params:
+        if not wants_cursor:
+            # Counted before the list's joined columns are added: the count needs no join.
             self.known_count = capped_count(queryset)
-            wants_cursor = not self.known_count[1]
+            if self.page_query_param not in params:
+                wants_cursor = not self.known_count[1]
+        queryset = with_list_columns(queryset)
         if wants_cursor:
             self.keyset = KeysetPagination()
             return self.keyset.paginate_queryset(queryset, request, view)

@@ -6,6 +6,8 @@ selectors the stages register. An id of a record the caller may not see is then 
 exactly like an id that does not exist: 400 with the field's error, nothing written.
 """
 
+import copy
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -25,7 +27,22 @@ def limit_relation(field, user) -> None:
         relation.queryset = limit_to_visible(relation.queryset, user)
 
 
-class VisibleRelationsMixin:
+class BuiltFieldsMixin:
+    """A model serializer's fields are built from its Meta and the model once per class, then
+    copied for each instance: building them (model introspection, one field at a time) costs
+    several times the copy, and a list request builds its serializer's fields every time.
+    What an instance changes (querysets limited to the caller) it changes on its copy."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._built_fields = built
+        return copy.deepcopy(built)
+
+
+class VisibleRelationsMixin(BuiltFieldsMixin):
     """`fixed_on_update` names relations set on create only: on an update the same value is
     accepted (and dropped), another one is refused with 400 rather than silently ignored."""
 
