@@ -1,21 +1,12 @@
 """Home-page sections: tickets waiting on this user's role, and flagged accounts."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ltc.workqueue import first_by
-from roles.models import Team
-from roles.permissions import has_role
+from roles.permissions import has_role, team_member_ids
 
 from .models import AccountFlag, FeedbackItem, FeedbackStatus, Ticket, TicketStatus
-
-
-def _led_members(user):
-    """The members of the teams `user` leads, as a subquery: with the user themselves, the
-    owners whose customers they see (roles.permissions.team_member_ids), in the section's
-    one query."""
-    return Team.members.through.objects.filter(team__lead=user).values("user_id")
 
 
 def ticket_sections(user) -> list[dict]:
@@ -70,9 +61,9 @@ def flag_sections(user) -> list[dict]:
             {
                 "title": _("My customers at risk"),
                 "url": url,
-                "items": flags.filter(
-                    Q(account__owner=user) | Q(account__owner_id__in=_led_members(user))
-                ).order_by("created_at", "pk"),
+                "items": flags.filter(account__owner_id__in=team_member_ids(user)).order_by(
+                    "created_at", "pk"
+                ),
             }
         )
     if has_role(user, "service"):
