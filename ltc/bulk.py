@@ -52,6 +52,7 @@ from .transitions import (
 )
 
 MAX_IDS = 500
+_MODELS: dict[Any, Any] = {}  # a list's selector -> the model it lists (BulkList.model)
 ACTIONS = ("transition", "assign_owner", "add_to_team", "tag")
 
 
@@ -82,7 +83,12 @@ class BulkList:
     extra: dict = field(default_factory=dict, compare=False)
 
     def model(self, user):
-        return self.queryset(user).model
+        """The listed model, the same for every user: read from the selector once (building
+        a user's visibility rules only to learn it costs a list page several querysets)."""
+        found = _MODELS.get(self.queryset)
+        if found is None:
+            found = _MODELS[self.queryset] = self.queryset(user).model
+        return found
 
     def actions(self) -> list[str]:
         names = []
