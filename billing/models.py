@@ -189,6 +189,9 @@ class Invoice(StateMachineModel, CreatedBy, TimeStamped):
             models.Index(fields=["opening", "status"], name="invoice_opening_idx"),
         ]
 
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("number",)
+
     def __str__(self):
         return self.number or _("Draft invoice %(pk)s") % {"pk": self.pk}
 
@@ -710,6 +713,9 @@ class BankStatementLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["statement", "row"], name="bankline_row_unique")
         ]
+
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("date", "amount", "reference")
 
     def __str__(self):
         return f"{self.date} {self.amount} {self.reference}"

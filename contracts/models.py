@@ -162,6 +162,9 @@ class Contract(SignOffSteps, StateMachineModel, CreatedBy, TimeStamped, CustomVa
             models.Index(fields=["status", "end_date"], name="contract_status_end_idx"),
         ]
 
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("number", "version")
+
     def __str__(self):
         return f"{self.number or '-'} v{self.version}"
 

@@ -75,6 +75,9 @@ class Account(CustomValuesMixin, models.Model):
             models.Index(Lower("email"), name="account_email_lower_idx"),
         ]
 
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("name",)
+
     def __str__(self):
         return self.name
 

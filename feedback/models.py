@@ -118,6 +118,9 @@ class Ticket(StateMachineModel, CreatedBy, TimeStamped, CustomValuesMixin):
             models.Index(fields=["account", "status"], name="ticket_account_idx"),
         ]
 
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("subject",)
+
     def __str__(self):
         return f"#{self.pk} {self.subject}"
 
@@ -336,6 +339,9 @@ class AccountFlag(models.Model):
         verbose_name_plural = _("account flags")
         indexes = [models.Index(fields=["account", "cleared_at"], name="accountflag_open_idx")]
 
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("account", "reason")
+
     def __str__(self):
         return f"{self.account} · {self.get_reason_display()}"
 
@@ -405,6 +411,9 @@ class FeedbackItem(TimeStamped):
         verbose_name = _("feedback item")
         verbose_name_plural = _("feedback items")
         indexes = [models.Index(fields=["routed_to", "status"], name="feedback_route_idx")]
+
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("title",)
 
     def __str__(self):
         return self.title

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ltc.workqueue import first_by
 from roles.permissions import has_role, team_member_ids
 
 from .models import AccountFlag, FeedbackItem, FeedbackStatus, Ticket, TicketStatus
@@ -13,26 +14,29 @@ def ticket_sections(user) -> list[dict]:
         return []
     sections = []
     url = reverse("feedback:ticket-list")
-    tickets = Ticket.objects.select_related("account", "assignee")
+    # A ticket is shown with its account (not its assignee).
+    tickets = Ticket.objects.select_related("account")
     for role in ("service", "operations"):
         if has_role(user, role):
-            mine = tickets.filter(assigned_role=role)
+            mine = first_by(
+                tickets.filter(assigned_role=role).order_by("created_at", "pk"),
+                "status",
+                [TicketStatus.OPEN, TicketStatus.IN_PROGRESS],
+            )
             sections += [
                 {
                     "title": _("Open tickets to start")
                     if role == "service"
                     else _("After-sales tickets to start"),
                     "url": f"{url}?status=open&assigned_role={role}",
-                    "items": mine.filter(status=TicketStatus.OPEN).order_by("created_at", "pk"),
+                    "items": mine[TicketStatus.OPEN],
                 },
                 {
                     "title": _("Tickets in progress")
                     if role == "service"
                     else _("After-sales tickets in progress"),
                     "url": f"{url}?status=in_progress&assigned_role={role}",
-                    "items": mine.filter(status=TicketStatus.IN_PROGRESS).order_by(
-                        "created_at", "pk"
-                    ),
+                    "items": mine[TicketStatus.IN_PROGRESS],
                 },
             ]
     if has_role(user, "service"):

@@ -162,6 +162,9 @@ class Lead(StateMachineModel, CreatedBy, TimeStamped, CustomValuesMixin):
 
     get_source_display = lead_source_display
 
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("name", "company")
+
     def __str__(self):
         return f"{self.name} ({self.company})" if self.company else self.name
 

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ltc.workqueue import first_by
 from roles.permissions import has_role
 
 from .models import Lead, LeadStatus
@@ -11,21 +12,24 @@ def lead_sections(user) -> list[dict]:
     url = reverse("leads:list")
     if has_role(user, "sales") and not user.is_superuser:
         mine = Lead.objects.filter(owner=user).select_related("owner").order_by("created_at", "pk")
+        by_status = first_by(
+            mine, "status", [LeadStatus.NEW, LeadStatus.WORKING, LeadStatus.QUALIFIED]
+        )
         sections += [
             {
                 "title": _("New leads to start"),
                 "url": f"{url}?status=new",
-                "items": mine.filter(status=LeadStatus.NEW),
+                "items": by_status[LeadStatus.NEW],
             },
             {
                 "title": _("Leads to qualify"),
                 "url": f"{url}?status=working",
-                "items": mine.filter(status=LeadStatus.WORKING),
+                "items": by_status[LeadStatus.WORKING],
             },
             {
                 "title": _("Qualified leads to convert"),
                 "url": f"{url}?status=qualified",
-                "items": mine.filter(status=LeadStatus.QUALIFIED),
+                "items": by_status[LeadStatus.QUALIFIED],
             },
         ]
     if has_role(user, "marketing", "manager"):

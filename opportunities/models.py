@@ -172,6 +172,9 @@ class Opportunity(StateMachineModel, CreatedBy, TimeStamped, CustomValuesMixin):
             models.Index(fields=["owner", "next_follow_up_at"], name="opp_followup_idx"),
         ]
 
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("name",)
+
     def __str__(self):
         return self.name
 
@@ -366,6 +369,9 @@ class Quote(SignOffSteps, StateMachineModel, CreatedBy, TimeStamped, CustomValue
         indexes = [
             models.Index(fields=["status", "valid_until"], name="quote_status_valid_idx"),
         ]
+
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("opportunity_id", "version")
 
     def __str__(self):
         return f"Q-{self.opportunity_id:05d}-v{self.version}"

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ltc.workqueue import first_by
 from roles.permissions import has_role
 
 from .models import (
@@ -30,19 +31,25 @@ def opportunity_sections(user) -> list[dict]:
     sections = []
     if user.is_superuser:
         return sections
-    quotes = Quote.objects.select_related("opportunity").order_by("created_at", "pk")
+    # A quote is shown by its number: nothing of its opportunity is joined.
+    quotes = Quote.objects.order_by("created_at", "pk")
     if has_role(user, "sales"):
         mine = Opportunity.objects.filter(owner=user).select_related("account")
+        my_quotes = first_by(
+            quotes.filter(opportunity__owner=user),
+            "status",
+            [QuoteStatus.APPROVED, QuoteStatus.SENT],
+        )
         sections += [
             {
                 "title": _("Approved quotes to send"),
                 "url": reverse("opportunities:list"),
-                "items": quotes.filter(status=QuoteStatus.APPROVED, opportunity__owner=user),
+                "items": my_quotes[QuoteStatus.APPROVED],
             },
             {
                 "title": _("Sent quotes awaiting the customer's answer"),
                 "url": reverse("opportunities:list"),
-                "items": quotes.filter(status=QuoteStatus.SENT, opportunity__owner=user),
+                "items": my_quotes[QuoteStatus.SENT],
             },
             {
                 "title": _("Opportunities in negotiation"),

@@ -118,6 +118,9 @@ class Order(StateMachineModel, TimeStamped, CustomValuesMixin):
             models.Index(fields=["owner", "status"], name="order_owner_idx"),
         ]
 
+    # What __str__ reads: a page showing only the record's name loads only these.
+    label_fields = ("number",)
+
     def __str__(self):
         return self.number or f"SO-{self.pk}"
 

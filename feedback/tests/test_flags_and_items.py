@@ -15,7 +15,7 @@ from feedback.tests.factories import survey_for
 from ltc.flags import flags_for
 from ltc.workqueue import work_queue
 from notifications.models import Notification
-from roles.tests.factories import user_with
+from roles.tests.factories import TeamFactory, user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,21 @@ def test_owner_is_notified_and_sees_it_in_the_work_queue(django_capture_on_commi
     other = user_with("sales")
     others = {str(s["title"]): s["items"] for s in work_queue(other)["sections"]}
     assert others["My customers at risk"] == []
+
+
+def test_a_team_lead_sees_their_members_customers_at_risk_in_the_work_queue():
+    lead, member, outsider = user_with("sales"), user_with("sales"), user_with("sales")
+    TeamFactory(lead=lead).members.add(member)
+    own, members, others = _detractor(lead), _detractor(member), _detractor(outsider)
+    in_queue = {
+        str(s["title"]): [f.account for f in s["items"]] for s in work_queue(lead)["sections"]
+    }
+    assert in_queue["My customers at risk"] == [own, members]
+    for user, accounts in ((member, [members]), (outsider, [others])):
+        in_queue = {
+            str(s["title"]): [f.account for f in s["items"]] for s in work_queue(user)["sections"]
+        }
+        assert in_queue["My customers at risk"] == accounts
 
 
 def test_only_service_clears_and_then_it_is_gone(client):
