@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from customfields.forms import CustomFieldsFormMixin, CustomFilterFormMixin
@@ -97,6 +98,16 @@ class OpportunityFilterForm(CustomFilterFormMixin, forms.Form):
         self.fields["stage"].choices = [("", _("Any stage")), *Stage.choices]
         self.fields["owner"].queryset = _people("sales")
         self.fields["team"].queryset = Team.objects.all()
+
+    # The filter bar's options, read once each: a template looping over a model field's
+    # choices also counts them (one more query per field).
+    @cached_property
+    def owner_choices(self) -> list:
+        return [(c.value, label) for c, label in self.fields["owner"].choices if c]
+
+    @cached_property
+    def team_choices(self) -> list:
+        return [(c.value, label) for c, label in self.fields["team"].choices if c]
 
     def clean_close_month(self):
         value = self.cleaned_data["close_month"].strip()
