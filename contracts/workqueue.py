@@ -23,7 +23,8 @@ def contract_sections(user) -> list[dict]:
     sections = []
     if user.is_superuser:
         return sections
-    contracts = Contract.objects.select_related("account", "owner").filter(superseded=False)
+    # The page shows a contract's owner (ltc/workqueue.py joins it), not its account.
+    contracts = Contract.objects.filter(superseded=False)
     if has_role(user, "sales_support", "sales"):
         sections.append(
             {

@@ -3,7 +3,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ltc.workqueue import first_by
 from roles.permissions import has_role, team_member_ids
 
 from .models import AccountFlag, FeedbackItem, FeedbackStatus, Ticket, TicketStatus
@@ -18,25 +17,23 @@ def ticket_sections(user) -> list[dict]:
     tickets = Ticket.objects.select_related("account")
     for role in ("service", "operations"):
         if has_role(user, role):
-            mine = first_by(
-                tickets.filter(assigned_role=role).order_by("created_at", "pk"),
-                "status",
-                [TicketStatus.OPEN, TicketStatus.IN_PROGRESS],
-            )
+            mine = tickets.filter(assigned_role=role)
             sections += [
                 {
                     "title": _("Open tickets to start")
                     if role == "service"
                     else _("After-sales tickets to start"),
                     "url": f"{url}?status=open&assigned_role={role}",
-                    "items": mine[TicketStatus.OPEN],
+                    "items": mine.filter(status=TicketStatus.OPEN).order_by("created_at", "pk"),
                 },
                 {
                     "title": _("Tickets in progress")
                     if role == "service"
                     else _("After-sales tickets in progress"),
                     "url": f"{url}?status=in_progress&assigned_role={role}",
-                    "items": mine[TicketStatus.IN_PROGRESS],
+                    "items": mine.filter(status=TicketStatus.IN_PROGRESS).order_by(
+                        "created_at", "pk"
+                    ),
                 },
             ]
     if has_role(user, "service"):

@@ -5,7 +5,6 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ltc.workqueue import first_by
 from roles.permissions import has_role
 
 from .models import (
@@ -34,22 +33,18 @@ def opportunity_sections(user) -> list[dict]:
     # A quote is shown by its number: nothing of its opportunity is joined.
     quotes = Quote.objects.order_by("created_at", "pk")
     if has_role(user, "sales"):
-        mine = Opportunity.objects.filter(owner=user).select_related("account")
-        my_quotes = first_by(
-            quotes.filter(opportunity__owner=user),
-            "status",
-            [QuoteStatus.APPROVED, QuoteStatus.SENT],
-        )
+        # The page shows an opportunity's owner (ltc/workqueue.py joins it), not its account.
+        mine = Opportunity.objects.filter(owner=user)
         sections += [
             {
                 "title": _("Approved quotes to send"),
                 "url": reverse("opportunities:list"),
-                "items": my_quotes[QuoteStatus.APPROVED],
+                "items": quotes.filter(status=QuoteStatus.APPROVED, opportunity__owner=user),
             },
             {
                 "title": _("Sent quotes awaiting the customer's answer"),
                 "url": reverse("opportunities:list"),
-                "items": my_quotes[QuoteStatus.SENT],
+                "items": quotes.filter(status=QuoteStatus.SENT, opportunity__owner=user),
             },
             {
                 "title": _("Opportunities in negotiation"),
@@ -69,7 +64,6 @@ def opportunity_sections(user) -> list[dict]:
                 "url": reverse("opportunities:list") + "?stage=needs_analysis",
                 "items": Opportunity.objects.filter(solution_owner=user, stage=Stage.NEEDS_ANALYSIS)
                 .exclude(Exists(live))
-                .select_related("account")
                 .order_by("stage_changed_at", "pk"),
             },
             {
@@ -107,9 +101,9 @@ def opportunity_sections(user) -> list[dict]:
             {
                 "title": _("Won deals to fulfil"),
                 "url": reverse("opportunities:list") + "?stage=won",
-                "items": Opportunity.objects.filter(fulfilment_owner=user, stage=Stage.WON)
-                .select_related("account")
-                .order_by("closed_at", "pk"),
+                "items": Opportunity.objects.filter(
+                    fulfilment_owner=user, stage=Stage.WON
+                ).order_by("closed_at", "pk"),
             }
         )
     return sections

@@ -8,18 +8,21 @@ from roles.permissions import has_role
 from .models import Order, OrderStatus
 
 
-def order_sections(user) -> list[dict]:
-    sections = []
-    if user.is_superuser:
-        return sections
-    orders = Order.objects.select_related("account", "owner")
-    # Delivered orders whose payment plan waits on the customer's acceptance (验收).
-    to_accept = orders.filter(
+def _to_accept(orders):
+    """Delivered orders whose payment plan waits on the customer's acceptance (验收)."""
+    return orders.filter(
         status=OrderStatus.DELIVERED,
         contract__in=PaymentMilestone.objects.filter(trigger=MilestoneTrigger.ON_ACCEPTANCE).values(
             "contract_id"
         ),
     ).order_by("delivered_on", "pk")
+
+
+def order_sections(user) -> list[dict]:
+    sections = []
+    if user.is_superuser:
+        return sections
+    orders = Order.objects.select_related("account", "owner")
     if has_role(user, "sales"):
         sections.append(
             {
@@ -34,7 +37,7 @@ def order_sections(user) -> list[dict]:
             {
                 "title": _("Delivered orders awaiting the customer's acceptance"),
                 "url": "/orders/?status=delivered",
-                "items": to_accept.filter(owner=user),
+                "items": _to_accept(orders).filter(owner=user),
             }
         )
     if has_role(user, "service"):
@@ -42,7 +45,7 @@ def order_sections(user) -> list[dict]:
             {
                 "title": _("Delivered orders awaiting the customer's acceptance"),
                 "url": "/orders/?status=delivered",
-                "items": to_accept,
+                "items": _to_accept(orders),
             }
         )
     if has_role(user, "operations"):
