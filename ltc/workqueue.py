@@ -85,15 +85,15 @@ def _thawed(joins: tuple) -> dict:
 
 
 @cache
-def _shown_fields(model, joins: tuple) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+def _shown_fields(model, frozen: tuple) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """(relations to join, fields to load) for shown_columns: a section's model and joins
     are the same on every request, so this is worked out once."""
-    joins = _thawed(joins)
+    joins = _thawed(frozen)
     for name in ("owner", "account"):
         if _relation(model, name):
             joins.setdefault(name, {})
             break
-    paths = []
+    paths: list[str] = []
     fields = _joined_fields(model, "", joins, paths)
     if fields is None:
         return None
@@ -112,7 +112,7 @@ def shown_columns(items: QuerySet) -> QuerySet:
     joins = items.query.select_related
     shown = None
     if joins is not True:  # True: every relation, by the provider
-        shown = _shown_fields(items.model, _frozen(joins or {}))
+        shown = _shown_fields(items.model, _frozen(joins or {}))  # type: ignore[arg-type]
     if shown is None:
         return _owner_joined(items)
     paths, fields = shown
@@ -127,25 +127,26 @@ def first_by(items: QuerySet, field: str, values) -> dict:
     (numbered within each value) for a provider whose sections split one queryset by a
     field, instead of one query per section."""
     order = items.query.order_by or items.model._meta.ordering
+    ordering: list = [
+        name
+        if not isinstance(name, str)
+        else F(name[1:]).desc()
+        if name.startswith("-")
+        else F(name).asc()
+        for name in order
+    ]
     ranked = (
         shown_columns(items.filter(**{f"{field}__in": values}))
         .annotate(
             _queue_rank=Window(
                 RowNumber(),
                 partition_by=F(field),
-                order_by=[
-                    name
-                    if not isinstance(name, str)
-                    else F(name[1:]).desc()
-                    if name.startswith("-")
-                    else F(name).asc()
-                    for name in order
-                ],
+                order_by=ordering,
             )
         )
         .filter(_queue_rank__lte=QUEUE_LIMIT + 1)
     )
-    found = {getattr(value, "value", value): [] for value in values}
+    found: dict = {getattr(value, "value", value): [] for value in values}
     for item in ranked:
         found[getattr(item, field)].append(item)
     return found
