@@ -7,11 +7,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from ltc import paging
 from roles.tests.factories import user_with
-from tests.test_chain_links import make_chain
+from tests.test_chain_links import api, make_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +22,6 @@ COLUMNS = {
     "orders": ("account_name", "contract_number", "owner_name"),
     "invoices": ("account_name", "contract_number"),
 }
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _row(client, resource: str, pk: int) -> dict:
