@@ -15,10 +15,8 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -28,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from ltc.summaries import list_url, sees_none
-from roles.permissions import has_role, team_member_ids
+from roles.permissions import has_role, shared_with, team_member_ids
 
 from .models import Contract, ContractStatus, ContractUserObjectPermission
 
@@ -39,14 +37,6 @@ SEE_ALL = ("manager", "finance", "operations")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-def _granted(user: User):
-    return Exists(
-        ContractUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename="view_contract"
-        )
-    )
-
-
 def contract_visibility(user: User) -> Q | None:
     """None means every contract; otherwise the filter for what `user` may see."""
     if not user.is_authenticated:
@@ -55,9 +45,11 @@ def contract_visibility(user: User) -> Q | None:
         return None
     rule = Q(pk__in=[])
     if has_role(user, "sales"):
-        rule |= Q(owner_id__in=team_member_ids(user)) | Q(_granted(user))
+        rule |= Q(owner_id__in=team_member_ids(user))
     if has_role(user, "sales_support"):
-        rule |= Q(solution_owner_id=user.pk) | Q(_granted(user))
+        rule |= Q(solution_owner_id=user.pk)
+    if has_role(user, "sales", "sales_support"):
+        rule |= shared_with(user, ContractUserObjectPermission)
     return rule
 
 

@@ -9,10 +9,8 @@ from typing import TYPE_CHECKING
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -21,7 +19,7 @@ from django.db.models.functions import TruncMonth
 
 from ltc.summaries import by_currency, list_url, sees_none
 from roles.models import Team
-from roles.permissions import has_role, team_member_ids
+from roles.permissions import has_role, shared_with, team_member_ids
 from roles.policies import can
 
 from .models import (
@@ -40,14 +38,6 @@ if TYPE_CHECKING:
 SEE_ALL = ("manager",)
 
 
-def _granted_opportunity(user: User, ref: str = "pk"):
-    return Exists(
-        OpportunityUserObjectPermission.objects.filter(
-            content_object=OuterRef(ref), user=user, permission__codename="view_opportunity"
-        )
-    )
-
-
 def opportunity_visibility(user: User) -> Q | None:
     """None means every opportunity; otherwise the filter for what `user` may see.
 
@@ -61,11 +51,13 @@ def opportunity_visibility(user: User) -> Q | None:
         return None
     rule = Q(pk__in=[])
     if has_role(user, "sales"):
-        rule |= Q(owner_id__in=team_member_ids(user)) | Q(_granted_opportunity(user))
+        rule |= Q(owner_id__in=team_member_ids(user))
     if has_role(user, "sales_support"):
-        rule |= Q(solution_owner_id=user.pk) | Q(_granted_opportunity(user))
+        rule |= Q(solution_owner_id=user.pk)
     if has_role(user, "operations"):
-        rule |= Q(fulfilment_owner_id=user.pk) | Q(_granted_opportunity(user))
+        rule |= Q(fulfilment_owner_id=user.pk)
+    if has_role(user, "sales", "sales_support", "operations"):
+        rule |= shared_with(user, OpportunityUserObjectPermission)
     return rule
 
 
@@ -108,13 +100,7 @@ def quote_visibility(user: User) -> Q | None:
     opp_rule = opportunity_visibility(user)
     if has_role(user, "sales", "sales_support", "operations"):
         rule |= Q(opportunity__in=Opportunity.objects.filter(opp_rule).values("pk"))
-        rule |= Q(
-            Exists(
-                QuoteUserObjectPermission.objects.filter(
-                    content_object=OuterRef("pk"), user=user, permission__codename="view_quote"
-                )
-            )
-        )
+        rule |= shared_with(user, QuoteUserObjectPermission)
     if has_role(user, "finance"):
         rule |= Q(needs_finance_sign_off=True)
     return rule

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from ltc.summaries import list_url, sees_none
-from roles.permissions import has_role, team_member_ids
+from roles.permissions import has_role, shared_with, team_member_ids
 
 from .models import Order, OrderLine, OrderStatus, OrderUserObjectPermission, Shipment
 
@@ -30,10 +30,7 @@ def order_visibility(user: User) -> Q | None:
         return None
     rule = Q(pk__in=[])
     if has_role(user, "sales"):
-        granted = OrderUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename="view_order"
-        )
-        rule |= Q(owner_id__in=team_member_ids(user)) | Q(Exists(granted))
+        rule |= Q(owner_id__in=team_member_ids(user)) | shared_with(user, OrderUserObjectPermission)
     return rule
 
 
