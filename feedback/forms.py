@@ -21,7 +21,11 @@ class TicketFilterForm(CustomFilterFormMixin, forms.Form):
     assigned_role = forms.ChoiceField(
         label=_("Handled by"),
         required=False,
-        choices=[("", ""), ("service", _("Customer service")), ("operations", _("Operations"))],
+        choices=[
+            ("", _("Handled by anyone")),
+            ("service", _("Customer service")),
+            ("operations", _("Operations")),
+        ],
     )
 
 

@@ -69,3 +69,27 @@ def test_the_queries_do_not_grow_with_the_rows(fields, django_assert_max_num_que
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[1]):
         client.get("/service/tickets/", {"cf_channel": "phone", "page": 2})
+
+
+@pytest.mark.parametrize(
+    ("chosen", "shown", "hidden"),
+    [
+        ("operations", "Broken delivery", "Billing question"),
+        ("service", "Billing question", "Broken delivery"),
+    ],
+)
+def test_the_handled_by_filter_is_offered_and_narrows_the_rows(chosen, shown, hidden):
+    ticket_in(subject="Broken delivery", assigned_role="operations")
+    ticket_in(subject="Billing question", assigned_role="service")
+    client = browser(user_with("manager"))
+    page = client.get("/service/tickets/").content.decode()
+    assert '<select name="assigned_role"' in page and "Handled by anyone" in page
+    page = client.get(f"/service/tickets/?assigned_role={chosen}").content.decode()
+    assert f'<option value="{chosen}" selected>' in page
+    assert shown in page and hidden not in page
+
+
+def test_the_handled_by_filter_is_translated():
+    client = browser(user_with("manager"))
+    page = client.get("/service/tickets/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "全部处理部门" in page and "运营" in page
