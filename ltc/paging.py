@@ -51,11 +51,26 @@ def visible_through(queryset, owned: Q, shared: Q):
 
     With the OR alone in the WHERE, PostgreSQL cannot use the owner index as an index
     condition: to count up to the cap it walks a whole index and filters (250 ms on a
-    million leads, where the owner's rows alone count in 1 ms). Adding each rule as a
-    condition of its own gives each count its index."""
+    million leads, where the owner's rows alone count in 1 ms). Counting each rule in place
+    of the OR gives each count its index."""
+    position = len(queryset.query.where.children)
     queryset = queryset.filter(owned | shared)
-    queryset.query.ltc_count_rules = (owned, shared)  # kept by every clone of the query
+    # Kept by every clone of the query: the rules, and where their OR sits in the WHERE.
+    queryset.query.ltc_count_rules = (owned, shared, position)
     return queryset
+
+
+def _one_rule(queryset, position: int, part: int, rule: Q):
+    """`queryset` with its `owned | shared` condition replaced by one of the two (`part` 0 or
+    1). Adding the rule beside the OR instead repeats the owner condition in the index scan,
+    which on a million leads made a team lead's search count 15 times slower."""
+    queryset = queryset.all()  # a clone, with its own WHERE
+    children = queryset.query.where.children
+    node = children[position] if position < len(children) else None
+    if getattr(node, "connector", None) == "OR" and len(node.children) == 2:
+        children[position] = node.children[part]
+        return queryset
+    return queryset.filter(rule)  # the WHERE was rebuilt: add the rule beside the OR
 
 
 def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
@@ -63,13 +78,14 @@ def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
     cap = COUNT_CAP if cap is None else cap
     rules = getattr(queryset.query, "ltc_count_rules", None)
     if rules is not None:
-        owned, shared = rules
+        owned, shared, position = rules
         queryset = queryset.all()  # a clone, whose parts are counted plainly
         del queryset.query.ltc_count_rules
-        count, exact = capped_count(queryset.filter(owned), cap)
+        count, exact = capped_count(_one_rule(queryset, position, 0, owned), cap)
         if not exact:
             return count, False
-        more, exact = capped_count(queryset.filter(shared).exclude(owned), cap - count)
+        shared_only = _one_rule(queryset, position, 1, shared).exclude(owned)
+        more, exact = capped_count(shared_only, cap - count)
         return count + more, exact
     searching = _searches(queryset.query.where)
     if searching:

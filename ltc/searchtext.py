@@ -56,3 +56,18 @@ def trigram_index_sql(table: str, name: str, *, lead_column: str = "") -> tuple[
         f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ({columns})',
         f'DROP INDEX IF EXISTS "{name}"',
     )
+
+
+# Rows of the search column's histogram: with the default 100, a term in a few percent of the
+# rows is often in none of them, and the planner estimates 0.01 % of the table (its floor).
+# Believing the match rare, it reads every match and sorts them, where walking the list's
+# created_at index would stop after a page. At 1M leads, 'nova' (2.5 %) took 69 ms that way
+# and 6 ms by the walk.
+STATISTICS = 1000
+
+
+def statistics_sql(table: str) -> tuple[str, str]:
+    """(forwards, backwards) SQL giving a table's search column STATISTICS histogram rows
+    (PostgreSQL); the next ANALYZE, by autovacuum or by hand, builds it."""
+    alter = f'ALTER TABLE "{table}" ALTER COLUMN "{FIELD}" SET STATISTICS'
+    return f"{alter} {STATISTICS}", f"{alter} -1"

@@ -10,7 +10,7 @@ from leads.importer import bulk_insert_leads
 from leads.models import Lead
 from leads.selectors import lead_list
 from leads.tests.factories import LeadFactory
-from ltc.searchtext import search_q
+from ltc.searchtext import STATISTICS, search_q
 from roles.tests.factories import user_with
 from search.selectors import global_search
 
@@ -97,3 +97,18 @@ def test_the_search_indexes_are_the_search_column_and_owner_with_search_column()
     definition = indexes["lead_owner_search_trgm_idx"]
     assert "USING gin (owner_id, search_text gin_trgm_ops)" in definition, definition
     assert "USING gin (search_text gin_trgm_ops)" in indexes["lead_search_text_trgm_idx"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", ["leads_lead", "customers_account", "customers_contact"])
+def test_the_search_columns_keep_a_finer_histogram(table):
+    """ltc.searchtext.STATISTICS: the planner then sees that a common term matches many rows
+    and walks the list's order instead of sorting every match."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attname = 'search_text'",
+            [table],
+        )
+        assert cursor.fetchone() == (STATISTICS,)

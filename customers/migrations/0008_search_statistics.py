@@ -1,0 +1,28 @@
+"""A finer histogram of the search column (PostgreSQL), so the planner estimates a common
+term's matches: see ltc.searchtext.STATISTICS."""
+
+from django.db import migrations
+
+from ltc.searchtext import statistics_sql
+
+TABLES = ("customers_account", "customers_contact")
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in TABLES:
+        schema_editor.execute(statistics_sql(table)[0])
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in TABLES:
+        schema_editor.execute(statistics_sql(table)[1])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("customers", "0007_custom_values")]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
