@@ -16,6 +16,7 @@ import json
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
+from django.db.models.sql.where import OR, WhereNode
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
@@ -67,7 +68,7 @@ def _one_rule(queryset, position: int, part: int, rule: Q):
     queryset = queryset.all()  # a clone, with its own WHERE
     children = queryset.query.where.children
     node = children[position] if position < len(children) else None
-    if getattr(node, "connector", None) == "OR" and len(node.children) == 2:
+    if isinstance(node, WhereNode) and node.connector == OR and len(node.children) == 2:
         children[position] = node.children[part]
         return queryset
     return queryset.filter(rule)  # the WHERE was rebuilt: add the rule beside the OR
