@@ -74,6 +74,10 @@ def restore(path: Path, *, alias: str = "default") -> None:
             alias,
             database_flag=True,
         )
+        # pg_restore recreates the tables without their planner statistics; a search over a
+        # large table planned without them sorts every match (ltc.searchtext.STATISTICS).
+        with connections[alias].cursor() as cursor:
+            cursor.execute("ANALYZE")
     else:
         raise BackupError(f"No restore for the {kind} database.")
     _media_restore(path)

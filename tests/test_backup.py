@@ -63,6 +63,13 @@ def test_round_trip(tmp_path, settings):
     path = _round_trip(tmp_path, settings)
     magic = backup.SQLITE_MAGIC if connection.vendor == "sqlite" else backup.PG_MAGIC
     assert path.read_bytes().startswith(magic)
+    if connection.vendor == "postgresql":  # the restored tables have planner statistics
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stats WHERE tablename = 'leads_lead' "
+                "AND attname = 'search_text'"
+            )
+            assert cursor.fetchone() == (1,)
 
 
 @pytest.mark.django_db
