@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ltc.workqueue import first_by
 from roles.permissions import has_role
 
 from .models import (
@@ -35,16 +36,22 @@ def opportunity_sections(user) -> list[dict]:
     if has_role(user, "sales"):
         # The page shows an opportunity's owner (ltc/workqueue.py joins it), not its account.
         mine = Opportunity.objects.filter(owner=user)
+        # The two quote sections in one query (ltc.workqueue.first_by).
+        by_status = first_by(
+            quotes.filter(opportunity__owner=user),
+            "status",
+            [QuoteStatus.APPROVED, QuoteStatus.SENT],
+        )
         sections += [
             {
                 "title": _("Approved quotes to send"),
                 "url": reverse("opportunities:list"),
-                "items": quotes.filter(status=QuoteStatus.APPROVED, opportunity__owner=user),
+                "items": by_status[QuoteStatus.APPROVED],
             },
             {
                 "title": _("Sent quotes awaiting the customer's answer"),
                 "url": reverse("opportunities:list"),
-                "items": quotes.filter(status=QuoteStatus.SENT, opportunity__owner=user),
+                "items": by_status[QuoteStatus.SENT],
             },
             {
                 "title": _("Opportunities in negotiation"),

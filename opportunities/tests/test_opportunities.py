@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from customers.tests.factories import AccountFactory, ContactFactory
 from leads.models import LeadStatus
@@ -317,6 +318,24 @@ def test_each_member_sees_what_waits_on_them(sales):
     assert items(finance, "Quotes waiting for finance sign-off") == [waiting]
     assert items(sales, "Approved quotes to send") == [approved]
     assert items(ops, "Won deals to fulfil") == [won]
+
+
+def test_a_sellers_quote_sections_split_their_own_quotes_by_status_in_one_query(sales):
+    opp = opportunity_in("proposal", owner=sales)
+    approved = [quote_in("approved", opportunity=opp) for _i in range(12)]
+    sent = [quote_in("sent", opportunity=opp) for _i in range(2)]
+    quote_in("draft", opportunity=opp)
+    quote_in("sent", opportunity=opportunity_in("proposal"))  # another seller's
+    with CaptureQueriesContext(connection) as ctx:
+        sections = {str(s["title"]): s for s in work_queue(sales)["sections"]}
+    to_send, answer = (
+        sections["Approved quotes to send"],
+        sections["Sent quotes awaiting the customer's answer"],
+    )
+    assert to_send["items"] == approved[:10] and to_send["more"] is True
+    assert answer["items"] == sent and answer["more"] is False
+    quote_queries = [q for q in ctx.captured_queries if '"opportunities_quote"' in q["sql"]]
+    assert len(quote_queries) == 1, quote_queries
 
 
 # --- hand-off timers (ltc/timers.py) -----------------------------------------------------------
