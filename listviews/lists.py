@@ -357,6 +357,10 @@ class Listing:
             out.append(header)
         return out
 
+    def sort_options(self) -> list[dict]:
+        """The headers that sort, for the sort menu a phone shows in place of the header."""
+        return [header for header in self.headers() if header["url"]]
+
     def chooser(self) -> list[dict]:
         """The column chooser: the shown columns in their order, then the others."""
         shown = self.keys

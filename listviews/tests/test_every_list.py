@@ -128,3 +128,32 @@ def test_query_count_is_fixed_with_every_column(client, name):
     for _ in range(3):
         ROWS[name]()
     assert count() == few
+
+
+def sort_options(response) -> list[tuple[str, str]]:
+    """The phone's sort menu: (link, label) of each option."""
+    menu = response.content.decode().split('id="sort-menu"', 1)[1].split("</div>", 1)[0]
+    return re.findall(r'<a class="dropdown-item[^"]*" href="([^"]+)"[^>]*>([^<]+)<', menu)
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_the_sort_menu_offers_the_header_sort_links(client, name):
+    """On a phone the table header is hidden; its sort links are offered as a menu, keeping
+    the filters, with the current sort marked."""
+    spec = registry()[name]
+    manager = user_with("manager")
+    client.force_login(manager)
+    ROWS[name]()
+    key = spec.sort_keys()[0]
+    page = client.get(spec.url(), {"view": "0", "sort": key, "q": "x"})
+    assert page.status_code == 200
+    options = sort_options(page)
+    shown = spec.default_keys(manager)
+    sortable = [c for c in spec.columns_for(manager) if c.sort and c.key in shown]
+    sortable.sort(key=lambda c: shown.index(c.key))
+    assert [label.strip() for _link, label in options] == [str(c.label) for c in sortable]
+    for link, _label in options:
+        assert "q=x" in link and "sort=" in link
+    current = [link for link, _label in options if f"sort=-{key}" in link]
+    assert len(current) == 1  # the current column's option sorts it the other way
+    assert 'aria-current="true"' in page.content.decode().split('id="sort-menu"', 1)[1]

@@ -1,5 +1,5 @@
 """Every shaped list on a phone (390 px wide): the Views menu (with a long view name) and the
-Columns menu open inside the screen, without a horizontal scroll of their own, and the
+Columns and Sort menus open inside the screen, without a horizontal scroll of their own, and the
 page itself does not scroll sideways."""
 
 import pytest
@@ -51,6 +51,7 @@ def test_list_menus_fit_a_phone(browser, live_server):  # noqa: F811
         for toggle, menu in (
             ("#views-toggle", ".listview-menu"),
             ("#columns-toggle", "#column-chooser"),
+            ("#sort-toggle", "#sort-menu"),
         ):
             got = _check(page, toggle, menu, f"phone-{name}-{toggle[1:]}.png")
             # (a pixel's rounding allowed)
@@ -59,3 +60,26 @@ def test_list_menus_fit_a_phone(browser, live_server):  # noqa: F811
             if got["page"] > WIDTH + 1:
                 problems.append((name, toggle, "the page scrolls sideways", got["page"]))
     assert problems == [], problems
+
+
+def test_a_phone_sorts_a_list_from_the_sort_menu(browser, live_server):  # noqa: F811
+    """The table header (with its sort links) is hidden on a phone; the Sort menu sorts."""
+    user_with("manager", username="maya")
+    for name in ("Alpha lead", "Beta lead", "Gamma lead"):
+        ROWS["leads"](name=name)
+    page = _page(browser, live_server, phone=True)
+    _login(page, live_server, "maya")
+    page.goto(f"{live_server.url}{registry()['leads'].url()}?view=0")
+    assert not page.is_visible("thead")
+    page.click("#sort-toggle")
+    page.wait_for_selector("#sort-menu.show")
+    page.click("#sort-menu a[href*='sort=created']")
+    page.wait_for_url("**sort=created**")
+    names = page.locator("[data-testid=lead-table] .cell-main").all_inner_texts()
+    assert names == ["Alpha lead", "Beta lead", "Gamma lead"]
+    page.click("#sort-toggle")
+    page.wait_for_selector("#sort-menu.show")
+    page.click("#sort-menu a[href*='sort=-created']")
+    page.wait_for_url("**sort=-created**")
+    names = page.locator("[data-testid=lead-table] .cell-main").all_inner_texts()
+    assert names == ["Gamma lead", "Beta lead", "Alpha lead"]
