@@ -157,3 +157,16 @@ def test_the_sort_menu_offers_the_header_sort_links(client, name):
     current = [link for link, _label in options if f"sort=-{key}" in link]
     assert len(current) == 1  # the current column's option sorts it the other way
     assert 'aria-current="true"' in page.content.decode().split('id="sort-menu"', 1)[1]
+
+
+def test_the_sort_menu_is_translated(client):
+    client.force_login(user_with("manager"))
+    LeadFactory()
+    page = client.get(
+        registry()["leads"].url(),
+        {"view": "0", "sort": "-created"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    menu = page.split('id="sort-toggle"', 1)[1].split("</button>", 1)[0]
+    assert "排序" in menu
+    assert 'aria-label="降序"' in page.split('id="sort-menu"', 1)[1]
