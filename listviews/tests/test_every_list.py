@@ -132,7 +132,7 @@ def test_query_count_is_fixed_with_every_column(client, name):
 
 def sort_options(response) -> list[tuple[str, str]]:
     """The phone's sort menu: (link, label) of each option."""
-    menu = response.content.decode().split('id="sort-menu"', 1)[1].split("</div>", 1)[0]
+    menu = response.content.decode().split(' id="sort-menu"', 1)[1].split("</div>", 1)[0]
     return re.findall(r'<a class="dropdown-item[^"]*" href="([^"]+)"[^>]*>([^<]+)<', menu)
 
 
@@ -156,7 +156,7 @@ def test_the_sort_menu_offers_the_header_sort_links(client, name):
         assert "q=x" in link and "sort=" in link
     current = [link for link, _label in options if f"sort=-{key}" in link]
     assert len(current) == 1  # the current column's option sorts it the other way
-    assert 'aria-current="true"' in page.content.decode().split('id="sort-menu"', 1)[1]
+    assert 'aria-current="true"' in page.content.decode().split(' id="sort-menu"', 1)[1]
 
 
 def test_the_sort_menu_is_translated(client):
@@ -167,6 +167,6 @@ def test_the_sort_menu_is_translated(client):
         {"view": "0", "sort": "-created"},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     ).content.decode()
-    menu = page.split('id="sort-toggle"', 1)[1].split("</button>", 1)[0]
+    menu = page.split(' id="sort-toggle"', 1)[1].split("</button>", 1)[0]
     assert "排序" in menu
-    assert 'aria-label="降序"' in page.split('id="sort-menu"', 1)[1]
+    assert 'aria-label="降序"' in page.split(' id="sort-menu"', 1)[1]
