@@ -336,9 +336,11 @@ class Listing:
             out.append(("cols", ",".join(self.keys)))
         return out
 
+    @cached_property
     def headers(self) -> list[dict]:
         """Each shown column's header: label, and for a sortable one the link that sorts by it
-        (ascending first, then the other way) and the current direction."""
+        (ascending first, then the other way) and the current direction. Read by the table's
+        header and by the phone's sort menu."""
         out = []
         for column in self.columns:
             header = {"column": column, "label": column.label, "url": None, "direction": ""}
@@ -359,7 +361,7 @@ class Listing:
 
     def sort_options(self) -> list[dict]:
         """The headers that sort, for the sort menu a phone shows in place of the header."""
-        return [header for header in self.headers() if header["url"]]
+        return [header for header in self.headers if header["url"]]
 
     def chooser(self) -> list[dict]:
         """The column chooser: the shown columns in their order, then the others."""

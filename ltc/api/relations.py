@@ -33,9 +33,8 @@ def _copy(field):
     deep copy would build it again from its arguments (deep-copying each, querysets too),
     three times the cost on a list page. A field holding others (nested serializers, lists of
     relations, list and dict fields) is copied deeply, since those are bound to it."""
-    if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child"):
-        return copy.deepcopy(field)
-    if hasattr(field, "child_relation"):
+    holds_fields = hasattr(field, "child") or hasattr(field, "child_relation")
+    if holds_fields or isinstance(field, serializers.BaseSerializer):
         return copy.deepcopy(field)
     return copy.copy(field)
 
