@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from loadtest import wait_for_port  # bench/loadtest.py, next to this script
+from proc import children, cpu_ms  # bench/proc.py
 
 # (Not named bench/http.py: run as a script, its folder comes first on sys.path, and a
 # module there named `http` would stand in for the standard library's, which every other
@@ -86,18 +87,9 @@ def sign_in(session, base: str, username: str, password: str) -> None:
 
 
 def worker_cpu(master: int) -> float:
-    """CPU seconds (user + system) used so far by the gunicorn workers of `master` (Linux
-    /proc; 0.0 elsewhere). Per request it is the server's own cost, which other load on the
-    machine inflates far less than the wall-clock time."""
-    try:
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        total = 0
-        for pid in children:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
-        return total / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
+    """CPU seconds used so far by the gunicorn workers of `master` (0.0 where /proc cannot
+    say). Per request it is the server's own cost."""
+    return sum(cpu_ms(pid) or 0.0 for pid in children(master)) / 1000
 
 
 def time_case(session, url: str, headers: dict, requests: int, warmup: int) -> list[float]:

@@ -31,6 +31,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
+from proc import cpu_ms  # bench/proc.py, next to this script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -289,15 +291,6 @@ def measure(client, url, *, label, who, requests, headers=None) -> Result:
     return Result(label, who, times, cpu, len(queries), rows, db_cpu)
 
 
-def backend_cpu_ms(pid: int) -> float | None:
-    """user + system CPU of a local process, from /proc (Linux)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-
-
 def database_cpu(client, url, headers, requests: int) -> float | None:
     """Mean CPU the PostgreSQL backend spends per request, measured on one kept connection
     with parallel query off (so no CPU hides in worker processes). With the app's CPU this
@@ -314,10 +307,10 @@ def database_cpu(client, url, headers, requests: int) -> float | None:
             cursor.execute("SELECT pg_backend_pid()")
             pid = cursor.fetchone()[0]
         client.get(url, headers=headers)
-        before = backend_cpu_ms(pid)
+        before = cpu_ms(pid)
         for _i in range(requests):
             client.get(url, headers=headers)
-        after = backend_cpu_ms(pid)
+        after = cpu_ms(pid)
         return None if before is None or after is None else (after - before) / requests
     finally:
         connection.close()
