@@ -48,7 +48,7 @@ def contact_matching(term: str) -> Q:
     """Contacts whose search column (name, email, phone) or whose account's name contains
     `term`. The two are found apart and united: an OR across the join could use neither
     trigram index (contact search column, account name) and would scan both tables."""
-    own = Contact.objects.filter(search_q(term)).order_by().values("pk")
+    own = Contact.objects.filter(search_q(term, Contact)).order_by().values("pk")
     by_account = Contact.objects.filter(account__name__icontains=term.strip())
     return Q(pk__in=own.union(by_account.order_by().values("pk")))
 

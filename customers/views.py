@@ -35,7 +35,7 @@ def account_list(request):
         q = form.cleaned_data["q"].strip()
         if q:
             # name, tax ID, email, phone; and the text custom fields the user may see
-            qs = qs.filter(search_q(q) | custom_search_q(Account, request.user, q))
+            qs = qs.filter(search_q(q, Account) | custom_search_q(Account, request.user, q))
         if form.cleaned_data["industry"]:
             qs = qs.filter(industry=form.cleaned_data["industry"])
     qs = form.filter_custom(qs)

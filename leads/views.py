@@ -43,9 +43,9 @@ def _filtered(request):
     qs = visible_leads(user=request.user)
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
+        if q := data["q"]:
             # name, company, email, phone; and the text custom fields the user may see
-            qs = qs.filter(search_q(data["q"]) | custom_search_q(Lead, request.user, data["q"]))
+            qs = qs.filter(search_q(q, Lead) | custom_search_q(Lead, request.user, q))
         if data["status"]:
             qs = qs.filter(status=data["status"])
         if data["source"]:

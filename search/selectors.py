@@ -75,15 +75,15 @@ def _rows_matching(model, path: str, query: str) -> QuerySet:
     return model.objects.filter(**{f"{relation}__in": matching}).values("pk").order_by()
 
 
-def _matching(fields: tuple[str, ...], query: str, model=None) -> Q:
-    """Rows with `query` in any of `fields`. The search columns (SEARCH_TEXT, CONTACT) are
-    matched on their own trigram indexes; other fields (of `model`) as one set of ids, the
+def _matching(fields: tuple[str, ...], query: str, model) -> Q:
+    """Rows of `model` with `query` in any of `fields`. The search columns (SEARCH_TEXT,
+    CONTACT) are matched on their own trigram indexes; other fields as one set of ids, the
     UNION of each field's matches, so an OR across tables does not force a full scan."""
     condition = Q()
     plain = []
     for field in fields:
         if field == SEARCH_TEXT:
-            condition |= search_q(query)
+            condition |= search_q(query, model)
         elif field == CONTACT:
             condition |= contact_matching(query)
         else:

@@ -467,6 +467,10 @@ LTC = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
+# Searches read from PostgreSQL's statistics which trigrams most rows of a search column hold,
+# and leave them out of the index scan (ltc/searchtext.py, search_q).
+SEARCH_TRIGRAM_STATISTICS = env.bool("SEARCH_TRIGRAM_STATISTICS", default=True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

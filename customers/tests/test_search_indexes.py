@@ -23,10 +23,10 @@ def test_contacts_match_on_their_own_fields_or_their_account_name():
 def test_the_search_columns_follow_writes():
     account = AccountFactory(name="Nova Tech", tax_id="91310000X", email="", phone="021")
     contact = ContactFactory(account=account, name="Li Na", email="LI@nova.example", phone="")
-    assert Account.objects.filter(search_q("91310000x")).get() == account
-    assert Contact.objects.filter(search_q("li@NOVA")).get() == contact
+    assert Account.objects.filter(search_q("91310000x", Account)).get() == account
+    assert Contact.objects.filter(search_q("li@NOVA", Contact)).get() == contact
     Account.objects.filter(pk=account.pk).update(tax_id="")
-    assert not Account.objects.filter(search_q("91310000")).exists()
+    assert not Account.objects.filter(search_q("91310000", Account)).exists()
 
 
 @pytest.mark.postgres
@@ -36,7 +36,7 @@ def test_the_search_columns_follow_writes():
     [(Account, "account_search_text_trgm_idx"), (Contact, "contact_search_text_trgm_idx")],
 )
 def test_search_is_one_scan_of_the_trigram_index(model, index):
-    qs = model.objects.filter(search_q("nova"))
+    qs = model.objects.filter(search_q("nova", model))
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask what could be used
         plan = qs.explain()
@@ -53,7 +53,7 @@ def test_global_search_on_accounts_and_contacts_uses_the_indexes():
         ("contact", Contact, ["contact_search_text_trgm_idx", "customers_account_name_trgm_idx"]),
     ]:
         source = next(s for s in SOURCES if s.kind == kind)
-        qs = model.objects.filter(_matching(source.fields, "nova"))
+        qs = model.objects.filter(_matching(source.fields, "nova", model))
         with connection.cursor() as cursor:
             # On a near-empty table the planner may walk the primary key and filter; with
             # scans that read everything ruled out, the matching index is the only way.

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm
 
+from leads.models import Lead
 from leads.selectors import lead_list
 from leads.tests.factories import LeadFactory
 from ltc import paging
@@ -44,8 +45,8 @@ def test_the_cap_holds_across_own_and_shared_leads(seller, monkeypatch, cap, exp
 def test_a_search_is_counted_up_to_the_search_cap(seller, monkeypatch):
     monkeypatch.setattr(paging, "SEARCH_COUNT_CAP", 2)
     everyone = lead_list(user=user_with("manager"))
-    assert paging.capped_count(everyone.filter(search_q("lead"))) == (2, False)
-    assert paging.capped_count(everyone.filter(search_q("no such lead"))) == (0, True)
+    assert paging.capped_count(everyone.filter(search_q("lead", Lead))) == (2, False)
+    assert paging.capped_count(everyone.filter(search_q("no such lead", Lead))) == (0, True)
     assert paging.capped_count(everyone) == (10, True)  # the list itself: COUNT_CAP
 
 

@@ -45,14 +45,14 @@ def test_the_column_is_filled_by_the_bulk_insert_path():
         ]  # fmt: skip
     )
     assert text_of(Lead(pk=pk)) == "li na\nharbor logistics\nli@harbor.example\n138"
-    assert list(Lead.objects.filter(search_q("HARBOR")).values_list("pk", flat=True)) == [pk]
+    assert list(Lead.objects.filter(search_q("HARBOR", Lead)).values_list("pk", flat=True)) == [pk]
 
 
 @pytest.mark.django_db
 def test_a_term_never_matches_across_two_fields():
     LeadFactory(name="Wang", company="Wei Trading", email="", phone="1")
-    assert not Lead.objects.filter(search_q("wang wei")).exists()
-    assert Lead.objects.filter(search_q("wei trad")).exists()
+    assert not Lead.objects.filter(search_q("wang wei", Lead)).exists()
+    assert Lead.objects.filter(search_q("wei trad", Lead)).exists()
 
 
 @pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_api_page_and_global_search_use_the_column_and_visibility():
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_the_search_is_one_scan_of_the_trigram_index():
-    qs = lead_list(user=user_with("manager")).filter(search_q("nova"))
+    qs = lead_list(user=user_with("manager")).filter(search_q("nova", Lead))
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask what could be used
         cursor.execute("SET LOCAL enable_indexscan = off")  # not the created_at walk either

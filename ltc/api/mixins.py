@@ -224,7 +224,7 @@ class SearchTextFilter(ListSearchFilter):
 
     def filter_queryset(self, request, queryset, view):
         for term in self.get_search_terms(request):
-            queryset = queryset.filter(search_q(term))
+            queryset = queryset.filter(search_q(term, queryset.model))
         return queryset
 
 
