@@ -39,7 +39,9 @@ class ListColumn:
     indexed fields); default: shown when no view chose the columns; value: for a plain cell,
     an export `Column` (ltc.exports) or an attribute path or callable(record) (a list template
     draws its richer cells itself); when: callable(user) -> bool for a column only some roles
-    may see; numeric: right-aligned."""
+    may see; numeric: right-aligned; cell: callable(record) -> the whole `<td>` (safe HTML),
+    for a richer cell drawn in Python by `{% list_cells %}` (listviews_ui), where a template
+    branch per cell of every row would cost more than the rest of the page."""
 
     key: str
     label: Any
@@ -48,6 +50,7 @@ class ListColumn:
     value: Any = None
     when: Callable[[Any], bool] | None = None
     numeric: bool = False
+    cell: Callable[[Any], str] | None = field(default=None, compare=False)
 
     def read(self, obj):
         """The plain value of the cell (None when empty)."""

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from leads.models import Lead, LeadStatus, RoundRobinCursor
@@ -612,3 +613,51 @@ def test_detail_page_runs_a_fixed_number_of_queries(client, people):
     with CaptureQueriesContext(connection) as many:
         client.get(lead.get_absolute_url())
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["Owner", "Score", "Unassigned", "Lead score (0–100)", "Budget"]),
+        ("zh-hans", ["负责人", "评分", "未分配", "线索评分（0–100）", "预算"]),
+    ],
+)
+def test_list_rows_draw_each_chosen_column(client, language, words):
+    """The cells drawn in Python (leads/listing.py): link, company, state, owner or the
+    unassigned chip, score heat, created date, budget or a dash, and the plain columns."""
+    owner_label, score_label, unassigned, score_title, budget_label = words
+    seller = UserFactory(username="seller", first_name="Mei", last_name="Lin")
+    seller.groups.add(*user_with("sales").groups.all())
+    owned = LeadFactory(name="Hot <Lead>", company="", email="hot@x.cn", owner=seller, score=70)
+    owned.budget = "250000.00"
+    owned.save()
+    LeadFactory(name="Warm Lead", company="Warm Co", score=40)
+    LeadFactory(name="Cold Lead", company="Cold Co", score=10)
+    client.force_login(user_with("manager"))
+    client.cookies["django_language"] = language
+    cols = "name,status,owner,score,created,budget,email"
+    page = client.get(reverse("leads:list"), {"cols": cols}).content.decode()
+    rows = {
+        name: row
+        for row in page.split("<tr>")[2:]
+        for name in ("Hot &lt;Lead&gt;", "Warm Lead", "Cold Lead")
+        if f">{name}</a>" in row
+    }
+    hot, warm, cold = rows["Hot &lt;Lead&gt;"], rows["Warm Lead"], rows["Cold Lead"]
+    assert f'href="{owned.get_absolute_url()}"' in hot
+    assert '<span class="cell-sub">hot@x.cn</span>' in hot  # no company: the e-mail
+    assert '<span class="cell-sub">Warm Co</span>' in warm
+    assert 'class="badge-state state-new"' in hot
+    assert f'<td data-label="{owner_label}"><span class="owner-line">' in hot
+    assert ">ML</span>Mei Lin</span>" in hot
+    assert f'<span class="chip chip-muted">{unassigned}</span>' in warm
+    assert f'<td data-label="{score_label}"><span class="score hot" title="{score_title}">' in hot
+    assert '<span class="score warm"' in warm and '<span class="score"' in cold
+    assert 'style="width: 70%"></span></span>70</span>' in hot
+    created = timezone.localtime(owned.created_at)
+    assert f'title="{created:%Y-%m-%d %H:%M}">{created:%Y-%m-%d}</td>' in hot
+    assert f'<td class="num" data-label="{budget_label}">¥250,000.00</td>' in hot
+    assert f'<td class="num" data-label="{budget_label}">—</td>' in warm
+    assert '">hot@x.cn</td>' in hot  # a plain column
+    order = [hot.index(mark) for mark in ("cell-main", "badge-state", "owner-line", "score hot")]
+    assert order == sorted(order)  # in the chosen order

@@ -1,4 +1,6 @@
-"""`{% list_value column record %}`: a plain cell of a list's chosen column."""
+"""The cells of a list's chosen columns: `{% list_cell column record %}` (a plain cell) and
+`{% list_cells listing record %}` (a row's cells, each column's own `cell` where it draws
+one)."""
 
 import datetime
 from decimal import Decimal
@@ -6,13 +8,15 @@ from decimal import Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
-@register.simple_tag
 def list_value(column, obj):
+    """A plain cell's value, as text."""
     from ltc.exports import Column
     from ltc.templatetags.ltc_ui import money
 
@@ -32,3 +36,23 @@ def list_value(column, obj):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+@register.simple_tag
+def list_cell(column, obj) -> SafeString:
+    """A plain cell: the value, right-aligned for numbers, labelled for the phone layout."""
+    numeric = mark_safe(' class="num"') if column.numeric else ""
+    return format_html(
+        '<td{} data-label="{}">{}</td>', numeric, column.label, list_value(column, obj)
+    )
+
+
+@register.simple_tag
+def list_cells(listing, obj) -> SafeString:
+    """The cells of one row, in the listing's column order."""
+    return mark_safe(
+        "".join(
+            column.cell(obj) if column.cell else list_cell(column, obj)
+            for column in listing.columns
+        )
+    )
