@@ -21,9 +21,9 @@ import time
 
 from django.conf import settings
 from django.db import connection, migrations, models
-from django.db.models import Q, Value
-from django.db.models.functions import Concat, Lower, StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Concat, Lower
+from django.db.models.lookups import Contains
 
 FIELD = "search_text"
 SEPARATOR = "\n"
@@ -46,9 +46,9 @@ def search_q(term: str, model: type[models.Model]) -> Q:
     """Rows of `model` whose search column contains `term` (any case).
 
     Where some of the term's trigrams are common in the column (PostgreSQL), the index is
-    asked for the parts made of the others, and the whole term is checked with `strpos`, which
-    no index serves, on the rows it gives: the same rows, without reading the common
-    trigrams' long posting lists."""
+    asked for the parts made of the others, and the whole term is checked on the rows it gives
+    against `Unindexed(search_text)`: the same rows, without reading the common trigrams'
+    long posting lists."""
     term = term.strip().lower()
     whole = Q(**{f"{FIELD}__contains": term})
     if connection.vendor != "postgresql" or not settings.SEARCH_TRIGRAM_STATISTICS:
@@ -57,7 +57,18 @@ def search_q(term: str, model: type[models.Model]) -> Q:
     if parts == [term]:
         return whole
     in_index = Q(*(Q(**{f"{FIELD}__contains": part}) for part in parts))
-    return in_index & Q(GreaterThan(StrIndex(FIELD, Value(term)), 0))
+    return in_index & Q(Contains(Unindexed(F(FIELD)), term))
+
+
+class Unindexed(Func):
+    """`(search_text || '')`: the column's value as an expression no index is built on, so a
+    LIKE on it is checked row by row and never joins the trigram index scan. Having no
+    statistics, the planner takes that LIKE to keep few of the rows the index gives (the whole
+    term is rarer than its parts), so it reads those rows rather than walking the list's order
+    to find a page of them; a `strpos(...) > 0` check would count as a third of them."""
+
+    template = "(%(expressions)s || '')"
+    output_field = models.TextField()
 
 
 # A trigram held by at least this share of a column's sampled rows is common. The GIN index
