@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from listviews.lists import ListColumn, ListSpec, from_export, register
-from ltc.templatetags.ltc_ui import display_name, initials, money, state_badge
+from ltc.templatetags.ltc_ui import display_name, initials, state_badge
 from roles.permissions import has_role
 
 from .exports import LEADS
@@ -66,14 +66,6 @@ def created_cell(lead) -> SafeString:
     )
 
 
-def budget_cell(lead) -> SafeString:
-    return format_html(
-        '<td class="num" data-label="{}">{}</td>',
-        gettext("Budget"),
-        money(lead.budget, lead.currency) or "—",
-    )
-
-
 LEAD_LIST = register(
     ListSpec(
         name="leads",
@@ -94,7 +86,7 @@ LEAD_LIST = register(
             from_export(LEADS, "email"),
             from_export(LEADS, "phone"),
             from_export(LEADS, "campaign"),
-            from_export(LEADS, "budget", cell=budget_cell),
+            from_export(LEADS, "budget"),
             from_export(LEADS, "expected_close"),
             from_export(LEADS, "next_follow_up"),
         ),
