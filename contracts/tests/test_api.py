@@ -67,7 +67,7 @@ ROLE_OF = {
 }
 DATA = {
     "reason": "Terms changed",
-    "signed_on": datetime.date.today().isoformat(),
+    "signed_on": timezone.localdate().isoformat(),
     "signed_by_name": "Ms Customer",
     "comment": "ok",
 }

@@ -4,11 +4,10 @@ attachments, and bounded queries on the list."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.tests.factories import contract_in, draft_contract
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db
 ACTORS = tuple(SEES)
 DATA = {
     "reason": "Terms changed",
-    "signed_on": datetime.date.today().isoformat(),
+    "signed_on": timezone.localdate().isoformat(),
     "signed_by_name": "Ms Customer",
 }
 

@@ -60,8 +60,8 @@ SEES = {
 ROLE_OF = {"sales_owner": "sales", "sales_granted": "sales", "sales_other": "sales"}
 DATA = {
     "reason": "Customer changed plans",
-    "delivered_on": datetime.date.today().isoformat(),
-    "accepted_on": datetime.date.today().isoformat(),
+    "delivered_on": timezone.localdate().isoformat(),
+    "accepted_on": timezone.localdate().isoformat(),
 }
 
 

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 DATA = {
     "reason": "Customer changed plans",
-    "delivered_on": datetime.date.today().isoformat(),
-    "accepted_on": datetime.date.today().isoformat(),
+    "delivered_on": timezone.localdate().isoformat(),
+    "accepted_on": timezone.localdate().isoformat(),
 }
 
 
