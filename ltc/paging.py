@@ -77,6 +77,9 @@ def _one_rule(queryset, position: int, part: int, rule: Q):
 def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
     """(count, exact): the number of rows up to `cap` (COUNT_CAP); beyond it (cap, False)."""
     cap = COUNT_CAP if cap is None else cap
+    if (known := _known_count(queryset)) is not None:
+        count, exact = known
+        return (cap, False) if count > cap else (count, exact)
     rules = getattr(queryset.query, "ltc_count_rules", None)
     if rules is not None:
         owned, shared, position = rules
@@ -115,19 +118,42 @@ def narrow_search(queryset):
     every row until a page is full, reading a large part of the table. Fetching the matching
     keys first (the trigram bitmap scans, no order) and paging over those reads only the
     matches. A search matching many rows is left alone: walking the index finds a page of
-    them at once."""
+    them at once.
+
+    What the search found is also its count (capped_count reads it instead of searching a
+    second time): the number of keys, or "1,000+" (SEARCH_COUNT_CAP) when there were too
+    many to narrow or the planner expects far more than that."""
     estimate = planner_estimate(queryset)
-    if estimate is None or estimate >= NARROW_TRY_BELOW:
+    if estimate is None:
         return queryset
+    if estimate >= NARROW_TRY_BELOW:
+        return _with_known_count(queryset, SEARCH_COUNT_CAP, False)
     keys = list(queryset.order_by().values_list("pk", flat=True)[:NARROW_BELOW])
     if len(keys) >= NARROW_BELOW:
-        return queryset  # many matches: walking the index finds a page at once
+        # Many matches: walking the index finds a page at once.
+        return _with_known_count(queryset, min(len(keys), SEARCH_COUNT_CAP), False)
     narrowed = queryset.model._default_manager.filter(pk__in=keys).select_related(
         *_select_related(queryset)
     )
     # The columns an API list reads through its relations (ltc.api.lists) come along.
     narrowed.query.ltc_list_columns = getattr(queryset.query, "ltc_list_columns", None)
-    return narrowed
+    return _with_known_count(narrowed, len(keys), True)
+
+
+def _with_known_count(queryset, count: int, exact: bool):
+    """`queryset`, carrying the capped count of its rows as they are now. Kept by its clones
+    (an ordering, a page) and dropped by any further filter, which would change the count:
+    it is tied to the number of conditions in the WHERE."""
+    queryset = queryset.all()
+    queryset.query.ltc_known_count = (count, exact, len(queryset.query.where.children))
+    return queryset
+
+
+def _known_count(queryset) -> tuple[int, bool] | None:
+    known = getattr(queryset.query, "ltc_known_count", None)
+    if known is None or known[2] != len(queryset.query.where.children):
+        return None
+    return known[0], known[1]
 
 
 def _select_related(queryset) -> list[str]:

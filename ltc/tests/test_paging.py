@@ -2,13 +2,15 @@
 OFFSET, and walking them by cursor returns every row exactly once."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from leads.models import Lead
 from leads.tests.factories import LeadFactory
 from ltc import paging
-from ltc.paging import CappedPaginator, capped_count
+from ltc.paging import CappedPaginator, capped_count, narrow_search
 from roles.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +104,75 @@ def test_keyset_pages_run_a_fixed_number_of_queries(cap3, django_assert_max_num_
         with django_assert_max_num_queries(5):
             follow = client.get(page["next"]).json()
         assert len(follow["results"]) == 5 if size == 25 else size
+
+
+def _nova_leads(count, **fields):
+    return [LeadFactory(company=f"Nova Works {i}", **fields) for i in range(count)]
+
+
+@pytest.fixture
+def few_expected(monkeypatch):
+    """The planner expects few matches (on PostgreSQL it would be asked; elsewhere never)."""
+    monkeypatch.setattr(paging, "planner_estimate", lambda queryset: 1)
+
+
+def test_a_narrowed_search_is_counted_by_its_keys_without_a_second_search(few_expected):
+    matches = _nova_leads(4)
+    LeadFactory(company="Acme")
+    narrowed = narrow_search(Lead.objects.filter(company__icontains="nova")).order_by("-pk")
+    with CaptureQueriesContext(connection) as queries:
+        assert capped_count(narrowed) == (4, True)
+        assert capped_count(narrowed, cap=3) == (3, False)
+    assert len(queries) == 0
+    assert [lead.pk for lead in narrowed] == sorted((m.pk for m in matches), reverse=True)
+
+
+def test_a_search_with_too_many_keys_to_narrow_counts_as_capped(few_expected, monkeypatch):
+    monkeypatch.setattr(paging, "NARROW_BELOW", 3)
+    _nova_leads(5)
+    searched = narrow_search(Lead.objects.filter(company__icontains="nova"))
+    assert capped_count(searched) == (3, False)  # at least the 3 keys it stopped at
+    monkeypatch.setattr(paging, "SEARCH_COUNT_CAP", 2)
+    searched = narrow_search(Lead.objects.filter(company__icontains="nova"))
+    with CaptureQueriesContext(connection) as queries:
+        assert capped_count(searched) == (2, False)
+    assert len(queries) == 0
+
+
+def test_a_search_the_planner_expects_far_beyond_the_cap_is_not_counted(monkeypatch):
+    monkeypatch.setattr(paging, "planner_estimate", lambda queryset: paging.NARROW_TRY_BELOW)
+    _nova_leads(2)
+    searched = narrow_search(Lead.objects.filter(company__icontains="nova"))
+    with CaptureQueriesContext(connection) as queries:
+        assert capped_count(searched) == (paging.SEARCH_COUNT_CAP, False)
+    assert len(queries) == 0
+
+
+def test_a_filter_added_after_the_search_is_counted_again(few_expected):
+    first, _second, third = _nova_leads(3)
+    Lead.objects.filter(pk__in=[first.pk, third.pk]).update(source="referral")
+    narrowed = narrow_search(Lead.objects.filter(company__icontains="nova"))
+    assert capped_count(narrowed.filter(source="referral")) == (2, True)
+    assert capped_count(narrowed.exclude(pk=first.pk)) == (2, True)
+    assert capped_count(narrowed) == (3, True)
+
+
+def test_a_searched_page_and_api_list_count_only_once(few_expected):
+    seller = user_with("sales")
+    _nova_leads(3, owner=seller)
+    _nova_leads(2)  # someone else's
+    client = Client()
+    client.force_login(seller)
+    for get, url in ((client.get, "/leads/?q=nova"), (_api(seller).get, "/api/v1/leads/?search=nova")):
+        with CaptureQueriesContext(connection) as queries:
+            response = get(url)
+        assert response.status_code == 200
+        counts = [q for q in queries if "COUNT(" in q["sql"].upper() and "leads_lead" in q["sql"]]
+        assert not counts, url
+    assert "Showing 1–3 of 3 " in " ".join(response_page(client).split())
+    api = _api(seller).get("/api/v1/leads/", {"search": "nova"}).json()
+    assert (api["count"], api["count_exact"], len(api["results"])) == (3, True, 3)
+
+
+def response_page(client):
+    return client.get("/leads/?q=nova").content.decode()
