@@ -33,6 +33,7 @@ from ltc.api.mixins import (
 )
 from ltc.api.relations import BuiltFieldsMixin, VisibleRelationsMixin
 from ltc.paging import narrow_search
+from ltc.searchtext import has_trigram
 
 from . import services
 from .exports import LEADS
@@ -140,9 +141,10 @@ class LeadSearchFilter(SearchTextFilter):
     (ltc.paging)."""
 
     def filter_queryset(self, request, queryset, view):
-        if not self.get_search_terms(request):
+        if not (terms := self.get_search_terms(request)):
             return queryset
-        return narrow_search(super().filter_queryset(request, queryset, view))
+        searched = super().filter_queryset(request, queryset, view)
+        return narrow_search(searched, indexed=any(has_trigram(term) for term in terms))
 
 
 @described(

@@ -16,7 +16,7 @@ from ltc.errors import Outcome
 from ltc.exports import export_page
 from ltc.paging import CappedPaginator, narrow_search
 from ltc.records import has_selector, visible
-from ltc.searchtext import search_q
+from ltc.searchtext import has_trigram, search_q
 from ltc.selectors import record_history
 from ltc.transitions import transitions_for
 from roles.permissions import has_role
@@ -54,7 +54,7 @@ def _filtered(request):
             qs = qs.filter(owner=data["owner"])
         qs = form.filter_custom(qs)
         if data["q"]:
-            qs = narrow_search(qs)
+            qs = narrow_search(qs, indexed=has_trigram(data["q"]))
     return form, qs
 
 

@@ -111,7 +111,7 @@ NARROW_BELOW = 2_500
 NARROW_TRY_BELOW = 6_000
 
 
-def narrow_search(queryset):
+def narrow_search(queryset, indexed: bool = True):
     """A search matching few rows, narrowed to their keys first (PostgreSQL).
 
     With few matches the planner still tends to walk the list's created_at index and filter
@@ -122,12 +122,20 @@ def narrow_search(queryset):
 
     What the search found is also its count (capped_count reads it instead of searching a
     second time): the number of keys, or "1,000+" (SEARCH_COUNT_CAP) when there were too
-    many to narrow or the planner expects far more than that."""
+    many to narrow or the planner expects far more than that.
+
+    `indexed` false: no index yields the matches (a term without a trigram, such as two
+    Chinese characters), so fetching the keys reads rows until it has them, 200 ms for a
+    salesperson's '星河' at 1M leads, while walking the list's order stops after a page. The
+    planner's estimate then comes from the column's statistics alone, and the keys are
+    fetched only where it expects too few matches for a walk to find a page soon."""
     estimate = planner_estimate(queryset)
     if estimate is None:
         return queryset
     if estimate >= NARROW_TRY_BELOW:
         return _with_known_count(queryset, SEARCH_COUNT_CAP, False)
+    if not indexed and estimate >= NARROW_BELOW:
+        return queryset  # capped_count counts it, or trusts the same estimate
     keys = list(queryset.order_by().values_list("pk", flat=True)[:NARROW_BELOW])
     if len(keys) >= NARROW_BELOW:
         # Many matches: walking the index finds a page at once.

@@ -89,6 +89,13 @@ def _trigram_starts(text: str) -> list[int]:
     return [i for i in range(len(text) - 2) if word[i] and word[i + 1] and word[i + 2]]
 
 
+def has_trigram(term: str) -> bool:
+    """Whether the trigram index can find the rows holding `term`: it has three word
+    characters in a row. A shorter term (two Chinese characters, an initial) has no trigram,
+    and its rows are found only by reading rows and checking them."""
+    return bool(_trigram_starts(term.strip().lower()))
+
+
 def index_parts(term: str, common: frozenset[str] | set[str]) -> list[str]:
     """The pieces of `term` to ask the trigram index for: each run of the term's trigrams
     that are not in `common`. Every piece is part of the term, so every row holding the term

@@ -163,7 +163,10 @@ def test_a_searched_page_and_api_list_count_only_once(few_expected):
     _nova_leads(2)  # someone else's
     client = Client()
     client.force_login(seller)
-    for get, url in ((client.get, "/leads/?q=nova"), (_api(seller).get, "/api/v1/leads/?search=nova")):
+    for get, url in (
+        (client.get, "/leads/?q=nova"),
+        (_api(seller).get, "/api/v1/leads/?search=nova"),
+    ):
         with CaptureQueriesContext(connection) as queries:
             response = get(url)
         assert response.status_code == 200
@@ -176,3 +179,43 @@ def test_a_searched_page_and_api_list_count_only_once(few_expected):
 
 def response_page(client):
     return client.get("/leads/?q=nova").content.decode()
+
+
+def _key_fetches(queries):
+    return [q for q in queries if f"LIMIT {paging.NARROW_BELOW}" in q["sql"]]
+
+
+def test_a_term_no_index_finds_is_not_narrowed_unless_expected_rare(monkeypatch):
+    """Without a trigram, fetching the keys reads rows until it has them: done only where the
+    planner expects fewer matches than NARROW_BELOW."""
+    _nova_leads(3)
+    searched = Lead.objects.filter(company__icontains="nova")
+    monkeypatch.setattr(paging, "planner_estimate", lambda queryset: paging.NARROW_BELOW)
+    with CaptureQueriesContext(connection) as queries:
+        kept = narrow_search(searched, indexed=False)
+    assert len(queries) == 0
+    assert capped_count(kept) == (3, True)  # counted as any search
+    with CaptureQueriesContext(connection) as queries:
+        narrowed = narrow_search(searched, indexed=True)
+    assert len(_key_fetches(queries)) == 1 and capped_count(narrowed) == (3, True)
+    monkeypatch.setattr(paging, "planner_estimate", lambda queryset: paging.NARROW_BELOW - 1)
+    with CaptureQueriesContext(connection) as queries:
+        narrowed = narrow_search(searched, indexed=False)
+    assert len(_key_fetches(queries)) == 1 and capped_count(narrowed) == (3, True)
+
+
+@pytest.mark.parametrize(("term", "fetches"), [("星河", 0), ("上海星河", 1)])
+def test_the_page_and_api_fetch_keys_only_for_terms_with_a_trigram(monkeypatch, term, fetches):
+    monkeypatch.setattr(paging, "planner_estimate", lambda queryset: paging.NARROW_BELOW)
+    seller = user_with("sales")
+    LeadFactory(company="上海星河科技", owner=seller)
+    client = Client()
+    client.force_login(seller)
+    for get, url in (
+        (client.get, f"/leads/?q={term}"),
+        (_api(seller).get, f"/api/v1/leads/?search={term}"),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = get(url)
+        assert response.status_code == 200 and "上海星河科技" in response.content.decode()
+        assert len(_key_fetches(queries)) == fetches, url

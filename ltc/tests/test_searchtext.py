@@ -12,7 +12,7 @@ from leads.models import Lead
 from leads.tests.factories import LeadFactory
 from ltc import searchtext
 from ltc.paging import planner_estimate
-from ltc.searchtext import common_trigrams, index_parts, search_q
+from ltc.searchtext import common_trigrams, has_trigram, index_parts, search_q
 
 
 def trigrams(text: str) -> set[str]:
@@ -34,6 +34,21 @@ def trigrams(text: str) -> set[str]:
 )
 def test_index_parts(term, common, parts):
     assert index_parts(term, common) == parts
+
+
+@pytest.mark.parametrize(
+    ("term", "found_by_the_index"),
+    [
+        ("nova", True),
+        ("上海星河", True),
+        (" Nov ", True),
+        ("星河", False),  # two Chinese characters: no trigram
+        ("ab", False),
+        ("ab-cd x", False),  # no three word characters in a row
+    ],
+)
+def test_has_trigram(term, found_by_the_index):
+    assert has_trigram(term) is found_by_the_index
 
 
 words = st.text(alphabet="abcdeé12 @.-星河", max_size=14)
